@@ -1,0 +1,38 @@
+import { Ajv } from 'ajv';
+import Type, { type Static } from 'typebox';
+import { UsageError } from './core/errors.js';
+
+/** Every setting, read once at start-up from the environment. */
+export const ConfigSchema = Type.Object({
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded database' }),
+  ),
+  DATA_DIR: Type.String({ default: './.data', minLength: 1, description: 'embedded database directory' }),
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  PORT: Type.Integer({ default: 8000, minimum: 0, maximum: 65535 }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  CURSOR_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: 'overrides the secret stored in the database' }),
+  ),
+  DB_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 500 }),
+  BODY_LIMIT: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'request body limit in bytes' }),
+  DEMO: Type.Optional(Type.Enum(['0', '1', 'true', 'false'])),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+const validate = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false }).compile(
+  ConfigSchema,
+);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  if (!validate(picked)) {
+    const problems = (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'config'} ${e.message}`);
+    throw new UsageError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return picked as Config;
+}

@@ -1,0 +1,157 @@
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PGlite, types } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { UsageError } from '../errors.js';
+import type { Db, Queryable, QueryResult } from './db.js';
+
+const raw = (v: string) => v;
+// Same conversions as the PostgreSQL backend: exact INT8, timestamps as text.
+const parsers = {
+  [types.INT8]: raw,
+  [types.TIMESTAMP]: raw,
+  [types.TIMESTAMPTZ]: raw,
+  [types.DATE]: raw,
+};
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  command: string;
+  started_at: string;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * An exclusive lock file beside the data: PGlite is single-process, and two
+ * processes writing one data dir would corrupt it. A lock left by a dead
+ * process on this host is taken over.
+ */
+function acquireLock(dir: string): string {
+  const path = join(dir, 'customers-api.lock');
+  const info: LockInfo = {
+    pid: process.pid,
+    host: hostname(),
+    command: process.argv.slice(1).join(' '),
+    started_at: new Date().toISOString(),
+  };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, JSON.stringify(info));
+      closeSync(fd);
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder: Partial<LockInfo> = {};
+    try {
+      holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
+    } catch {
+      // A lock being written right now, or garbage: treat as held unless clearly stale below.
+    }
+    const stale =
+      typeof holder.pid === 'number' &&
+      holder.host === info.host &&
+      holder.pid !== process.pid &&
+      !processAlive(holder.pid);
+    if (!stale) {
+      const who =
+        typeof holder.pid === 'number'
+          ? `process ${holder.pid} on ${holder.host ?? 'unknown host'} (${holder.command ?? '?'}, since ${holder.started_at ?? '?'})`
+          : 'another process';
+      throw new UsageError(
+        `The embedded database in ${dir} is in use by ${who}. Only one process may open it: stop that process, or set DATA_DIR to another directory (or DATABASE_URL to use PostgreSQL).`,
+      );
+    }
+    try {
+      unlinkSync(path);
+    } catch {
+      // Someone else removed it first; the next attempt decides.
+    }
+  }
+  throw new UsageError(`Could not take the lock on the embedded database in ${dir}.`);
+}
+
+function releaseLock(path: string): void {
+  try {
+    const holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
+    if (holder.pid === process.pid) unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+export class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+
+  private constructor(
+    readonly pg: PGlite,
+    private readonly lockPath: string | undefined,
+  ) {}
+
+  /** Opens (creating if needed) the embedded database in `dataDir`, or an in-memory one when undefined. */
+  static async open(dataDir?: string): Promise<PgliteDb> {
+    let lockPath: string | undefined;
+    let pgDir: string | undefined;
+    if (dataDir !== undefined) {
+      const dir = resolve(dataDir);
+      mkdirSync(dir, { recursive: true });
+      lockPath = acquireLock(dir);
+      pgDir = join(dir, 'pgdata');
+    }
+    const onExit = () => {
+      if (lockPath) releaseLock(lockPath);
+    };
+    if (lockPath) process.once('exit', onExit);
+    try {
+      const pg = await PGlite.create({ dataDir: pgDir, extensions: { pg_trgm }, parsers });
+      await pg.exec("SET TIME ZONE 'UTC'");
+      return new PgliteDb(pg, lockPath);
+    } catch (err) {
+      onExit();
+      process.removeListener('exit', onExit);
+      throw err;
+    }
+  }
+
+  async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const res = await this.pg.query<R>(text, params as unknown[] | undefined);
+    return { rows: res.rows, rowCount: res.rowCount ?? res.affectedRows ?? res.rows.length };
+  }
+
+  async exec(text: string): Promise<void> {
+    await this.pg.exec(text);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return await this.pg.transaction(async (tx) =>
+      fn({
+        async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+          const res = await tx.query<R>(text, params as unknown[] | undefined);
+          return { rows: res.rows, rowCount: res.rowCount ?? res.affectedRows ?? res.rows.length };
+        },
+        async exec(text: string): Promise<void> {
+          await tx.exec(text);
+        },
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (!this.pg.closed) await this.pg.close();
+    } finally {
+      if (this.lockPath) releaseLock(this.lockPath);
+    }
+  }
+}

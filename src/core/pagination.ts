@@ -1,0 +1,219 @@
+import type { CursorBinding, CursorCodec, Position } from './cursor.js';
+import { RequestValidationError } from './errors.js';
+
+export type Direction = 'next' | 'prev';
+
+/** The pagination and sort parameters every list endpoint takes (contract §1.3). */
+export interface PageParams {
+  cursor?: string | undefined;
+  limit: number;
+  direction: Direction;
+  includeTotalCount: boolean;
+  sortBy: string;
+  descending: boolean;
+}
+
+/** A sortable column: its key column and the SQL type a cursor value is cast back to. */
+export interface SortKey {
+  column: string;
+  /** Renders a bound parameter as a value of the key's type, e.g. `$3::timestamptz`. */
+  cast: (param: string) => string;
+  nullable: boolean;
+}
+
+export const timestampKey = (column: string): SortKey => ({
+  column,
+  cast: (p) => `${p}::timestamptz`,
+  nullable: false,
+});
+export const textKey = (column: string, nullable: boolean): SortKey => ({
+  column,
+  cast: (p) => `(${p}::text COLLATE "C")`,
+  nullable,
+});
+
+export interface Page<T> {
+  items: T[];
+  total: number | null;
+  limit: number;
+  next_cursor: string | null;
+  prev_cursor: string | null;
+  has_next: boolean;
+  has_prev: boolean;
+}
+
+/** Columns every row of a keyset query carries besides the resource's own. */
+export interface KeysetRow {
+  _tag: number | null;
+  _cursor: string | null;
+  id: string;
+}
+
+export interface KeysetSpec {
+  /** Table with alias `t`, e.g. `contacts t`. */
+  from: string;
+  /** Columns of `t` to return (must include `t.id`). */
+  columns: string;
+  /** Conditions on `t`, with placeholders $1..$n for `params`. */
+  where: string;
+  params: readonly unknown[];
+  key: SortKey;
+  descending: boolean;
+  direction: Direction;
+  limit: number;
+  cursor: Position | null;
+}
+
+export interface KeysetSql {
+  /** A parenthesized UNION ALL of ordered, limited branches; select from it with an alias. */
+  union: string;
+  /** ORDER BY terms for the union's output, given its alias. */
+  orderBy: (alias: string) => string;
+  values: unknown[];
+}
+
+const PAGE = 0;
+const PROBE = 1;
+
+/**
+ * Builds the keyset query for one page. The list's order is `key` then `id`,
+ * both descending or both ascending, NULL keys last in both directions. That
+ * order is two segments — non-NULL keys by (key, id), then NULL keys by id —
+ * so every seek is at most two index range scans joined by UNION ALL.
+ *
+ * The page fetches limit + 1 rows in the direction of travel (the extra row
+ * answers "is there more this way"); with a cursor, a second one-row probe in
+ * the opposite direction answers "is there anything the other way". Both are
+ * one statement: no count, and no cost that grows with depth.
+ */
+export function buildKeyset(spec: KeysetSpec): KeysetSql {
+  const values: unknown[] = [...spec.params];
+  const bind = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const k = `t.${spec.key.column}`;
+  const branches: string[] = [];
+
+  const seek = (pos: Position | null, forward: boolean, inclusive: boolean, limit: number, tag: number) => {
+    const asc = forward !== spec.descending;
+    const dir = asc ? 'ASC' : 'DESC';
+    const cmp = asc ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
+    const branch = (segment: 0 | 1, cond: string) => {
+      const segmentCond = segment === 0 ? `${k} IS NOT NULL` : `${k} IS NULL`;
+      const order = segment === 0 ? `${k} ${dir}, t.id ${dir}` : `t.id ${dir}`;
+      branches.push(
+        `(SELECT ${tag} AS _tag, ${segment} AS _seg, ${k}::text AS _cursor, ${k} AS _key, ${spec.columns} FROM ${spec.from} WHERE ${spec.where} AND ${segmentCond}${cond} ORDER BY ${order} LIMIT ${limit})`,
+      );
+    };
+    const nullable = spec.key.nullable;
+    // Branch order is irrelevant: the caller's ORDER BY (below) orders the union.
+    if (pos === null) {
+      branch(0, '');
+      if (nullable) branch(1, '');
+    } else if (pos.value !== null) {
+      branch(0, ` AND (${k}, t.id) ${cmp} (${spec.key.cast(bind(pos.value))}, ${bind(pos.id)}::uuid)`);
+      if (forward && nullable) branch(1, '');
+    } else {
+      branch(1, ` AND t.id ${cmp} ${bind(pos.id)}::uuid`);
+      if (!forward) branch(0, '');
+    }
+  };
+
+  const forward = spec.direction === 'next';
+  seek(spec.cursor, forward, spec.cursor?.inclusive ?? false, spec.limit + 1, PAGE);
+  if (spec.cursor) seek(spec.cursor, !forward, !spec.cursor.inclusive, 1, PROBE);
+
+  const pageAsc = forward !== spec.descending;
+  const dir = pageAsc ? 'ASC' : 'DESC';
+  return {
+    union: `(${branches.join(' UNION ALL ')})`,
+    orderBy: (a) => `${a}._tag, ${a}._seg ${forward ? 'ASC' : 'DESC'}, ${a}._key ${dir}, ${a}.id ${dir}`,
+    values,
+  };
+}
+
+/**
+ * Decodes the request's cursor, or answers 422 on `cursor` before any query
+ * runs. A cursor in the NULL segment of a column that cannot be NULL is forged.
+ */
+export function readCursor(
+  codec: CursorCodec,
+  binding: CursorBinding,
+  params: PageParams,
+  key: SortKey,
+): Position | null {
+  if (params.cursor === undefined) return null;
+  const pos = codec.decode(binding, params.cursor);
+  if (pos === 'sort_mismatch') {
+    throw new RequestValidationError([
+      {
+        type: 'value_error',
+        loc: ['query', 'cursor'],
+        msg: 'Value error, cursor was issued for a different sort_by or descending; reset the cursor when changing sort',
+        input: params.cursor,
+        ctx: { error: 'cursor does not match the sort' },
+      },
+    ]);
+  }
+  if (pos === 'malformed' || (pos.value === null && !key.nullable)) {
+    throw new RequestValidationError([
+      {
+        type: 'value_error',
+        loc: ['query', 'cursor'],
+        msg: 'Value error, invalid cursor',
+        input: params.cursor,
+        ctx: { error: 'invalid cursor' },
+      },
+    ]);
+  }
+  return pos;
+}
+
+/** Turns the rows of a keyset query into a page: order, flags and the two cursors. */
+export function assemblePage<R extends KeysetRow, T>(
+  rows: readonly R[],
+  opts: {
+    params: PageParams;
+    cursor: Position | null;
+    codec: CursorCodec;
+    binding: CursorBinding;
+    total: number | null;
+    map: (row: R) => T;
+  },
+): Page<T> {
+  const { params, cursor, codec, binding } = opts;
+  const pageRows: R[] = [];
+  let probed = false;
+  for (const row of rows) {
+    if (row._tag === PAGE) pageRows.push(row);
+    else if (row._tag === PROBE) probed = true;
+  }
+  const more = pageRows.length > params.limit;
+  if (more) pageRows.length = params.limit;
+  const forward = params.direction === 'next';
+  if (!forward) pageRows.reverse();
+  const hasNext = forward ? more : cursor !== null && probed;
+  const hasPrev = forward ? cursor !== null && probed : more;
+
+  const at = (row: R): Position => ({ value: row._cursor, id: row.id, inclusive: false });
+  // An empty page next to a cursor: the far side starts at the cursor itself,
+  // including its row when the request excluded it.
+  const flip = (pos: Position): Position => ({ ...pos, inclusive: !pos.inclusive });
+  const first = pageRows[0];
+  const last = pageRows[pageRows.length - 1];
+  let next: Position | null = null;
+  let prev: Position | null = null;
+  if (hasNext) next = last ? at(last) : cursor && flip(cursor);
+  if (hasPrev) prev = first ? at(first) : cursor && flip(cursor);
+
+  return {
+    items: pageRows.map(opts.map),
+    total: opts.total,
+    limit: params.limit,
+    next_cursor: next && codec.encode(binding, next),
+    prev_cursor: prev && codec.encode(binding, prev),
+    has_next: hasNext,
+    has_prev: hasPrev,
+  };
+}

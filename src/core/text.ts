@@ -1,0 +1,24 @@
+/**
+ * The sort key of a text column: lower-cased by Unicode's default case mapping
+ * (locale-independent), then compared in the "C" collation, i.e. by code point.
+ * Computed here rather than with SQL lower(), whose result depends on the
+ * database's locale.
+ */
+export function sortKey(value: string): string;
+export function sortKey(value: string | null): string | null;
+export function sortKey(value: string | null): string | null {
+  return value === null ? null : value.toLowerCase();
+}
+
+/**
+ * PostgreSQL's UTC timestamp text ("2026-11-26 13:26:02.1234+00") as RFC 3339
+ * with exactly six fractional digits ("2026-11-26T13:26:02.123400Z").
+ */
+export function toRfc3339(pgText: string): string;
+export function toRfc3339(pgText: string | null): string | null;
+export function toRfc3339(pgText: string | null): string | null {
+  if (pgText === null) return null;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(?:\+00(?::?00)?|Z)$/.exec(pgText);
+  if (!m) throw new Error(`unexpected timestamp text: ${pgText}`);
+  return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}Z`;
+}

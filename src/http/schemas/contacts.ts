@@ -1,0 +1,60 @@
+import Type from 'typebox';
+import { CONTACT_SORT_NAMES } from '../../core/contacts.js';
+import { Id, Nullable, PageQuery, Timestamp } from './common.js';
+
+export const Contact = Type.Object(
+  {
+    id: Id,
+    entity_type: Type.String({ enum: ['customer'], description: 'Always "customer"' }),
+    entity_id: Type.String({ format: 'uuid', description: "The customer's id" }),
+    name: Type.String({ examples: ['Ada Lovelace'] }),
+    email: Nullable(Type.String(), { examples: ['ada@example.com'] }),
+    phone: Nullable(Type.String(), { examples: ['+44 20 7946 0000'] }),
+    role: Nullable(Type.String(), { examples: ['Billing'] }),
+    is_primary: Type.Boolean(),
+    notes: Nullable(Type.String()),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { title: 'EntityContactResponse' },
+);
+
+const name = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  'x-trim': true,
+  description: '1..255 characters after trimming',
+});
+const email = Nullable(Type.String({ maxLength: 320, format: 'email', 'x-trim': true }));
+const phone = Nullable(Type.String({ maxLength: 50, 'x-trim': true }));
+const role = Nullable(Type.String({ maxLength: 100, 'x-trim': true, description: 'Free text, e.g. "Billing"' }));
+const notes = Nullable(Type.String({ maxLength: 10_000 }));
+
+export const ContactCreate = Type.Object(
+  {
+    name,
+    email: Type.Optional(email),
+    phone: Type.Optional(phone),
+    role: Type.Optional(role),
+    is_primary: Type.Boolean({ default: false, description: 'Making a contact primary demotes the previous primary' }),
+    notes: Type.Optional(notes),
+  },
+  { title: 'EntityContactCreate' },
+);
+
+export const ContactUpdate = Type.Object(
+  {
+    name: Type.Optional(name),
+    email: Type.Optional(email),
+    phone: Type.Optional(phone),
+    role: Type.Optional(role),
+    is_primary: Type.Optional(Type.Boolean()),
+    notes: Type.Optional(notes),
+  },
+  { title: 'EntityContactUpdate', description: 'Partial: a field left out is unchanged; null clears it' },
+);
+
+export const ContactListQuery = PageQuery(CONTACT_SORT_NAMES);
+
+export const CustomerIdParams = Type.Object({ customer_id: Type.String() });
+export const ContactIdParams = Type.Object({ customer_id: Type.String(), contact_id: Type.String() });
