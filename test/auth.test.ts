@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { allows, createToken, MAX_ACTIVE_TOKENS, type Role, revokeToken } from '../src/core/auth.js';
+import { UsageError } from '../src/core/errors.js';
+import {
+  authHeaders,
+  call,
+  countingDb,
+  createContact,
+  createCustomer,
+  type Harness,
+  setup,
+  type Tenant,
+  tenant,
+} from './helpers/harness.js';
+import { type Ids, ROUTES } from './helpers/routes.js';
+
+let h: Harness;
+before(async () => {
+  h = await setup();
+});
+after(async () => {
+  await h?.close();
+});
+
+async function fixture(t: Tenant): Promise<Ids> {
+  const customer = await createCustomer(h, t);
+  const contact = await createContact(h, t, customer.id);
+  return { customerId: customer.id, contactId: contact.id };
+}
+
+function expect401(r: { status: number; body: unknown; res: { headers: Record<string, unknown> } }, what: string) {
+  assert.equal(r.status, 401, what);
+  assert.deepEqual(r.body, { detail: 'Not authenticated' }, what);
+  assert.equal(r.res.headers['www-authenticate'], 'Bearer', what);
+}
+
+for (const route of ROUTES) {
+  describe(`auth: ${route.name}`, () => {
+    let t: Tenant;
+    let ids: Ids;
+    before(async () => {
+      t = await tenant(h);
+      ids = await fixture(t);
+    });
+
+    test('no Authorization header → 401, whatever x-business-id says', async () => {
+      expect401(await call(h, route.request(ids, { 'x-business-id': t.businessId })), 'no auth');
+      expect401(await call(h, route.request(ids, {})), 'no auth, no business');
+      expect401(await call(h, route.request(ids, { 'x-business-id': 'not-a-uuid' })), 'no auth, bad business');
+    });
+
+    test('not a Bearer scheme, or a malformed / unknown token → 401', async () => {
+      for (const authorization of [
+        `Basic ${Buffer.from('a:b').toString('base64')}`,
+        'Bearer',
+        'Bearer dz_short',
+        `Bearer dz_${'A'.repeat(43)}`,
+        `Bearer ${t.ownerToken}x`,
+        t.ownerToken,
+      ]) {
+        expect401(await call(h, route.request(ids, { authorization, 'x-business-id': t.businessId })), authorization);
+      }
+    });
+
+    test('expired and revoked tokens → 401', async () => {
+      const expiring = await createToken(h.db, { email: t.ownerEmail, expiresInDays: 1 });
+      await h.db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+        expiring.token_id,
+      ]);
+      expect401(await call(h, route.request(ids, authHeaders(expiring.token, t.businessId))), 'expired');
+
+      const revoked = await createToken(h.db, { email: t.ownerEmail });
+      const before = await call(h, route.request(ids, authHeaders(revoked.token, t.businessId)));
+      assert.notEqual(before.status, 401, 'works before revocation');
+      await revokeToken(h.db, revoked.token_id);
+      expect401(await call(h, route.request(ids, authHeaders(revoked.token, t.businessId))), 'revoked');
+    });
+
+    test('x-business-id missing → 422 missing; not a UUID → 422 uuid_parsing', async () => {
+      const missing = await call(h, route.request(ids, { authorization: `Bearer ${t.ownerToken}` }));
+      assert.equal(missing.status, 422, missing.res.body);
+      assert.deepEqual(missing.body.detail, [
+        { type: 'missing', loc: ['header', 'x-business-id'], msg: 'Field required', input: null },
+      ]);
+      const bad = await call(
+        h,
+        route.request(ids, { authorization: `Bearer ${t.ownerToken}`, 'x-business-id': 'acme' }),
+      );
+      assert.equal(bad.status, 422, bad.res.body);
+      assert.equal(bad.body.detail[0].type, 'uuid_parsing');
+      assert.deepEqual(bad.body.detail[0].loc, ['header', 'x-business-id']);
+    });
+
+    test('a business the user is not a member of, or that does not exist → 403', async () => {
+      const other = await tenant(h);
+      for (const businessId of [other.businessId, '00000000-0000-7000-8000-000000000000']) {
+        const r = await call(h, route.request(ids, authHeaders(t.ownerToken, businessId)));
+        assert.equal(r.status, 403, r.res.body);
+        assert.deepEqual(r.body, { detail: 'Not enough permissions' });
+      }
+    });
+
+    test(`roles: only those allowed to ${route.permission} may call it`, async () => {
+      for (const role of ['viewer', 'member', 'admin', 'owner'] as Role[]) {
+        const fresh = await fixture(t);
+        const r = await call(h, route.request(fresh, await t.as(role)));
+        if (allows(role, route.permission)) {
+          assert.equal(r.status, route.ok, `${role}: ${r.res.body}`);
+        } else {
+          assert.equal(r.status, 403, `${role}: ${r.res.body}`);
+          assert.deepEqual(r.body, { detail: 'Not enough permissions' });
+        }
+      }
+    });
+  });
+}
+
+describe('tokens', () => {
+  test('are stored only as a SHA-256 hash, with a short display prefix', async () => {
+    const t = await tenant(h);
+    const { rows } = await h.db.query<{ token_hash: string; prefix: string }>(
+      'SELECT token_hash, prefix FROM api_tokens WHERE token_hash = encode(sha256(convert_to($1, $2)), $3)',
+      [t.ownerToken, 'UTF8', 'hex'],
+    );
+    assert.equal(rows.length, 1);
+    assert.match(t.ownerToken, /^dz_[A-Za-z0-9_-]{43}$/);
+    assert.equal(rows[0]?.prefix, t.ownerToken.slice(0, 11));
+    const all = await h.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM api_tokens WHERE token_hash = $1 OR prefix = $1`,
+      [t.ownerToken],
+    );
+    assert.equal(all.rows[0]?.n, 0, 'the secret itself is stored nowhere');
+  });
+
+  test('a user may hold at most 10 active tokens; revoking one frees a slot', async () => {
+    const email = `many-${Date.now()}@example.com`;
+    const t = await tenant(h);
+    const { addMember } = await import('../src/core/auth.js');
+    const first = await addMember(h.db, { businessId: t.businessId, email, role: 'viewer' });
+    for (let i = 1; i < MAX_ACTIVE_TOKENS; i++) await createToken(h.db, { email });
+    await assert.rejects(createToken(h.db, { email }), UsageError);
+    await revokeToken(h.db, first.token_id);
+    await createToken(h.db, { email });
+    await assert.rejects(createToken(h.db, { email, expiresInDays: 0 }), UsageError);
+    await assert.rejects(createToken(h.db, { email, expiresInDays: 366 }), UsageError);
+  });
+
+  test('last_used_at is written on first use, then not on every request', async () => {
+    const t = await tenant(h);
+    const ids = await fixture(t);
+    const read = () =>
+      h.db.query<{ last_used_at: string | null }>(
+        'SELECT last_used_at FROM api_tokens WHERE token_hash = encode(sha256(convert_to($1, $2)), $3)',
+        [t.ownerToken, 'UTF8', 'hex'],
+      );
+    const url = `/api/v1/customers/${ids.customerId}/contacts`;
+    await call(h, { url, headers: t.headers });
+    let first: string | null = null;
+    for (let i = 0; i < 50 && first === null; i++) {
+      first = (await read()).rows[0]?.last_used_at ?? null;
+      if (first === null) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.notEqual(first, null, 'last_used_at set after use');
+    for (let i = 0; i < 5; i++) await call(h, { url, headers: t.headers });
+    assert.equal((await read()).rows[0]?.last_used_at, first, 'not rewritten within the minute');
+  });
+
+  test('a list request costs the authentication lookup plus one query', async () => {
+    let counter: ReturnType<typeof countingDb> | undefined;
+    const counted = await setup({
+      wrapDb: (db) => {
+        counter = countingDb(db);
+        return counter;
+      },
+    });
+    try {
+      const t = await tenant(counted);
+      const customer = await createCustomer(counted, t);
+      for (let i = 0; i < 3; i++) await createContact(counted, t, customer.id);
+      const url = `/api/v1/customers/${customer.id}/contacts?limit=2`;
+      const warm = await call(counted, { url, headers: t.headers });
+      assert.equal(warm.status, 200);
+      await new Promise((r) => setTimeout(r, 50)); // let the once-a-minute last_used_at write land
+      const c = counter as ReturnType<typeof countingDb>;
+      for (const q of ['', '&include_total_count=true', `&cursor=${warm.body.data.next_cursor}`, '&direction=prev']) {
+        const before = c.count;
+        const r = await call(counted, { url: url + q, headers: t.headers });
+        assert.equal(r.status, 200, r.res.body);
+        assert.equal(c.count - before, 2, `statements for ${q || 'first page'}`);
+      }
+    } finally {
+      await counted.close();
+    }
+  });
+});

@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { addMember, createBusiness, type Role } from '../../src/core/auth.js';
+import type { Db, Queryable, QueryResult } from '../../src/core/db/db.js';
+import { openDb } from '../../src/core/db/open.js';
+import { cursorSecret } from '../../src/core/settings.js';
+import { buildApp } from '../../src/http/app.js';
+
+/** Which backend this run uses: PostgreSQL when TEST_DATABASE_URL is set, else embedded PGlite. */
+export const BACKEND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+export interface Harness {
+  db: Db;
+  app: FastifyInstance;
+  /** The fresh database's URL (PostgreSQL only). */
+  databaseUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Creates a fresh, empty database on the test server and returns its URL and a dropper. */
+export async function freshPostgresDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `customers_api_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** A fresh database (migrated) and the app on it. */
+export async function setup(opts: { wrapDb?: (db: Db) => Db } = {}): Promise<Harness> {
+  const base = process.env.TEST_DATABASE_URL;
+  let drop: (() => Promise<void>) | undefined;
+  let databaseUrl: string | undefined;
+  if (base) {
+    const fresh = await freshPostgresDatabase(base);
+    databaseUrl = fresh.url;
+    drop = fresh.drop;
+  }
+  const raw = await openDb({ databaseUrl, poolMax: 10 });
+  const db = opts.wrapDb ? opts.wrapDb(raw) : raw;
+  const app = await buildApp({ db, cursorSecret: await cursorSecret(raw), bodyLimit: 64 * 1024 });
+  return {
+    db: raw,
+    app,
+    databaseUrl,
+    async close() {
+      await app.close();
+      await raw.close();
+      await drop?.();
+    },
+  };
+}
+
+let counter = 0;
+export function unique(prefix = 'x'): string {
+  counter++;
+  return `${prefix}${process.pid}-${counter}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface Tenant {
+  businessId: string;
+  ownerEmail: string;
+  ownerToken: string;
+  /** Headers of the owner. */
+  headers: Record<string, string>;
+  /** Headers of a new member with `role`. */
+  as(role: Role): Promise<Record<string, string>>;
+}
+
+export function authHeaders(token: string, businessId: string): Record<string, string> {
+  return { authorization: `Bearer ${token}`, 'x-business-id': businessId };
+}
+
+/** A new business with its owner: every test makes its own tenant. */
+export async function tenant(h: Harness): Promise<Tenant> {
+  const ownerEmail = `${unique('owner')}@example.com`;
+  const b = await createBusiness(h.db, { name: unique('Business '), ownerEmail });
+  return {
+    businessId: b.business_id,
+    ownerEmail,
+    ownerToken: b.token,
+    headers: authHeaders(b.token, b.business_id),
+    async as(role: Role) {
+      const m = await addMember(h.db, { businessId: b.business_id, email: `${unique(role)}@example.com`, role });
+      return authHeaders(m.token, b.business_id);
+    },
+  };
+}
+
+export interface Json {
+  status: number;
+  body: any;
+  res: LightMyRequestResponse;
+}
+
+export async function call(h: Harness, opts: InjectOptions): Promise<Json> {
+  const res = await h.app.inject(opts);
+  let body: unknown;
+  try {
+    body = res.body === '' ? undefined : JSON.parse(res.body);
+  } catch {
+    body = res.body;
+  }
+  return { status: res.statusCode, body, res };
+}
+
+export async function createCustomer(h: Harness, t: Tenant, body: Record<string, unknown> = {}): Promise<any> {
+  const r = await call(h, {
+    method: 'POST',
+    url: '/api/v1/customers',
+    headers: t.headers,
+    payload: { name: unique('Customer '), email: `${unique('c')}@example.com`, ...body },
+  });
+  if (r.status !== 201) throw new Error(`create customer: ${r.status} ${r.res.body}`);
+  return r.body.data;
+}
+
+export async function createContact(
+  h: Harness,
+  t: Tenant,
+  customerId: string,
+  body: Record<string, unknown> = {},
+): Promise<any> {
+  const r = await call(h, {
+    method: 'POST',
+    url: `/api/v1/customers/${customerId}/contacts`,
+    headers: t.headers,
+    payload: { name: unique('Contact '), ...body },
+  });
+  if (r.status !== 201) throw new Error(`create contact: ${r.status} ${r.res.body}`);
+  return r.body.data;
+}
+
+/** A Db that counts the statements run through it (transactions count their statements). */
+export function countingDb(db: Db): Db & { count: number } {
+  const counted = {
+    count: 0,
+    kind: db.kind,
+    query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      counted.count++;
+      return db.query<R>(text, params);
+    },
+    exec(text: string) {
+      counted.count++;
+      return db.exec(text);
+    },
+    transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      return db.transaction((tx) =>
+        fn({
+          query<R>(text: string, params?: readonly unknown[]) {
+            counted.count++;
+            return tx.query<R>(text, params);
+          },
+          exec(text: string) {
+            counted.count++;
+            return tx.exec(text);
+          },
+        }),
+      );
+    },
+    close: () => db.close(),
+  };
+  return counted;
+}
+
+export const RFC3339_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;

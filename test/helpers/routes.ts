@@ -1,0 +1,96 @@
+import type { InjectOptions } from 'fastify';
+import type { Permission } from '../../src/core/auth.js';
+
+export interface Ids {
+  customerId: string;
+  contactId: string;
+}
+
+export interface RouteCase {
+  name: string;
+  permission: Permission;
+  /** Ids the route names, in the order a 404 is decided. */
+  idBearing: boolean;
+  request(ids: Ids, headers: Record<string, string>): InjectOptions;
+  /** The status of a successful call. */
+  ok: number;
+}
+
+/**
+ * Every authenticated route, for the shared auth and tenant-isolation suites.
+ * A route added to the API is added here, and both suites cover it.
+ */
+export const ROUTES: RouteCase[] = [
+  {
+    name: 'POST /api/v1/customers',
+    permission: 'write',
+    idBearing: false,
+    ok: 201,
+    request: (_ids, headers) => ({
+      method: 'POST',
+      url: '/api/v1/customers',
+      headers,
+      payload: { name: 'Route Co', email: `route-${Math.random().toString(36).slice(2)}@example.com` },
+    }),
+  },
+  {
+    name: 'GET /api/v1/customers/{customer_id}',
+    permission: 'read',
+    idBearing: true,
+    ok: 200,
+    request: (ids, headers) => ({ method: 'GET', url: `/api/v1/customers/${ids.customerId}`, headers }),
+  },
+  {
+    name: 'GET /api/v1/customers/{customer_id}/contacts',
+    permission: 'read',
+    idBearing: true,
+    ok: 200,
+    request: (ids, headers) => ({ method: 'GET', url: `/api/v1/customers/${ids.customerId}/contacts`, headers }),
+  },
+  {
+    name: 'POST /api/v1/customers/{customer_id}/contacts',
+    permission: 'write',
+    idBearing: true,
+    ok: 201,
+    request: (ids, headers) => ({
+      method: 'POST',
+      url: `/api/v1/customers/${ids.customerId}/contacts`,
+      headers,
+      payload: { name: 'Route Contact' },
+    }),
+  },
+  {
+    name: 'GET /api/v1/customers/{customer_id}/contacts/{contact_id}',
+    permission: 'read',
+    idBearing: true,
+    ok: 200,
+    request: (ids, headers) => ({
+      method: 'GET',
+      url: `/api/v1/customers/${ids.customerId}/contacts/${ids.contactId}`,
+      headers,
+    }),
+  },
+  {
+    name: 'PUT /api/v1/customers/{customer_id}/contacts/{contact_id}',
+    permission: 'write',
+    idBearing: true,
+    ok: 200,
+    request: (ids, headers) => ({
+      method: 'PUT',
+      url: `/api/v1/customers/${ids.customerId}/contacts/${ids.contactId}`,
+      headers,
+      payload: { notes: 'changed' },
+    }),
+  },
+  {
+    name: 'DELETE /api/v1/customers/{customer_id}/contacts/{contact_id}',
+    permission: 'delete',
+    idBearing: true,
+    ok: 200,
+    request: (ids, headers) => ({
+      method: 'DELETE',
+      url: `/api/v1/customers/${ids.customerId}/contacts/${ids.contactId}`,
+      headers,
+    }),
+  },
+];
