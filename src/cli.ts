@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { addMember, createBusiness, createToken, listTokens, ROLES, type Role, revokeToken } from './core/auth.js';
 import { migrate } from './core/db/migrate.js';
+import type { Db } from './core/db/db.js';
 import { openDb } from './core/db/open.js';
 import { UsageError } from './core/errors.js';
 import { isUuid } from './core/ids.js';
@@ -74,9 +75,9 @@ function progressBar(label: string): ((done: number, total: number) => void) | u
   };
 }
 
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: Db) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 4 });
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 4, ...opts });
   try {
     return await fn(db);
   } finally {
@@ -136,7 +137,7 @@ export async function main(argv: string[]): Promise<number> {
       await serve(values);
       return -1; // keep running
     case 'migrate': {
-      const applied = await withDb((db) => migrate(db));
+      const applied = await withDb((db) => migrate(db), { migrate: false });
       out(json, { applied }, applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
       return 0;
     }
@@ -168,6 +169,9 @@ export async function main(argv: string[]): Promise<number> {
       if (sub === 'create') {
         const email = required(values, 'email');
         const days = values['expires-in-days'] === undefined ? undefined : integer(values, 'expires-in-days');
+        if (days !== undefined && (days < 1 || days > 365)) {
+          throw new UsageError('--expires-in-days must be an integer from 1 to 365');
+        }
         const r = await withDb((db) => createToken(db, { email, expiresInDays: days }));
         out(json, r, `token:      ${r.token}\ntoken_id:   ${r.token_id}\nexpires_at: ${r.expires_at ?? 'never'}`);
         return 0;

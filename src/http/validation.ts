@@ -110,9 +110,10 @@ function toLoc(part: Part, instancePath: string): (string | number)[] {
   return loc;
 }
 
-function toIssue(part: Part, e: ErrorObject): ValidationIssue | null {
+function toIssue(part: Part, e: ErrorObject, root: unknown): ValidationIssue | null {
   const loc = toLoc(part, e.instancePath);
-  const input: unknown = e.data;
+  // The caller's own input, as pydantic reports it: not the copy defaults were applied to.
+  const input: unknown = e.instancePath === '' ? root : e.data;
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
@@ -254,10 +255,16 @@ function toIssue(part: Part, e: ErrorObject): ValidationIssue | null {
   }
 }
 
-function run(part: Part, validate: ValidateFunction | undefined, data: unknown, out: ValidationIssue[]): void {
+function run(
+  part: Part,
+  validate: ValidateFunction | undefined,
+  data: unknown,
+  out: ValidationIssue[],
+  root = data,
+): void {
   if (!validate || validate(data)) return;
   for (const e of validate.errors ?? []) {
-    const issue = toIssue(part, e);
+    const issue = toIssue(part, e, root);
     if (issue) out.push(issue);
   }
 }
@@ -285,9 +292,10 @@ export function validateRequest(v: RouteValidators, req: RequestParts): Validati
     if (body === undefined || body === null) {
       issues.push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null });
     } else {
-      if (typeof body === 'object' && !Array.isArray(body) && v.bodySchema)
-        normalizeBody(body as Record<string, unknown>, v.bodySchema);
-      run('body', v.body, body, issues);
+      const isObject = typeof body === 'object' && !Array.isArray(body);
+      const original = isObject ? { ...(body as Record<string, unknown>) } : body;
+      if (isObject && v.bodySchema) normalizeBody(body as Record<string, unknown>, v.bodySchema);
+      run('body', v.body, body, issues, original);
     }
   }
   return issues;
