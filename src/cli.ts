@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { addMember, createBusiness, createToken, listTokens, ROLES, type Role, revokeToken } from './core/auth.js';
-import { migrate } from './core/db/migrate.js';
 import type { Db } from './core/db/db.js';
+import { migrate } from './core/db/migrate.js';
 import { openDb } from './core/db/open.js';
 import { UsageError } from './core/errors.js';
 import { isUuid } from './core/ids.js';

@@ -86,7 +86,7 @@ describe('first run', () => {
         'x-business-id': business,
       },
     });
-    const data = await response.json();
+    const data: any = await response.json();
     assert.equal(response.status, 200);
     assert.equal(data.code, 'OK');
     assert.ok(data.data.items.every((c: { entity_type: string }) => c.entity_type === 'customer'));
@@ -96,10 +96,10 @@ describe('first run', () => {
   test('pagination and errors over real HTTP', async () => {
     const { url, token, business } = printed();
     const headers = { Authorization: `Bearer ${token}`, 'x-business-id': business };
-    const first = await (await fetch(`${url}?limit=2&sort_by=name&descending=false`, { headers })).json();
+    const first: any = await (await fetch(`${url}?limit=2&sort_by=name&descending=false`, { headers })).json();
     assert.equal(first.data.items.length, 2);
     assert.equal(first.data.has_next, true);
-    const second = await (
+    const second: any = await (
       await fetch(`${url}?limit=2&sort_by=name&descending=false&cursor=${encodeURIComponent(first.data.next_cursor)}`, {
         headers,
       })
