@@ -204,13 +204,13 @@ describe('walks over static data', () => {
           const fwd = await walk(customer.id, sort, descending, limit, 'next');
           assert.deepEqual(fwd.ids, expected, 'forward walk');
           assert.equal(fwd.pages[0]?.has_prev, false, 'first page has nothing before it');
-          fwd.pages.slice(0, -1).forEach((p) => assert.equal(p.items.length, limit, 'only the last page is short'));
-          fwd.pages.slice(1).forEach((p) => assert.equal(p.has_prev, true));
+          for (const p of fwd.pages.slice(0, -1)) assert.equal(p.items.length, limit, 'only the last page is short');
+          for (const p of fwd.pages.slice(1)) assert.equal(p.has_prev, true);
 
           const back = await walk(customer.id, sort, descending, limit, 'prev');
           assert.deepEqual(back.ids, expected, 'backward walk from the last page');
           assert.equal(back.pages[0]?.has_next, false, 'the last page has nothing after it');
-          back.pages.slice(0, -1).forEach((p) => assert.equal(p.items.length, limit, 'only the first page is short'));
+          for (const p of back.pages.slice(0, -1)) assert.equal(p.items.length, limit, 'only the first page is short');
 
           // prev_cursor of page k+1 gives back page k exactly.
           if (fwd.pages.length >= 2) {
