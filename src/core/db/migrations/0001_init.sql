@@ -114,3 +114,7 @@ CREATE INDEX contacts_updated_at_idx ON contacts (business_id, customer_id, upda
 CREATE INDEX contacts_name_idx       ON contacts (business_id, customer_id, name_key, id);
 CREATE INDEX contacts_email_idx      ON contacts (business_id, customer_id, email_key, id);
 CREATE INDEX contacts_role_idx       ON contacts (business_id, customer_id, role_key, id);
+-- The NULL segment of a nullable sort (NULLs last, ordered by id) gets its own
+-- partial index, so a walk through it is a range scan too.
+CREATE INDEX contacts_email_null_idx ON contacts (business_id, customer_id, id) WHERE email_key IS NULL;
+CREATE INDEX contacts_role_null_idx  ON contacts (business_id, customer_id, id) WHERE role_key IS NULL;
