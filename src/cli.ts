@@ -1,12 +1,16 @@
+import { createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
 import { addMember, createBusiness, createToken, listTokens, ROLES, type Role, revokeToken } from './core/auth.js';
+import { importCustomers } from './core/bulk-import.js';
+import { csvRecords } from './core/csv.js';
 import type { Db } from './core/db/db.js';
 import { migrate } from './core/db/migrate.js';
 import { openDb } from './core/db/open.js';
-import { UsageError } from './core/errors.js';
+import { RequestValidationError, UsageError } from './core/errors.js';
 import { isUuid } from './core/ids.js';
 import { seed } from './core/seed.js';
+import { validateCustomerRow } from './http/routes/customers.js';
 import { startServer } from './server.js';
 
 const HELP = `customers-api — DayZero's Customers API, self-hosted
@@ -24,6 +28,8 @@ Commands:
   token revoke --id TOKEN_ID                       revoke a token
   seed --business ID --customers N --contacts-per-customer M
                                                    insert realistic demo data
+  import FILE.csv --business ID                    import customers from a CSV (same rules as bulk upload,
+                                                   no size limit; batches commit as they go)
 
 Options:
   --json   machine-readable output
@@ -220,6 +226,43 @@ export async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    case 'import': {
+      const file = sub;
+      if (!file) throw new UsageError('usage: import FILE.csv --business ID');
+      const businessId = required(values, 'business');
+      if (!isUuid(businessId)) throw new UsageError('--business must be a business id (UUID)');
+      let size: number;
+      try {
+        size = statSync(file).size;
+      } catch {
+        throw new UsageError(`cannot read ${file}`);
+      }
+      const started = Date.now();
+      const bar = json ? undefined : progressBar('importing');
+      let read = 0;
+      const stream = createReadStream(file);
+      stream.on('data', (chunk) => {
+        read += chunk.length;
+      });
+      const r = await withDb(async (db) => {
+        const { rows } = await db.query('SELECT 1 FROM businesses WHERE id = $1', [businessId]);
+        if (rows.length === 0) throw new UsageError(`No business with id ${businessId}`);
+        return await importCustomers(db, { businessId, actorEmail: null }, csvRecords(stream), {
+          validate: validateCustomerRow,
+          mode: 'per-batch',
+          onProgress: () => bar?.(read, size),
+        });
+      });
+      bar?.(size, size);
+      const seconds = (Date.now() - started) / 1000;
+      const lines = [
+        `Created ${r.created}, skipped ${r.skipped}, ${r.errors.length} invalid rows, in ${seconds.toFixed(1)} s.`,
+      ];
+      for (const e of r.errors.slice(0, 20)) lines.push(`  row ${e.row}: ${e.error}`);
+      if (r.errors.length > 20) lines.push(`  … and ${r.errors.length - 20} more (use --json for all)`);
+      out(json, { ...r, seconds }, lines.join('\n'));
+      return 0;
+    }
     default:
       throw new UsageError(`unknown command "${cmd}"; see customers-api --help`);
   }
@@ -231,8 +274,16 @@ export async function run(argv: string[]): Promise<void> {
     const code = await main(argv);
     if (code >= 0) process.exitCode = code;
   } catch (err) {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    const message = err instanceof Error ? err.message : String(err);
+    const usage =
+      err instanceof UsageError ||
+      err instanceof RequestValidationError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const message =
+      err instanceof RequestValidationError
+        ? err.issues.map((i) => i.msg.replace(/^Value error, /, '')).join('; ')
+        : err instanceof Error
+          ? err.message
+          : String(err);
     if (json) process.stderr.write(`${JSON.stringify({ error: message })}\n`);
     else process.stderr.write(`customers-api: ${message}\n`);
     if (!usage && !json && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);

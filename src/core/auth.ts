@@ -7,10 +7,10 @@ import { sortKey, toRfc3339 } from './text.js';
 export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What each role may do (contract §2): viewer reads, member writes, admin deletes. */
-export type Permission = 'read' | 'write' | 'delete';
+/** What each role may do (contract §2): viewer reads, member writes, admin deletes and bulk-uploads. */
+export type Permission = 'read' | 'write' | 'delete' | 'bulk';
 const POWER: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
-const NEEDS: Record<Permission, number> = { read: 0, write: 1, delete: 2 };
+const NEEDS: Record<Permission, number> = { read: 0, write: 1, delete: 2, bulk: 2 };
 
 export function allows(role: Role, permission: Permission): boolean {
   return POWER[role] >= NEEDS[permission];

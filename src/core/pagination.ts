@@ -13,22 +13,28 @@ export interface PageParams {
   descending: boolean;
 }
 
-/** A sortable column: its key column and the SQL type a cursor value is cast back to. */
+/** A sortable key: its SQL expression over alias `t`, and the SQL type a cursor value is cast back to. */
 export interface SortKey {
-  column: string;
+  expr: string;
   /** Renders a bound parameter as a value of the key's type, e.g. `$3::timestamptz`. */
   cast: (param: string) => string;
   nullable: boolean;
 }
 
 export const timestampKey = (column: string): SortKey => ({
-  column,
+  expr: `t.${column}`,
   cast: (p) => `${p}::timestamptz`,
   nullable: false,
 });
+/** A text key column declared `COLLATE "C"`: code-point order. */
 export const textKey = (column: string, nullable: boolean): SortKey => ({
-  column,
+  expr: `t.${column}`,
   cast: (p) => `(${p}::text COLLATE "C")`,
+  nullable,
+});
+export const bigintKey = (column: string, nullable: boolean): SortKey => ({
+  expr: `t.${column}`,
+  cast: (p) => `${p}::bigint`,
   nullable,
 });
 
@@ -92,7 +98,7 @@ export function buildKeyset(spec: KeysetSpec): KeysetSql {
     values.push(v);
     return `$${values.length}`;
   };
-  const k = `t.${spec.key.column}`;
+  const k = spec.key.expr;
   const branches: string[] = [];
 
   const seek = (pos: Position | null, forward: boolean, inclusive: boolean, limit: number, tag: number) => {

@@ -1,7 +1,7 @@
 import type { Db } from './db/db.js';
 import { UsageError } from './errors.js';
 import { isUuid, uuidv7 } from './ids.js';
-import { sortKey } from './text.js';
+import { searchKey, sortKey } from './text.js';
 
 const FIRST = [
   'Ada',
@@ -154,31 +154,11 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
   // Ages spread over the last year, so created_at sorts are realistic (with some ties).
   const age = () => Math.floor(rand() * 365 * 24 * 3600);
 
-  const cust: {
-    id: unknown[];
-    name: unknown[];
-    nk: unknown[];
-    email: unknown[];
-    ek: unknown[];
-    phone: unknown[];
-    credit: unknown[];
-    status: unknown[];
-    age: unknown[];
-    count: unknown[];
-  } = { id: [], name: [], nk: [], email: [], ek: [], phone: [], credit: [], status: [], age: [], count: [] };
-  const con: {
-    cid: unknown[];
-    id: unknown[];
-    name: unknown[];
-    nk: unknown[];
-    email: unknown[];
-    ek: unknown[];
-    phone: unknown[];
-    role: unknown[];
-    rk: unknown[];
-    primary: unknown[];
-    age: unknown[];
-  } = { cid: [], id: [], name: [], nk: [], email: [], ek: [], phone: [], role: [], rk: [], primary: [], age: [] };
+  // Column arrays of the current batch, bound as unnest() parameters.
+  const columns = <K extends string>(...names: K[]) =>
+    Object.fromEntries(names.map((n) => [n, [] as unknown[]])) as Record<K, unknown[]>;
+  const cust = columns('id', 'name', 'nk', 'sk', 'email', 'ek', 'phone', 'credit', 'status', 'age', 'count');
+  const con = columns('cid', 'id', 'name', 'nk', 'email', 'ek', 'phone', 'role', 'rk', 'primary', 'age');
 
   const flush = async () => {
     const nCust = cust.id.length;
@@ -187,12 +167,12 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
     await db.transaction(async (tx) => {
       if (nCust > 0) {
         await tx.query(
-          `INSERT INTO customers (business_id, id, name, name_key, email, email_key, phone, credit_limit_cents, status,
-                                  contact_count, created_at, updated_at)
-           SELECT $1, u.id, u.name, u.nk, u.email, u.ek, u.phone, u.credit, u.status, u.cnt,
+          `INSERT INTO customers (business_id, id, name, name_key, search_key, email, email_key, phone, credit_limit_cents,
+                                  status, contact_count, created_at, updated_at)
+           SELECT $1, u.id, u.name, u.nk, u.sk, u.email, u.ek, u.phone, u.credit, u.status, u.cnt,
                   now() - make_interval(secs => u.age), now() - make_interval(secs => u.age / 2)
              FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
-                         $10::int[], $11::int[]) AS u(id, name, nk, email, ek, phone, credit, status, cnt, age)`,
+                         $10::int[], $11::int[], $12::text[]) AS u(id, name, nk, email, ek, phone, credit, status, cnt, age, sk)`,
           [
             opts.businessId,
             cust.id,
@@ -205,6 +185,7 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
             cust.status,
             cust.count,
             cust.age,
+            cust.sk,
           ],
         );
       }
@@ -253,6 +234,7 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
     cust.id.push(id);
     cust.name.push(name);
     cust.nk.push(sortKey(name));
+    cust.sk.push(searchKey(name));
     cust.email.push(email);
     cust.ek.push(sortKey(email));
     cust.phone.push(rand() < 0.8 ? `+1 555 ${String(Math.floor(rand() * 10_000_000)).padStart(7, '0')}` : null);

@@ -22,3 +22,13 @@ export function toRfc3339(pgText: string | null): string | null {
   if (!m) throw new Error(`unexpected timestamp text: ${pgText}`);
   return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}Z`;
 }
+
+/**
+ * The search form of a name: lower-cased, compatibility-normalized, accents
+ * removed ("Émile Zoë" → "emile zoe"), whitespace collapsed. Stored beside the
+ * name and applied to the query, so search is case- and accent-insensitive on
+ * every backend without the unaccent extension.
+ */
+export function searchKey(value: string): string {
+  return value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+}

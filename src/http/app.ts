@@ -1,8 +1,10 @@
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import apiReference from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Authenticator, type Permission, requireRole } from '../core/auth.js';
+import { MAX_IMPORT_BYTES } from '../core/bulk-import.js';
 import { ContactsService } from '../core/contacts.js';
 import type { TenantContext } from '../core/context.js';
 import { CursorCodec } from '../core/cursor.js';
@@ -23,6 +25,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the caller's role must allow; routes without it need no authentication. */
     permission?: Permission;
+    /** The body is multipart, read by the handler: no JSON body validation. */
+    multipart?: boolean;
     validators?: RouteValidators;
   }
   interface FastifyRequest {
@@ -75,7 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const services: Services = {
     db: opts.db,
     contacts: new ContactsService(opts.db, codec),
-    customers: new CustomersService(opts.db),
+    customers: new CustomersService(opts.db, codec),
   };
 
   app.addSchema(HTTPError);
@@ -89,7 +93,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   const routePatterns: { re: RegExp; method: string }[] = [];
   app.addHook('onRoute', (route) => {
-    route.config = { ...(route.config ?? {}), validators: compileRouteValidators(route.schema) };
+    const validators = compileRouteValidators(route.schema);
+    if (route.config?.multipart) delete validators.body;
+    route.config = { ...(route.config ?? {}), validators };
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const re = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`);
     for (const method of methods) routePatterns.push({ re, method: String(method) });
@@ -180,6 +186,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     },
   });
 
+  await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, parts: 20 } });
   await app.register(healthRoutes, { db: opts.db });
   await app.register(customerRoutes, { services, prefix: '/api/v1/customers' });
   await app.register(contactRoutes, { services, prefix: '/api/v1/customers' });

@@ -41,6 +41,14 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     }
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return reply.code(413).send({ detail: 'Request body too large' });
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return reply.code(413).send({ detail: 'File too large: the limit is 5 MB' });
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return reply.code(415).send({ detail: 'Unsupported media type: send multipart/form-data' });
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return reply.code(413).send({ detail: 'Too many parts: send one file in the field "file"' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return reply

@@ -9,13 +9,13 @@ export function deleted(message: string) {
   return { success: true, message, code: 'DELETED' as const };
 }
 
-export function pageParams(q: PageQueryStatic): PageParams {
+export function pageParams(q: PageQueryStatic, defaultSort = 'created_at'): PageParams {
   return {
     cursor: q.cursor,
     limit: q.limit,
     direction: q.direction,
     includeTotalCount: q.include_total_count,
-    sortBy: q.sort_by,
+    sortBy: q.sort_by ?? defaultSort,
     descending: q.descending,
   };
 }

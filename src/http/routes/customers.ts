@@ -1,15 +1,66 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { importCustomers, importTemplate, MAX_IMPORT_ROWS } from '../../core/bulk-import.js';
+import { csvRecords } from '../../core/csv.js';
+import { type CustomerInput, RELEVANCE } from '../../core/customers.js';
+import { AppError, RequestValidationError } from '../../core/errors.js';
 import type { Services } from '../app.js';
-import { AuthHeaders, Envelope, errorResponses } from '../schemas/common.js';
+import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../schemas/common.js';
 import { CustomerIdParams } from '../schemas/contacts.js';
-import { Customer, CustomerCreate } from '../schemas/customers.js';
-import { ok, SECURITY } from './common.js';
+import {
+  BulkUploadResult,
+  BulkUploadTemplate,
+  Customer,
+  CustomerCreate,
+  CustomerListQuery,
+  CustomerUpdate,
+} from '../schemas/customers.js';
+import { objectValidator } from '../validation.js';
+import { deleted, ok, pageParams, SECURITY } from './common.js';
 
 const tags = ['customers'];
 
-/** Customers: create (2) and get (3). */
+const checkRow = objectValidator(CustomerCreate);
+/** A CSV row goes through the create body's own schema and rules. */
+export function validateCustomerRow(row: Record<string, unknown>): { value: CustomerInput } | { error: string } {
+  const issues = checkRow(row);
+  if (issues.length === 0) return { value: row as unknown as CustomerInput };
+  return { error: issues.map((i) => `${i.loc.slice(1).join('.') || 'row'}: ${i.msg}`).join('; ') };
+}
+
+/** Endpoints 1–7: customers. */
 export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { customers } = services;
+  const { customers, db } = services;
+
+  app.get(
+    '/',
+    {
+      config: { permission: 'read' },
+      schema: {
+        operationId: 'get_customers_api_v1_customers_get',
+        summary: 'List customers',
+        description:
+          "The business's customers (soft-deleted ones excluded), filtered and paginated. With `search` and no `sort_by`, the best matches come first.",
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        querystring: CustomerListQuery,
+        response: {
+          200: Envelope(PaginatedOf(Customer), { message: 'Customers retrieved', code: 'OK' }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const page = await customers.list(
+        req.tenant,
+        { id: q.id, email: q.email, status: q.status, search: q.search },
+        pageParams(q, q.search !== undefined ? RELEVANCE : 'created_at'),
+      );
+      return ok(page, 'Customers retrieved');
+    },
+  );
 
   app.post(
     '/',
@@ -34,6 +85,69 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     },
   );
 
+  app.post(
+    '/bulk-upload',
+    {
+      config: { permission: 'bulk', multipart: true },
+      schema: {
+        operationId: 'bulk_upload_customers_api_v1_customers_bulk_upload_post',
+        summary: 'Bulk upload customers',
+        description: `A CSV in the multipart field \`file\` (at most 5 MB and ${MAX_IMPORT_ROWS} data rows). The header names create-body fields; each row is validated like a create body. Valid rows are created in one transaction; rows whose e-mail exists (in the business or earlier in the file) are skipped; invalid rows are reported by data-row number.`,
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        consumes: ['multipart/form-data'],
+        body: Type.Object({ file: Type.String({ format: 'binary', description: 'The CSV file' }) }),
+        response: {
+          201: Envelope(BulkUploadResult, { message: 'Customers uploaded', code: 'CREATED' }),
+          ...errorResponses(413, 415),
+        },
+      },
+    },
+    async (req, reply) => {
+      if (!req.isMultipart()) {
+        throw new AppError(415, "Unsupported media type: send multipart/form-data with the CSV in field 'file'");
+      }
+      const part = await req.file();
+      if (part?.fieldname !== 'file') {
+        part?.file.resume();
+        throw new RequestValidationError([
+          { type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null },
+        ]);
+      }
+      try {
+        const result = await importCustomers(db, req.tenant, csvRecords(part.file), {
+          validate: validateCustomerRow,
+          maxRows: MAX_IMPORT_ROWS,
+          mode: 'all-or-nothing',
+        });
+        return reply.code(201).send(ok(result, 'Customers uploaded', 'CREATED'));
+      } finally {
+        // Whatever stopped the import, read the rest of the upload so the connection stays usable.
+        part.file.resume();
+      }
+    },
+  );
+
+  app.get(
+    '/bulk-upload/template',
+    {
+      config: { permission: 'read' },
+      schema: {
+        operationId: 'download_customer_bulk_upload_template_api_v1_customers_bulk_upload_template_get',
+        summary: 'Download customer bulk upload template',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        response: {
+          200: Envelope(BulkUploadTemplate, { message: 'Template retrieved', code: 'OK' }),
+          ...errorResponses(),
+        },
+      },
+    },
+    async () => ok(importTemplate(), 'Template retrieved'),
+  );
+
   app.get(
     '/:customer_id',
     {
@@ -49,5 +163,48 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req) => ok(await customers.get(req.tenant, req.params.customer_id), 'Customer retrieved'),
+  );
+
+  app.put(
+    '/:customer_id',
+    {
+      config: { permission: 'write' },
+      schema: {
+        operationId: 'update_customer_api_v1_customers__customer_id__put',
+        summary: 'Update customer',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        params: CustomerIdParams,
+        body: CustomerUpdate,
+        response: {
+          200: Envelope(Customer, { message: 'Customer updated', code: 'UPDATED' }),
+          ...errorResponses(400, 409, 413, 415),
+        },
+      },
+    },
+    async (req) =>
+      ok(await customers.update(req.tenant, req.params.customer_id, req.body), 'Customer updated', 'UPDATED'),
+  );
+
+  app.delete(
+    '/:customer_id',
+    {
+      config: { permission: 'delete' },
+      schema: {
+        operationId: 'delete_customer_api_v1_customers__customer_id__delete',
+        summary: 'Delete customer',
+        description: 'Soft delete: the customer leaves lists but can still be fetched; its contacts become read-only.',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        params: CustomerIdParams,
+        response: { 200: DeletedEnvelope, ...errorResponses() },
+      },
+    },
+    async (req) => {
+      await customers.remove(req.tenant, req.params.customer_id);
+      return deleted('Customer deleted');
+    },
   );
 };

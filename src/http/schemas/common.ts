@@ -44,7 +44,18 @@ export function PaginatedOf<T extends TSchema>(item: T) {
 }
 
 /** The pagination and sort parameters of every list endpoint (contract §1.3). */
-export function PageQuery<S extends string>(sorts: readonly S[], extra: Record<string, TSchema> = {}) {
+export function PageQuery<S extends string, E extends Record<string, TSchema> = Record<never, TSchema>>(
+  sorts: readonly S[],
+  extra: E = {} as E,
+  sortOptions: { default?: S; description?: string } = { default: 'created_at' as S },
+) {
+  const sortDescription =
+    sortOptions.description ??
+    "Column name to sort by (e.g. 'created_at', 'amount', 'name'). When changing sort, reset cursor to None.";
+  const sortBy = Type.Enum(sorts as S[], {
+    ...(sortOptions.default !== undefined ? { default: sortOptions.default } : {}),
+    description: sortDescription,
+  });
   return Type.Object({
     ...extra,
     cursor: Type.Optional(Type.String({ description: 'Cursor for pagination' })),
@@ -54,11 +65,7 @@ export function PageQuery<S extends string>(sorts: readonly S[], extra: Record<s
       default: false,
       description: 'Whether to include total count (expensive - avoid if possible)',
     }),
-    sort_by: Type.Enum(sorts as S[], {
-      default: 'created_at',
-      description:
-        "Column name to sort by (e.g. 'created_at', 'amount', 'name'). When changing sort, reset cursor to None.",
-    }),
+    sort_by: sortOptions.default !== undefined ? sortBy : Type.Optional(sortBy),
     descending: Type.Boolean({
       default: true,
       description: 'Sort direction: true for descending (newest/largest first), false for ascending',
@@ -71,7 +78,7 @@ export type PageQueryStatic = {
   limit: number;
   direction: 'next' | 'prev';
   include_total_count: boolean;
-  sort_by: string;
+  sort_by?: string | undefined;
   descending: boolean;
 };
 

@@ -1,6 +1,6 @@
 import Type from 'typebox';
-import { CUSTOMER_STATUSES } from '../../core/customers.js';
-import { Id, Nullable, Timestamp } from './common.js';
+import { CUSTOMER_SORT_NAMES, CUSTOMER_STATUSES } from '../../core/customers.js';
+import { Id, Nullable, PageQuery, Timestamp } from './common.js';
 
 export const CustomerContact = Type.Object(
   {
@@ -49,30 +49,94 @@ export const Customer = Type.Object(
 const text = (maxLength: number, trim = false) =>
   Type.Optional(Nullable(Type.String({ maxLength, ...(trim ? { 'x-trim': true } : {}) })));
 
+const name = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  'x-trim': true,
+  description: '1..255 characters after trimming',
+});
+const email = Type.String({
+  maxLength: 320,
+  format: 'email',
+  'x-trim': true,
+  description: 'Unique among live customers, case-insensitively',
+});
+const optionalFields = {
+  address: text(1000),
+  phone: text(50, true),
+  tax_id: text(100, true),
+  website: text(2048, true),
+  notes: text(10_000),
+  credit_limit_cents: Type.Optional(
+    Nullable(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Integer cents' })),
+  ),
+  default_payment_term_id: text(255, true),
+  category: text(100, true),
+  invoice_footer: text(10_000),
+};
+
 export const CustomerCreate = Type.Object(
   {
-    name: Type.String({
-      minLength: 1,
-      maxLength: 255,
-      'x-trim': true,
-      description: '1..255 characters after trimming',
-    }),
-    email: Type.String({
-      maxLength: 320,
-      format: 'email',
-      'x-trim': true,
-      description: 'Unique among live customers, case-insensitively',
-    }),
-    address: text(1000),
-    phone: text(50, true),
-    tax_id: text(100, true),
-    website: text(2048, true),
-    notes: text(10_000),
-    credit_limit_cents: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }))),
-    default_payment_term_id: text(255, true),
+    name,
+    email,
+    ...optionalFields,
     status: Type.Optional(Type.Enum([...CUSTOMER_STATUSES], { default: 'active' })),
-    category: text(100, true),
-    invoice_footer: text(10_000),
   },
   { title: 'CustomerCreate' },
+);
+
+export const CustomerUpdate = Type.Object(
+  {
+    name: Type.Optional(name),
+    email: Type.Optional(email),
+    ...optionalFields,
+    status: Type.Optional(Type.Enum([...CUSTOMER_STATUSES])),
+  },
+  { title: 'CustomerUpdate', description: 'Partial: a field left out is unchanged; null clears an optional field' },
+);
+
+export const CustomerListQuery = PageQuery(
+  CUSTOMER_SORT_NAMES,
+  {
+    id: Type.Optional(Type.String({ format: 'uuid', description: 'Exact customer id' })),
+    email: Type.Optional(Type.String({ maxLength: 320, description: 'Exact e-mail, case-insensitive' })),
+    status: Type.Optional(Type.Enum([...CUSTOMER_STATUSES])),
+    search: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        'x-trim': true,
+        description: 'Fuzzy and substring match on the name, case- and accent-insensitive',
+      }),
+    ),
+  },
+  {
+    description:
+      'Column name to sort by: created_at, updated_at, name, email, credit_limit_cents (alias amount) or status. Default: created_at, or best match first when `search` is given. When changing sort, reset cursor to None.',
+  },
+);
+
+const BulkError = Type.Object({
+  row: Type.Integer({ description: '1-based number of the data row (the first row after the header is 1)' }),
+  error: Type.String(),
+});
+
+export const BulkUploadResult = Type.Object(
+  {
+    created: Type.Integer(),
+    skipped: Type.Integer({ description: 'Rows whose e-mail already exists in the business or earlier in the file' }),
+    errors: Type.Array(BulkError),
+  },
+  { title: 'BulkUploadResult' },
+);
+
+export const BulkUploadTemplate = Type.Object(
+  {
+    template_name: Type.String({ examples: ['customers'] }),
+    csv_content_stringified: Type.String(),
+    csv_content_object: Type.Array(Type.Object({}, { additionalProperties: Type.String() })),
+    csv_content_base64: Type.String(),
+    xls_content_base64: Nullable(Type.String()),
+  },
+  { title: 'BulkUploadTemplate' },
 );

@@ -1,3 +1,5 @@
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
 -- Tenancy: every tenant table carries business_id NOT NULL, and its primary key,
 -- unique constraints and foreign keys lead with it, so rows can later be
 -- distributed by business_id without changing the schema.
@@ -57,6 +59,8 @@ CREATE TABLE customers (
   id                      uuid NOT NULL,
   name                    text NOT NULL,
   name_key                text COLLATE "C" NOT NULL,
+  -- name without case or accents, for trigram search
+  search_key              text NOT NULL,
   email                   text NOT NULL,
   email_key               text COLLATE "C" NOT NULL,
   address                 text,
@@ -66,7 +70,7 @@ CREATE TABLE customers (
   notes                   text,
   credit_limit_cents      bigint CHECK (credit_limit_cents >= 0),
   default_payment_term_id text,
-  status                  text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive', 'blocked')),
+  status                  text COLLATE "C" NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive', 'blocked')),
   category                text,
   is_deleted              boolean NOT NULL DEFAULT false,
   deleted_at              timestamptz,
@@ -83,7 +87,17 @@ CREATE TABLE customers (
 );
 -- E-mail is unique among a business's live customers, case-insensitively.
 CREATE UNIQUE INDEX customers_email_live_key ON customers (business_id, email_key) WHERE NOT is_deleted;
-CREATE INDEX customers_created_at_idx ON customers (business_id, created_at, id);
+-- The customers list shows live customers only: one partial index per allowed sort,
+-- shaped for the keyset seek, plus the NULL segment of the nullable one.
+CREATE INDEX customers_created_at_idx ON customers (business_id, created_at, id) WHERE NOT is_deleted;
+CREATE INDEX customers_updated_at_idx ON customers (business_id, updated_at, id) WHERE NOT is_deleted;
+CREATE INDEX customers_name_idx       ON customers (business_id, name_key, id) WHERE NOT is_deleted;
+CREATE INDEX customers_email_idx      ON customers (business_id, email_key, id) WHERE NOT is_deleted;
+CREATE INDEX customers_credit_idx     ON customers (business_id, credit_limit_cents, id) WHERE NOT is_deleted;
+CREATE INDEX customers_credit_null_idx ON customers (business_id, id) WHERE NOT is_deleted AND credit_limit_cents IS NULL;
+CREATE INDEX customers_status_idx     ON customers (business_id, status, id) WHERE NOT is_deleted;
+-- Fuzzy and substring search on names: trigram similarity and LIKE '%…%' both use it.
+CREATE INDEX customers_search_idx     ON customers USING gin (search_key gin_trgm_ops) WHERE NOT is_deleted;
 
 CREATE TABLE contacts (
   business_id uuid NOT NULL,
