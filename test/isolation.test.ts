@@ -25,10 +25,13 @@ let aOther: Ids;
 let bIds: Ids;
 
 async function snapshot() {
-  const { rows } = await h.db.query(
+  const contacts = await h.db.query(
     `SELECT business_id, customer_id, id, name, email, notes, is_primary, updated_at FROM contacts ORDER BY id`,
   );
-  return rows;
+  const customers = await h.db.query(
+    `SELECT business_id, id, name, email, notes, is_deleted, updated_at, contact_count FROM customers ORDER BY id`,
+  );
+  return { contacts: contacts.rows, customers: customers.rows };
 }
 
 before(async () => {
@@ -131,6 +134,32 @@ describe('isolation: lists and reads show only the tenant', () => {
     });
     assert.equal(r.status, 201, r.res.body);
     assert.equal(r.body.data.business_id, a.businessId);
+  });
+
+  test('the list filters by id and e-mail within the tenant only', async () => {
+    for (const q of [`id=${bIds.customerId}`, 'email=billing@shared.example', 'search=Shared']) {
+      const r = await call(h, { url: `/api/v1/customers?${q}&include_total_count=true`, headers: a.headers });
+      assert.equal(r.status, 200, r.res.body);
+      for (const c of r.body.data.items) assert.equal(c.business_id, a.businessId, q);
+      assert.equal(JSON.stringify(r.body).includes(bIds.customerId), false, q);
+    }
+  });
+
+  test('a bulk upload creates customers in the caller’s business only, and skips only its own e-mails', async () => {
+    const { multipart } = await import('./helpers/harness.js');
+    const m = multipart('name,email\nShared,billing@shared.example\nFresh,fresh-iso@shared.example\n');
+    const r = await call(h, {
+      method: 'POST',
+      url: '/api/v1/customers/bulk-upload',
+      headers: { ...b.headers, ...m.headers },
+      payload: m.payload,
+    });
+    assert.equal(r.status, 201, r.res.body);
+    assert.deepEqual(r.body.data, { created: 1, skipped: 1, errors: [] });
+    const { rows } = await h.db.query<{ business_id: string }>(
+      `SELECT business_id FROM customers WHERE email = 'fresh-iso@shared.example'`,
+    );
+    assert.deepEqual(rows, [{ business_id: b.businessId }]);
   });
 
   test('a customer fetched across businesses never reveals its contacts', async () => {

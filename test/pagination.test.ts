@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { sortKey } from '../src/core/text.js';
 import { call, createCustomer, type Harness, setup, type Tenant, tenant } from './helpers/harness.js';
+import { cmpCodePoints, page as getPage, type Query, walk as walkList } from './helpers/walk.js';
 
 /**
  * Pagination is tested by walking: every page forward and backward over data
@@ -71,16 +72,6 @@ const rowArb = fc.record({
   updated_at: fc.constantFrom(...STAMPS),
 });
 
-/** Code-point comparison: JS `<` compares UTF-16 units, which differs above U+FFFF. */
-function cmpCodePoints(a: string, b: string): number {
-  const x = Array.from(a, (c) => c.codePointAt(0) as number);
-  const y = Array.from(b, (c) => c.codePointAt(0) as number);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
-  }
-  return x.length - y.length;
-}
-
 /** The contract's order, written independently of the SQL: key, then id; NULLs last either way. */
 function comparator(sort: Sort, descending: boolean): (a: Row, b: Row) => number {
   const value = (r: Row): string | null => {
@@ -137,56 +128,16 @@ async function insertRows(customerId: string, rows: Omit<Row, 'id'>[]): Promise<
   return out;
 }
 
-interface PageBody {
-  items: Row[];
-  total: number | null;
-  limit: number;
-  next_cursor: string | null;
-  prev_cursor: string | null;
-  has_next: boolean;
-  has_prev: boolean;
-}
-
-async function page(customerId: string, q: Record<string, string | number | boolean | undefined>): Promise<PageBody> {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined) qs.set(k, String(v));
-  const r = await call(h, { url: `/api/v1/customers/${customerId}/contacts?${qs}`, headers: t.headers });
-  assert.equal(r.status, 200, r.res.body);
-  const p = r.body.data as PageBody;
-  assert.equal(p.next_cursor === null, !p.has_next, 'next_cursor null exactly when has_next is false');
-  assert.equal(p.prev_cursor === null, !p.has_prev, 'prev_cursor null exactly when has_prev is false');
-  assert.ok(p.items.length <= p.limit);
-  return p;
-}
-
-interface Walk {
-  ids: string[];
-  items: Row[];
-  pages: PageBody[];
-}
-
-async function walk(
+const contactsPath = (customerId: string) => `/api/v1/customers/${customerId}/contacts`;
+const page = (customerId: string, q: Query) => getPage<Row>(h, t.headers, contactsPath(customerId), q);
+const walk = (
   customerId: string,
   sort: Sort,
   descending: boolean,
   limit: number,
   direction: 'next' | 'prev',
   between?: () => Promise<void>,
-): Promise<Walk> {
-  const pages: PageBody[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < 500; i++) {
-    const p = await page(customerId, { sort_by: sort, descending, limit, direction, cursor });
-    pages.push(p);
-    const more = direction === 'next' ? p.has_next : p.has_prev;
-    if (!more) break;
-    cursor = (direction === 'next' ? p.next_cursor : p.prev_cursor) ?? undefined;
-    await between?.();
-  }
-  const ordered = direction === 'next' ? pages : [...pages].reverse();
-  const items = ordered.flatMap((p) => p.items);
-  return { ids: items.map((r) => r.id), items, pages };
-}
+) => walkList<Row>(h, t.headers, contactsPath(customerId), { sort_by: sort, descending, limit }, direction, between);
 
 describe('walks over static data', () => {
   test('every sort, both directions, several page sizes: each row once, in the oracle order', async () => {

@@ -1,5 +1,6 @@
 import type { InjectOptions } from 'fastify';
 import type { Permission } from '../../src/core/auth.js';
+import { multipart } from './harness.js';
 
 export interface Ids {
   customerId: string;
@@ -21,6 +22,54 @@ export interface RouteCase {
  * A route added to the API is added here, and both suites cover it.
  */
 export const ROUTES: RouteCase[] = [
+  {
+    name: 'GET /api/v1/customers',
+    permission: 'read',
+    idBearing: false,
+    ok: 200,
+    request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/customers?search=route', headers }),
+  },
+  {
+    name: 'POST /api/v1/customers/bulk-upload',
+    permission: 'bulk',
+    idBearing: false,
+    ok: 201,
+    request: (_ids, headers) => {
+      const m = multipart(`name,email\nBulk Route,bulk-${Math.random().toString(36).slice(2)}@example.com\n`);
+      return {
+        method: 'POST',
+        url: '/api/v1/customers/bulk-upload',
+        headers: { ...headers, ...m.headers },
+        payload: m.payload,
+      };
+    },
+  },
+  {
+    name: 'GET /api/v1/customers/bulk-upload/template',
+    permission: 'read',
+    idBearing: false,
+    ok: 200,
+    request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/customers/bulk-upload/template', headers }),
+  },
+  {
+    name: 'PUT /api/v1/customers/{customer_id}',
+    permission: 'write',
+    idBearing: true,
+    ok: 200,
+    request: (ids, headers) => ({
+      method: 'PUT',
+      url: `/api/v1/customers/${ids.customerId}`,
+      headers,
+      payload: { notes: 'changed' },
+    }),
+  },
+  {
+    name: 'DELETE /api/v1/customers/{customer_id}',
+    permission: 'delete',
+    idBearing: true,
+    ok: 200,
+    request: (ids, headers) => ({ method: 'DELETE', url: `/api/v1/customers/${ids.customerId}`, headers }),
+  },
   {
     name: 'POST /api/v1/customers',
     permission: 'write',
