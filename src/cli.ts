@@ -227,8 +227,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'import': {
-      const file = sub;
-      if (!file) throw new UsageError('usage: import FILE.csv --business ID');
+      if (!sub) throw new UsageError('usage: import FILE.csv --business ID');
+      const file: string = sub;
       const businessId = required(values, 'business');
       if (!isUuid(businessId)) throw new UsageError('--business must be a business id (UUID)');
       let size: number;
@@ -240,14 +240,17 @@ export async function main(argv: string[]): Promise<number> {
       const started = Date.now();
       const bar = json ? undefined : progressBar('importing');
       let read = 0;
-      const stream = createReadStream(file);
-      stream.on('data', (chunk) => {
-        read += chunk.length;
-      });
+      // Count bytes as the importer pulls them (a 'data' listener would start the flow early and lose them).
+      async function* counted(): AsyncGenerator<Buffer> {
+        for await (const chunk of createReadStream(file)) {
+          read += (chunk as Buffer).length;
+          yield chunk as Buffer;
+        }
+      }
       const r = await withDb(async (db) => {
         const { rows } = await db.query('SELECT 1 FROM businesses WHERE id = $1', [businessId]);
         if (rows.length === 0) throw new UsageError(`No business with id ${businessId}`);
-        return await importCustomers(db, { businessId, actorEmail: null }, csvRecords(stream), {
+        return await importCustomers(db, { businessId, actorEmail: null }, csvRecords(counted()), {
           validate: validateCustomerRow,
           mode: 'per-batch',
           onProgress: () => bar?.(read, size),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -106,6 +106,28 @@ describe('administration commands', () => {
       );
       assert.deepEqual(rows[0], { customers: 30, contacts: 120, bad_counts: 0, primaries: 30 });
     });
+  });
+
+  test('import: the bulk-upload rules from a file, batches committed as they go', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'customers-api-import-')), 'customers.csv');
+    const lines = ['\ufeffname,email,status'];
+    for (let i = 1; i <= 2500; i++) lines.push(`"Imported ${i}, Ltd",imp${i}@cli.example,active`);
+    lines.push('Again,IMP1@cli.example,active', 'Bad,bad,unknown');
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const r = await json(['import', file, '--business', businessId]);
+    assert.equal(r.created, 2500);
+    assert.equal(r.skipped, 1);
+    assert.deepEqual(
+      r.errors.map((e: { row: number }) => e.row),
+      [2502],
+    );
+    assert.match(r.errors[0].error, /email: value is not a valid email address.*status: Input should be/);
+    const header = await cli(['import', file.replace('customers.csv', 'missing.csv'), '--business', businessId], env);
+    assert.equal(header.code, 2);
+    writeFileSync(file, 'name,email,colour\nA,a@cli.example,red\n');
+    const bad = await cli(['import', file, '--business', businessId], env);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /unknown column: colour/);
   });
 
   test('bad input is a usage error (exit 2) with a clear message, and changes nothing', async () => {

@@ -28,6 +28,15 @@ export function validateCustomerRow(row: Record<string, unknown>): { value: Cust
   return { error: issues.map((i) => `${i.loc.slice(1).join('.') || 'row'}: ${i.msg}`).join('; ') };
 }
 
+/**
+ * The upload's bytes, failing with 413 once the size limit cut it short: the
+ * multipart reader truncates silently, and a truncated file must never import.
+ */
+async function* whole(file: AsyncIterable<Buffer> & { truncated: boolean }): AsyncGenerator<Buffer> {
+  for await (const chunk of file) yield chunk;
+  if (file.truncated) throw new AppError(413, 'File too large: the limit is 5 MB');
+}
+
 /** Endpoints 1–7: customers. */
 export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { customers, db } = services;
@@ -116,7 +125,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         ]);
       }
       try {
-        const result = await importCustomers(db, req.tenant, csvRecords(part.file), {
+        const result = await importCustomers(db, req.tenant, csvRecords(whole(part.file)), {
           validate: validateCustomerRow,
           maxRows: MAX_IMPORT_ROWS,
           mode: 'all-or-nothing',
