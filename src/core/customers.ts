@@ -192,23 +192,35 @@ export class CustomersService {
     if (filters.email !== undefined) where.push(`t.email_key = ${bind(sortKey(filters.email.trim()))}`);
     if (filters.status !== undefined) where.push(`t.status = ${bind(filters.status)}`);
     let q: string | undefined;
-    let relevance: SortKey | undefined;
     if (filters.search !== undefined) {
       q = searchKey(filters.search);
-      const qp = bind(q);
       const like = bind(containsPattern(q));
-      // % : trigram similarity; <% : the query is similar to a run of words in the name; LIKE: substring.
-      where.push(`(t.search_key % ${qp} OR ${qp} <% t.search_key OR t.search_key LIKE ${like})`);
-      // Substring hits first (+2), then by whole-name plus best-word-run trigram similarity (0..2).
-      // One float8 expression, recomputed identically when a cursor is compared.
-      relevance = {
+      // Substring (LIKE) always; fuzzy (<%: the query is trigram-similar to a run of words in the
+      // name) from four characters on — shorter fuzzy queries match nearly everything and cost a
+      // scan of every name. Both conditions are served by the trigram index.
+      where.push(
+        Array.from(q).length >= 4
+          ? `(${bind(q)}::text <% t.search_key OR t.search_key LIKE ${like})`
+          : `t.search_key LIKE ${like}`,
+      );
+    }
+    const whereSql = where.join(' AND ');
+    // The filters' parameters serve the count too; the page may add the query text for relevance.
+    const pageValues = [...values];
+    const sortBy = (CUSTOMER_SORT_ALIASES[params.sortBy] ?? params.sortBy) as CustomerSort | typeof RELEVANCE;
+    let sortKeyUsed: SortKey | undefined;
+    if (sortBy !== RELEVANCE) sortKeyUsed = CUSTOMER_SORTS[sortBy];
+    else if (q !== undefined) {
+      pageValues.push(q);
+      const qp = `$${pageValues.length}::text`;
+      // Substring hits first (+2), then whole-name plus best-word-run trigram similarity (0..2):
+      // one float8 expression, recomputed identically when a cursor is compared.
+      sortKeyUsed = {
         expr: `((CASE WHEN strpos(t.search_key, ${qp}) > 0 THEN 2 ELSE 0 END)::float8 + similarity(t.search_key, ${qp})::float8 + word_similarity(${qp}, t.search_key)::float8)`,
         cast: (p) => `${p}::float8`,
         nullable: false,
       };
     }
-    const sortBy = (CUSTOMER_SORT_ALIASES[params.sortBy] ?? params.sortBy) as CustomerSort | typeof RELEVANCE;
-    const sortKeyUsed = sortBy === RELEVANCE ? relevance : CUSTOMER_SORTS[sortBy];
     if (!sortKeyUsed) throw new Error(`sort_by ${params.sortBy} is not a customer sort here`);
     const binding = {
       businessId: ctx.businessId,
@@ -217,14 +229,13 @@ export class CustomersService {
       descending: params.descending,
     };
     const cursor = readCursor(this.codec, binding, params, sortKeyUsed);
-    const whereSql = where.join(' AND ');
     const ks = buildKeyset({
       from: 'customers t',
       columns: CUSTOMER_COLUMNS.split(',')
         .map((c) => `t.${c.trim()}`)
         .join(', '),
       where: whereSql,
-      params: values,
+      params: pageValues,
       key: sortKeyUsed,
       descending: params.descending,
       direction: params.direction,

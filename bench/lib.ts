@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { createBusiness, createToken } from '../src/core/auth.js';
+import type { Db } from '../src/core/db/db.js';
+import { openDb } from '../src/core/db/open.js';
+import { cursorSecret } from '../src/core/settings.js';
+import { buildApp } from '../src/http/app.js';
+
+/** The server the benchmarks run against: DATABASE_URL, default the local PostgreSQL. */
+export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A database of the benchmark's own on the server, created if missing and kept for reruns. */
+export async function benchDatabase(name: string): Promise<Db> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rows.length === 0) await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return await openDb({ databaseUrl: url.toString(), poolMax: 10 });
+}
+
+/** A fresh business and its owner's token. */
+export async function benchTenant(
+  db: Db,
+): Promise<{ businessId: string; token: string; headers: Record<string, string> }> {
+  const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+  const b = await createBusiness(db, { name: 'Bench', ownerEmail: email });
+  return { businessId: b.business_id, token: b.token, headers: authHeaders(b.token, b.business_id) };
+}
+
+export function authHeaders(token: string, businessId: string): Record<string, string> {
+  return { authorization: `Bearer ${token}`, 'x-business-id': businessId };
+}
+
+/** A new token for the owner of an existing business (tokens are stored hashed: a rerun needs a new one). */
+export async function ownerToken(db: Db, businessId: string): Promise<string> {
+  const { rows } = await db.query<{ email: string; user_id: string }>(
+    `SELECT u.email, u.id AS user_id FROM users u JOIN memberships m ON m.user_id = u.id
+      WHERE m.business_id = $1 AND m.role = 'owner' LIMIT 1`,
+    [businessId],
+  );
+  const owner = rows[0];
+  if (!owner) throw new Error(`business ${businessId} has no owner`);
+  await db.query('UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [owner.user_id]);
+  return (await createToken(db, { email: owner.email })).token;
+}
+
+/** The app on loopback, on a free port. */
+export async function benchServer(db: Db, opts: { bodyLimit?: number } = {}) {
+  const app = await buildApp({ db, cursorSecret: await cursorSecret(db), bodyLimit: opts.bodyLimit });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  return { app, base: `http://127.0.0.1:${port}` };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** p50 / p99 / mean in ms of `n` sequential runs of `fn` (after `warmup` untimed ones). */
+export async function timeSequential(fn: () => Promise<void>, n: number, warmup = Math.min(50, n)) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    p50_ms: round(percentile(times, 50)),
+    p99_ms: round(percentile(times, 99)),
+    mean_ms: round(times.reduce((a, b) => a + b, 0) / times.length),
+  };
+}
+
+export async function getOk(url: string, headers: Record<string, string>): Promise<unknown> {
+  const res = await fetch(url, { headers });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+export async function serverVersion(db: Db): Promise<string> {
+  const { rows } = await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
+  return rows[0]?.v ?? 'unknown';
+}
