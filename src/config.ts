@@ -15,6 +15,12 @@ export const ConfigSchema = Type.Object({
     Type.String({ minLength: 32, description: 'overrides the secret stored in the database' }),
   ),
   DB_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 500 }),
+  AUTH_CACHE_SECONDS: Type.Number({
+    default: 5,
+    minimum: 0,
+    maximum: 300,
+    description: 'how long a verified token may be reused without a lookup; bounds how late a revocation takes effect',
+  }),
   BODY_LIMIT: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'request body limit in bytes' }),
   DEMO: Type.Optional(Type.Enum(['0', '1', 'true', 'false'])),
 });

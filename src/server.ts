@@ -47,6 +47,7 @@ export async function startServer(config: Config, opts: { demo?: boolean } = {})
       db,
       cursorSecret: await cursorSecret(db, config.CURSOR_SECRET),
       bodyLimit: config.BODY_LIMIT,
+      authCacheTtlMs: config.AUTH_CACHE_SECONDS * 1000,
       logger: {
         level: config.LOG_LEVEL,
         // Tokens never reach the logs, even if a serializer starts logging headers.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { allows, createToken, MAX_ACTIVE_TOKENS, type Role, revokeToken } from '../src/core/auth.js';
+import { Authenticator, allows, createToken, MAX_ACTIVE_TOKENS, type Role, revokeToken } from '../src/core/auth.js';
 import { UsageError } from '../src/core/errors.js';
 import {
   authHeaders,
@@ -189,6 +189,62 @@ describe('tokens', () => {
         assert.equal(r.status, 200, r.res.body);
         assert.equal(c.count - before, 2, `statements for ${q || 'first page'}`);
       }
+    } finally {
+      await counted.close();
+    }
+  });
+});
+
+describe('the authentication cache', () => {
+  test('reuses a verified token for its TTL; revocation and expiry take effect within it', async () => {
+    const t = await tenant(h);
+    let clock = Date.now();
+    const auth = new Authenticator(h.db, { cacheTtlMs: 5000, now: () => clock });
+    const revocable = await createToken(h.db, { email: t.ownerEmail });
+    assert.equal((await auth.verify(revocable.token, t.businessId)).role, 'owner');
+    await revokeToken(h.db, revocable.token_id);
+    clock += 4000;
+    assert.equal((await auth.verify(revocable.token, t.businessId)).role, 'owner', 'still cached');
+    clock += 1001;
+    await assert.rejects(auth.verify(revocable.token, t.businessId), { status: 401 });
+
+    const expiring = await createToken(h.db, { email: t.ownerEmail, expiresInDays: 1 });
+    await h.db.query(`UPDATE api_tokens SET expires_at = now() + interval '2 seconds' WHERE id = $1`, [
+      expiring.token_id,
+    ]);
+    clock = Date.now();
+    await auth.verify(expiring.token, t.businessId);
+    clock += 3000;
+    await assert.rejects(auth.verify(expiring.token, t.businessId), { status: 401 }, 'expiry is not cached past');
+  });
+
+  test('the membership is cached per business: another business is looked up, not assumed', async () => {
+    const t = await tenant(h);
+    const other = await tenant(h);
+    const auth = new Authenticator(h.db, { cacheTtlMs: 60_000 });
+    assert.equal((await auth.verify(t.ownerToken, t.businessId)).role, 'owner');
+    assert.equal((await auth.verify(t.ownerToken, other.businessId)).role, null);
+  });
+
+  test('with the cache on, a list request costs one query', async () => {
+    let counter: ReturnType<typeof countingDb> | undefined;
+    const counted = await setup({
+      authCacheTtlMs: 60_000,
+      wrapDb: (db) => {
+        counter = countingDb(db);
+        return counter;
+      },
+    });
+    try {
+      const t = await tenant(counted);
+      const customer = await createCustomer(counted, t);
+      const url = `/api/v1/customers/${customer.id}/contacts`;
+      assert.equal((await call(counted, { url, headers: t.headers })).status, 200);
+      await new Promise((r) => setTimeout(r, 50));
+      const c = counter as ReturnType<typeof countingDb>;
+      const before = c.count;
+      assert.equal((await call(counted, { url, headers: t.headers })).status, 200);
+      assert.equal(c.count - before, 1);
     } finally {
       await counted.close();
     }

@@ -38,6 +38,8 @@ export interface AppOptions {
   db: Db;
   cursorSecret: string;
   bodyLimit?: number;
+  /** See AuthenticatorOptions.cacheTtlMs; 0 (the default here) always asks the database. */
+  authCacheTtlMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -75,7 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const codec = new CursorCodec(opts.cursorSecret);
-  const auth = new Authenticator(opts.db);
+  const auth = new Authenticator(opts.db, { cacheTtlMs: opts.authCacheTtlMs ?? 0 });
   const services: Services = {
     db: opts.db,
     contacts: new ContactsService(opts.db, codec),

@@ -45,7 +45,9 @@ export async function freshPostgresDatabase(baseUrl: string): Promise<{ url: str
 }
 
 /** A fresh database (migrated) and the app on it. */
-export async function setup(opts: { wrapDb?: (db: Db) => Db; bodyLimit?: number } = {}): Promise<Harness> {
+export async function setup(
+  opts: { wrapDb?: (db: Db) => Db; bodyLimit?: number; authCacheTtlMs?: number } = {},
+): Promise<Harness> {
   const base = process.env.TEST_DATABASE_URL;
   let drop: (() => Promise<void>) | undefined;
   let databaseUrl: string | undefined;
@@ -56,7 +58,12 @@ export async function setup(opts: { wrapDb?: (db: Db) => Db; bodyLimit?: number 
   }
   const raw = await openDb({ databaseUrl, poolMax: 10 });
   const db = opts.wrapDb ? opts.wrapDb(raw) : raw;
-  const app = await buildApp({ db, cursorSecret: await cursorSecret(raw), bodyLimit: opts.bodyLimit ?? 64 * 1024 });
+  const app = await buildApp({
+    db,
+    cursorSecret: await cursorSecret(raw),
+    bodyLimit: opts.bodyLimit ?? 64 * 1024,
+    authCacheTtlMs: opts.authCacheTtlMs,
+  });
   return {
     db: raw,
     app,

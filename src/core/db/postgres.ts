@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Db, Queryable, QueryResult } from './db.js';
 
@@ -18,10 +19,26 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+const names = new Map<string, string>();
+
+/**
+ * A named prepared statement per distinct SQL text: each connection parses and
+ * plans a statement once, then only binds and executes it. The texts are the
+ * code's own (parameters are never spliced in), so there are few of them.
+ */
+function prepared(text: string, params?: readonly unknown[]): pg.QueryConfig {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `ca_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return { name, text, values: params as unknown[] | undefined };
+}
+
 function wrap(client: pg.PoolClient): Queryable {
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const res = await client.query(text, params as unknown[] | undefined);
+      const res = await client.query(prepared(text, params));
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     },
     async exec(text: string): Promise<void> {
@@ -50,7 +67,7 @@ export class PostgresDb implements Db {
   }
 
   async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const res = await this.pool.query(text, params as unknown[] | undefined);
+    const res = await this.pool.query(prepared(text, params));
     return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
   }
 
