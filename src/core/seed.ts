@@ -107,6 +107,8 @@ export interface SeedOptions {
   businessId: string;
   customers: number;
   contactsPerCustomer: number;
+  /** When set, each customer gets a random number of contacts from contactsPerCustomer to this. */
+  maxContactsPerCustomer?: number;
   seed?: number;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
@@ -147,7 +149,9 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
   const rand = rng(opts.seed ?? Date.now());
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const batchRows = opts.batchSize ?? 2000;
-  const total = opts.customers * (1 + opts.contactsPerCustomer);
+  const maxContacts = Math.max(opts.maxContactsPerCustomer ?? opts.contactsPerCustomer, opts.contactsPerCustomer);
+  const total = Math.round(opts.customers * (1 + (opts.contactsPerCustomer + maxContacts) / 2));
+  let contacts = 0;
   const tag = uuidv7().slice(-6);
   let done = 0;
   const ids: string[] = [];
@@ -223,7 +227,7 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
     });
     done += nCust + nCon;
     for (const arr of [...Object.values(cust), ...Object.values(con)]) arr.length = 0;
-    opts.onProgress?.(done, total);
+    opts.onProgress?.(Math.min(done, total), total);
   };
 
   for (let i = 0; i < opts.customers; i++) {
@@ -242,7 +246,9 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
     cust.status.push(pick(STATUSES));
     cust.age.push(age());
     cust.count.push(0);
-    for (let j = 0; j < opts.contactsPerCustomer; j++) {
+    const n = opts.contactsPerCustomer + Math.floor(rand() * (maxContacts - opts.contactsPerCustomer + 1));
+    contacts += n;
+    for (let j = 0; j < n; j++) {
       const cname = `${pick(FIRST)} ${pick(LAST)}`;
       const cemail = rand() < 0.85 ? `${slug(cname)}${j}@${slug(name)}.example` : null;
       const role = pick(ROLES);
@@ -262,5 +268,6 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
     if (cust.id.length + con.id.length >= batchRows) await flush();
   }
   await flush();
-  return { customers: opts.customers, contacts: opts.customers * opts.contactsPerCustomer, customer_ids: ids };
+  opts.onProgress?.(total, total);
+  return { customers: opts.customers, contacts, customer_ids: ids };
 }

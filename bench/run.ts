@@ -1,0 +1,576 @@
+/**
+ * `npm run bench`: the list endpoint under load, with the limits it is measured
+ * against taken in the same run, so the ratios mean the same on any machine.
+ *
+ *   DATABASE_URL   PostgreSQL server to use (default: the local one); the bench
+ *                  keeps its dataset in a database of its own, customers_api_bench
+ *   DURATION       seconds per wrk scenario (default 10)
+ *
+ * Scenarios (wrk, 2 threads, 32 connections) against the real server process:
+ *   S1 first page · S2 a page ~99,000 rows deep · S3 the last page (prev, no cursor)
+ *   S4 sort by name, a middle page · S5 S1 with the total · S6 a random small customer
+ *   S7 a 422 · S8 POST contacts
+ * Limits and baselines:
+ *   B1 S1's own SQL through pg at the same concurrency, no HTTP
+ *   B2 a bare Fastify route answering a constant body of S1's size
+ *   B3 OFFSET 99000 against the keyset query at that depth
+ *   B4 count(*) of the hot customer's contacts against what S5 pays for its total
+ *   and S1 / B1 on embedded PGlite.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { Db, Queryable, QueryResult } from '../src/core/db/db.js';
+import { migrate } from '../src/core/db/migrate.js';
+import { PgliteDb } from '../src/core/db/pglite.js';
+import { seed } from '../src/core/seed.js';
+import { cursorSecret } from '../src/core/settings.js';
+import { buildApp } from '../src/http/app.js';
+import { ADMIN_URL, authHeaders, benchDatabase, benchTenant, ownerToken, percentile, serverVersion } from './lib.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/customers-api.js');
+const DURATION = Number(process.env.DURATION ?? 10);
+const CONNECTIONS = 32;
+const THREADS = 2;
+const HOT_CONTACTS = 100_000;
+const SMALL_CUSTOMERS = 2_000;
+const DATASET = `v1:${HOT_CONTACTS}:${SMALL_CUSTOMERS}x0-50`;
+const DB_NAME = 'customers_api_bench';
+const PGLITE_DIR = join(ROOT, 'bench/.data/pglite');
+
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+
+// ---------------------------------------------------------------------------
+// wrk
+
+function ensureWrk(): string {
+  const found = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+  if (found.error) {
+    log('wrk is missing: installing it from Debian (apt-get install -y wrk)…');
+    const r = spawnSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq wrk'], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('could not install wrk: run `apt-get install wrk` (as root) and retry');
+  }
+  return (spawnSync('wrk', ['--version'], { encoding: 'utf8' }).stdout || '').split('\n')[0] ?? 'wrk';
+}
+
+interface LoadResult {
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  requests: number;
+  non_2xx: number;
+}
+
+function ms(value: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(value.trim());
+  if (!m) throw new Error(`unexpected wrk latency ${value}`);
+  const n = Number(m[1]);
+  return m[2] === 'us' ? n / 1000 : m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
+}
+
+function wrk(url: string, headers: Record<string, string>, script?: string): LoadResult {
+  const args = ['-t', String(THREADS), '-c', String(CONNECTIONS), '-d', `${DURATION}s`, '--latency'];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+  if (script) args.push('-s', script);
+  args.push(url);
+  const out = execFileSync('wrk', args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const p50 = /^\s+50%\s+(\S+)/m.exec(out)?.[1];
+  const p99 = /^\s+99%\s+(\S+)/m.exec(out)?.[1];
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  if (!p50 || !p99 || Number.isNaN(rps)) throw new Error(`could not read wrk output:\n${out}`);
+  return { rps, p50_ms: ms(p50), p99_ms: ms(p99), requests, non_2xx: non2xx };
+}
+
+function luaScript(name: string, body: string): string {
+  const dir = join(tmpdir(), 'customers-api-bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  writeFileSync(path, body);
+  return path;
+}
+
+// ---------------------------------------------------------------------------
+// processes
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+interface Proc {
+  pid: number;
+  stop: () => Promise<void>;
+  peakRssMb: () => number;
+}
+
+async function startProcess(args: string[], env: Record<string, string>, ready: string): Promise<Proc> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes(ready)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+  child.stdout.resume();
+  return {
+    pid: child.pid as number,
+    peakRssMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+    },
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+interface ListBody {
+  data: { next_cursor: string };
+}
+
+async function getJson(url: string, headers: Record<string, string>): Promise<ListBody> {
+  const res = await fetch(url, { headers });
+  const body = (await res.json()) as ListBody;
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Follows next_cursor through `rows` rows (pages of 1000) and returns the cursor there. */
+async function cursorAt(base: string, headers: Record<string, string>, query: string, rows: number): Promise<string> {
+  let cursor = '';
+  for (let seen = 0; seen < rows; seen += 1000) {
+    const body = await getJson(
+      `${base}?limit=1000${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      headers,
+    );
+    cursor = body.data.next_cursor;
+  }
+  return cursor;
+}
+
+// ---------------------------------------------------------------------------
+// the exact SQL a request runs, and the database alone running it
+
+interface Statement {
+  text: string;
+  values: readonly unknown[];
+}
+
+/** Runs one request in-process against a recording Db and returns the statements it issued. */
+async function recordSql(db: Db, url: string, headers: Record<string, string>): Promise<Statement[]> {
+  const seen: Statement[] = [];
+  let recording = false;
+  const recorder: Db = {
+    kind: db.kind,
+    query<R>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>> {
+      if (recording) seen.push({ text, values: values ?? [] });
+      return db.query<R>(text, values);
+    },
+    exec: (text) => db.exec(text),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction(fn),
+    close: async () => {},
+  };
+  // With the authentication cache on, as the server runs: the second request is the steady state.
+  const app = await buildApp({ db: recorder, cursorSecret: await cursorSecret(db), authCacheTtlMs: 60_000 });
+  const path = new URL(url).pathname + new URL(url).search;
+  await app.inject({ url: path, headers });
+  await new Promise((r) => setTimeout(r, 100));
+  recording = true;
+  const res = await app.inject({ url: path, headers });
+  recording = false;
+  await app.close();
+  if (res.statusCode !== 200) throw new Error(`recording ${path}: ${res.statusCode}`);
+  return seen;
+}
+
+/** `statements` in a loop from `concurrency` workers for DURATION seconds. */
+async function dbLoad(run: (s: Statement) => Promise<unknown>, statements: Statement[], concurrency: number) {
+  const end = Date.now() + DURATION * 1000;
+  const times: number[] = [];
+  const worker = async () => {
+    while (Date.now() < end) {
+      const t0 = process.hrtime.bigint();
+      for (const s of statements) await run(s);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (Date.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    qps: times.length / seconds,
+    p50_ms: percentile(times, 50),
+    p99_ms: percentile(times, 99),
+    requests: times.length,
+  };
+}
+
+async function sequential(fn: () => Promise<unknown>, n: number) {
+  for (let i = 0; i < 3; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return percentile(times, 50);
+}
+
+// ---------------------------------------------------------------------------
+// datasets
+
+interface Dataset {
+  version: string;
+  business_id: string;
+  hot: string;
+  writes: string;
+}
+
+async function postgresDataset(db: Db): Promise<Dataset> {
+  const { rows } = await db.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'bench_dataset'`);
+  const existing = rows[0] ? (JSON.parse(rows[0].value) as Dataset) : undefined;
+  if (existing?.version === DATASET) {
+    log(`reusing dataset ${DATASET}`);
+    return existing;
+  }
+  log(`building dataset ${DATASET}…`);
+  await db.exec('TRUNCATE businesses, users CASCADE');
+  const t = await benchTenant(db);
+  const bar = (label: string) => (done: number, total: number) =>
+    process.stderr.write(`\r  ${label}: ${done}/${total}${done >= total ? '\n' : ''}`);
+  const hot = await seed(db, {
+    businessId: t.businessId,
+    customers: 1,
+    contactsPerCustomer: HOT_CONTACTS,
+    seed: 1,
+    batchSize: 5000,
+    onProgress: bar('hot customer'),
+  });
+  await seed(db, {
+    businessId: t.businessId,
+    customers: SMALL_CUSTOMERS,
+    contactsPerCustomer: 0,
+    maxContactsPerCustomer: 50,
+    seed: 2,
+    batchSize: 5000,
+    onProgress: bar('small customers'),
+  });
+  const writes = await seed(db, { businessId: t.businessId, customers: 1, contactsPerCustomer: 0, seed: 3 });
+  await db.exec('VACUUM ANALYZE');
+  const dataset: Dataset = {
+    version: DATASET,
+    business_id: t.businessId,
+    hot: hot.customer_ids[0] as string,
+    writes: writes.customer_ids[0] as string,
+  };
+  await db.query(
+    `INSERT INTO settings (key, value) VALUES ('bench_dataset', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+    [JSON.stringify(dataset)],
+  );
+  return dataset;
+}
+
+async function pgliteDataset(): Promise<{ dataset: Dataset; token: string }> {
+  mkdirSync(PGLITE_DIR, { recursive: true });
+  const db = await PgliteDb.open(PGLITE_DIR);
+  try {
+    await migrate(db);
+    const { rows } = await db.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'bench_dataset'`);
+    let dataset = rows[0] ? (JSON.parse(rows[0].value) as Dataset) : undefined;
+    if (dataset?.version !== DATASET) {
+      log('building the PGlite dataset (the hot customer)…');
+      await db.exec('TRUNCATE businesses, users CASCADE');
+      const t = await benchTenant(db);
+      const hot = await seed(db, {
+        businessId: t.businessId,
+        customers: 1,
+        contactsPerCustomer: HOT_CONTACTS,
+        seed: 1,
+        batchSize: 5000,
+      });
+      await db.exec('VACUUM ANALYZE');
+      dataset = { version: DATASET, business_id: t.businessId, hot: hot.customer_ids[0] as string, writes: '' };
+      await db.query(
+        `INSERT INTO settings (key, value) VALUES ('bench_dataset', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [JSON.stringify(dataset)],
+      );
+    }
+    return { dataset, token: await ownerToken(db, dataset.business_id) };
+  } finally {
+    await db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function main() {
+  const wrkVersion = ensureWrk();
+  const db = await benchDatabase(DB_NAME);
+  const dataset = await postgresDataset(db);
+  const token = await ownerToken(db, dataset.business_id);
+  const headers = authHeaders(token, dataset.business_id);
+  const { rows: small } = await db.query<{ id: string }>(
+    'SELECT id FROM customers WHERE business_id = $1 AND contact_count <= 50 AND id <> $2 ORDER BY id LIMIT 2000',
+    [dataset.business_id, dataset.writes],
+  );
+  await db.query('DELETE FROM contacts WHERE business_id = $1 AND customer_id = $2', [
+    dataset.business_id,
+    dataset.writes,
+  ]);
+  await db.query('UPDATE customers SET contact_count = 0 WHERE business_id = $1 AND id = $2', [
+    dataset.business_id,
+    dataset.writes,
+  ]);
+  const benchUrl = new URL(ADMIN_URL);
+  benchUrl.pathname = `/${DB_NAME}`;
+
+  // --- the server under test
+  const port = await freePort();
+  const server = await startProcess(
+    [BIN, 'serve'],
+    { DATABASE_URL: benchUrl.toString(), PORT: String(port), DEMO: '0' },
+    'listening on',
+  );
+  const base = `http://127.0.0.1:${port}/api/v1/customers/${dataset.hot}/contacts`;
+  for (let i = 0; i < 200; i++) await getJson(`${base}?limit=50`, headers);
+
+  const s1Body = await (await fetch(`${base}?limit=50`, { headers })).text();
+  log('walking cursors to the deep and middle pages…');
+  const deep = await cursorAt(base, headers, '', 99_000);
+  const middle = await cursorAt(base, headers, '&sort_by=name&descending=false', 50_000);
+  const smallPaths = small.map((r) => `"/api/v1/customers/${r.id}/contacts?limit=50"`).join(',\n');
+  const s6 = luaScript(
+    's6.lua',
+    `local paths = {\n${smallPaths}\n}\nmath.randomseed(42)\nrequest = function()\n  return wrk.format("GET", paths[math.random(#paths)])\nend\n`,
+  );
+  const s8 = luaScript(
+    's8.lua',
+    `wrk.method = "POST"\nwrk.headers["content-type"] = "application/json"\nwrk.body = '{"name": "Load Test", "email": "load@example.com", "role": "Billing"}'\n`,
+  );
+
+  const scenarios: [string, string, string, string?][] = [
+    ['S1', 'first page, limit=50, default sort', `${base}?limit=50`],
+    ['S2', 'page 99,000 rows deep (real cursor)', `${base}?limit=50&cursor=${encodeURIComponent(deep)}`],
+    ['S3', 'last page: direction=prev, no cursor', `${base}?limit=50&direction=prev`],
+    [
+      'S4',
+      'sort_by=name ascending, middle page',
+      `${base}?limit=50&sort_by=name&descending=false&cursor=${encodeURIComponent(middle)}`,
+    ],
+    ['S5', 'S1 with include_total_count=true', `${base}?limit=50&include_total_count=true`],
+    ['S6', 'first page of a random small customer', `http://127.0.0.1:${port}/`, s6],
+    ['S7', 'a 422 (limit=0)', `${base}?limit=0`],
+    ['S8', 'POST a contact', `http://127.0.0.1:${port}/api/v1/customers/${dataset.writes}/contacts`, s8],
+  ];
+  const results: Record<string, LoadResult & { what: string }> = {};
+  for (const [id, what, url, script] of scenarios) {
+    log(`${id}: ${what}`);
+    results[id] = { what, ...wrk(url, headers, script) };
+  }
+  const serverRss = server.peakRssMb();
+  await server.stop();
+
+  // --- B1: S1's own SQL, no HTTP
+  log('B1: the SQL of S1 through pg, same concurrency');
+  const s1Sql = await recordSql(db, `${base}?limit=50`, headers);
+  const pool = new pg.Pool({ connectionString: benchUrl.toString(), max: CONNECTIONS, options: '-c TimeZone=UTC' });
+  // Prepared, as the server runs it.
+  const b1 = await dbLoad(
+    (s) => pool.query({ name: `b1_${s1Sql.indexOf(s)}`, text: s.text, values: s.values as unknown[] }),
+    s1Sql,
+    CONNECTIONS,
+  );
+
+  // --- B2: the HTTP limit
+  log("B2: a bare Fastify route with a constant body of S1's size");
+  const bodyFile = luaScript('s1-body.json', s1Body);
+  const barePort = await freePort();
+  const bare = await startProcess(
+    ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), String(barePort), bodyFile],
+    {},
+    'listening',
+  );
+  const b2 = wrk(`http://127.0.0.1:${barePort}/`, {});
+  await bare.stop();
+
+  // --- B3: OFFSET against keyset at depth 99,000; B4: count(*) against the kept total
+  log('B3, B4: offset and count(*) baselines');
+  const deepSql = await recordSql(db, `${base}?limit=50&cursor=${encodeURIComponent(deep)}`, headers);
+  const client = await pool.connect();
+  const keysetP50 = await sequential(async () => {
+    for (const s of deepSql) await client.query({ text: s.text, values: s.values as unknown[] });
+  }, 30);
+  const offsetP50 = await sequential(
+    () =>
+      client.query(
+        `SELECT id, customer_id, name, email, phone, role, is_primary, notes, created_at, updated_at FROM contacts
+          WHERE business_id = $1 AND customer_id = $2 ORDER BY created_at DESC, id DESC OFFSET 99000 LIMIT 51`,
+        [dataset.business_id, dataset.hot],
+      ),
+    30,
+  );
+  const countP50 = await sequential(
+    () =>
+      client.query('SELECT count(*) FROM contacts WHERE business_id = $1 AND customer_id = $2', [
+        dataset.business_id,
+        dataset.hot,
+      ]),
+    30,
+  );
+  client.release();
+  await pool.end();
+  const pgVersion = await serverVersion(db);
+  await db.close();
+
+  // --- PGlite: S1 and B1
+  log('PGlite: dataset, B1 in-process, then S1 against a server on it');
+  const lite = await pgliteDataset();
+  const liteHeaders = authHeaders(lite.token, lite.dataset.business_id);
+  const liteDb = await PgliteDb.open(PGLITE_DIR);
+  const liteSql = await recordSql(
+    liteDb,
+    `http://x/api/v1/customers/${lite.dataset.hot}/contacts?limit=50`,
+    liteHeaders,
+  );
+  const liteB1 = await dbLoad((s) => liteDb.query(s.text, s.values), liteSql, CONNECTIONS);
+  await liteDb.close();
+  const litePort = await freePort();
+  const liteServer = await startProcess(
+    [BIN, 'serve'],
+    { DATA_DIR: join(ROOT, 'bench/.data/pglite'), DATABASE_URL: '', PORT: String(litePort), DEMO: '0' },
+    'listening on',
+  );
+  const liteBase = `http://127.0.0.1:${litePort}/api/v1/customers/${lite.dataset.hot}/contacts?limit=50`;
+  for (let i = 0; i < 100; i++) await getJson(liteBase, liteHeaders);
+  const liteS1 = wrk(liteBase, liteHeaders);
+  const liteRss = liteServer.peakRssMb();
+  await liteServer.stop();
+
+  // --- report
+  const S = (id: string) => results[id] as LoadResult;
+  const ratios = [
+    { ratio: 'S1 req/s ÷ B1 queries/s', value: S('S1').rps / b1.qps, target: '≥ 0.6', ok: S('S1').rps / b1.qps >= 0.6 },
+    {
+      ratio: 'S2 p50 ÷ S1 p50 (B3: offset ÷ keyset at 99,000)',
+      value: S('S2').p50_ms / S('S1').p50_ms,
+      extra: offsetP50 / keysetP50,
+      target: '≤ 1.2, offset ≥ 10×',
+      ok: S('S2').p50_ms / S('S1').p50_ms <= 1.2 && offsetP50 / keysetP50 >= 10,
+    },
+    { ratio: 'S3 req/s ÷ S1', value: S('S3').rps / S('S1').rps, target: '≥ 0.9', ok: S('S3').rps / S('S1').rps >= 0.9 },
+    { ratio: 'S5 req/s ÷ S1', value: S('S5').rps / S('S1').rps, target: '≥ 0.9', ok: S('S5').rps / S('S1').rps >= 0.9 },
+    { ratio: 'S7 req/s ÷ B2', value: S('S7').rps / b2.rps, target: '≥ 0.5', ok: S('S7').rps / b2.rps >= 0.5 },
+    {
+      ratio: 'PGlite S1 ÷ PGlite B1',
+      value: liteS1.rps / liteB1.qps,
+      target: '≥ 0.8',
+      ok: liteS1.rps / liteB1.qps >= 0.8,
+    },
+    {
+      ratio: 'server peak RSS, MB (PostgreSQL / PGlite)',
+      value: serverRss,
+      extra: liteRss,
+      target: '≤ 300',
+      ok: Math.max(serverRss, liteRss) <= 300,
+    },
+  ];
+
+  const lines: string[] = [];
+  lines.push(`| | scenario | req/s | p50 ms | p99 ms |`, '|---|---|---|---|---|');
+  for (const [id, r] of Object.entries(results)) {
+    const errors = id !== 'S7' && r.non_2xx > 0 ? ` (${r.non_2xx} non-2xx!)` : '';
+    lines.push(`| ${id} | ${r.what}${errors} | ${round(r.rps, 0)} | ${round(r.p50_ms)} | ${round(r.p99_ms)} |`);
+  }
+  lines.push(
+    `| B1 | S1's SQL through pg, ${CONNECTIONS} concurrent, no HTTP | ${round(b1.qps, 0)} | ${round(b1.p50_ms)} | ${round(b1.p99_ms)} |`,
+  );
+  lines.push(
+    `| B2 | bare Fastify, constant ${s1Body.length}-byte body | ${round(b2.rps, 0)} | ${round(b2.p50_ms)} | ${round(b2.p99_ms)} |`,
+  );
+  lines.push(
+    `| B3 | OFFSET 99000 vs keyset at that depth (sequential) | | ${round(offsetP50)} vs ${round(keysetP50)} | |`,
+  );
+  lines.push(
+    `| B4 | count(*) of 100,000 contacts vs S5 − S1 p50 | | ${round(countP50)} vs ${round(S('S5').p50_ms - S('S1').p50_ms)} | |`,
+  );
+  lines.push(
+    `| PGlite S1 | first page on embedded PGlite | ${round(liteS1.rps, 0)} | ${round(liteS1.p50_ms)} | ${round(liteS1.p99_ms)} |`,
+  );
+  lines.push(
+    `| PGlite B1 | its SQL in-process, ${CONNECTIONS} concurrent | ${round(liteB1.qps, 0)} | ${round(liteB1.p50_ms)} | ${round(liteB1.p99_ms)} |`,
+  );
+  lines.push('', '| ratio | value | target | |', '|---|---|---|---|');
+  for (const r of ratios) {
+    const value = r.extra !== undefined ? `${round(r.value)} (${round(r.extra)})` : `${round(r.value)}`;
+    lines.push(`| ${r.ratio} | ${value} | ${r.target} | ${r.ok ? 'met' : 'not met'} |`);
+  }
+  const cpu = cpus();
+  const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, PostgreSQL ${pgVersion}, ${wrkVersion}`;
+  lines.push(
+    '',
+    `Machine: ${machine}. wrk: ${THREADS} threads, ${CONNECTIONS} connections, ${DURATION} s per scenario.`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  const resultsDir = join(ROOT, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: { cpus: cpu.length, model: cpu[0]?.model.trim(), node: process.version },
+        versions: {
+          postgres: pgVersion,
+          pglite: pkg.dependencies['@electric-sql/pglite'],
+          fastify: pkg.dependencies.fastify,
+          wrk: wrkVersion,
+        },
+        load: { threads: THREADS, connections: CONNECTIONS, seconds: DURATION },
+        dataset: DATASET,
+        scenarios: results,
+        baselines: {
+          B1: b1,
+          B2: b2,
+          B3: { offset_p50_ms: offsetP50, keyset_p50_ms: keysetP50 },
+          B4: { count_p50_ms: countP50, s5_minus_s1_p50_ms: S('S5').p50_ms - S('S1').p50_ms },
+        },
+        pglite: { S1: liteS1, B1: liteB1 },
+        peak_rss_mb: { postgres_server: serverRss, pglite_server: liteRss },
+        ratios,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`written ${file}`);
+}
+
+await main();
