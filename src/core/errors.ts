@@ -3,11 +3,18 @@
  * status code and the contract's `{"detail": ...}` body in one place.
  */
 export class AppError extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: string,
-  ) {
+  readonly status: number;
+  readonly detail: string;
+
+  constructor(status: number, detail: string) {
+    // These are answers, not faults: a stack trace would be captured on every
+    // 401/404/422 and never read, so none is taken.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(detail);
+    Error.stackTraceLimit = limit;
+    this.status = status;
+    this.detail = detail;
     this.name = new.target.name;
   }
 }

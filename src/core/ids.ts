@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,7 +12,8 @@ let seq = 0;
 /**
  * RFC 9562 UUIDv7: 48-bit Unix milliseconds, then random bits. Within one
  * millisecond a 12-bit counter (rand_a) keeps ids from this process increasing,
- * so ids created in one batch sort in creation order.
+ * so ids created in one batch sort in creation order. The random part comes
+ * from randomUUID(), which draws from a buffered pool (one syscall per many ids).
  */
 export function uuidv7(): string {
   let ms = Date.now();
@@ -28,11 +29,8 @@ export function uuidv7(): string {
     lastMs = ms;
     seq = 0;
   }
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = 0x70 | ((seq >> 8) & 0x0f);
-  b[7] = seq & 0xff;
-  b[8] = 0x80 | ((b[8] ?? 0) & 0x3f);
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const time = ms.toString(16).padStart(12, '0');
+  // randomUUID() is v4: its variant nibble (position 19) is already 8..b, as v7 needs.
+  const r = randomUUID();
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${seq.toString(16).padStart(3, '0')}-${r.slice(19)}`;
 }
