@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly: tsx compiles each module once at load.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/, built by `npm run build`, which `npm ci`, `npm start`
+// and `npm test` run). Without a build, falls back to compiling the TypeScript
+// sources at load with tsx: slower to start and heavier in memory.
+import { existsSync } from 'node:fs';
 
-register();
-const { run } = await import('../src/cli.ts');
-await run(process.argv.slice(2));
+const compiled = new URL('../dist/cli.js', import.meta.url);
+let cli;
+if (existsSync(compiled)) {
+  cli = await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = await import('../src/cli.ts');
+}
+await cli.run(process.argv.slice(2));
