@@ -20,6 +20,16 @@ export async function createDemo(db: Db): Promise<DemoData> {
   return { business_id: b.business_id, token: b.token, customer_id: s.customer_ids[0] as string };
 }
 
+/** The server's logger: pino, JSON lines. */
+export function loggerOptions(level: string, stream?: NodeJS.WritableStream) {
+  return {
+    level,
+    ...(stream ? { stream } : {}),
+    // Tokens never reach the logs, even if a serializer starts logging headers.
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' },
+  };
+}
+
 export interface Running {
   app: FastifyInstance;
   db: Db;
@@ -48,11 +58,7 @@ export async function startServer(config: Config, opts: { demo?: boolean } = {})
       cursorSecret: await cursorSecret(db, config.CURSOR_SECRET),
       bodyLimit: config.BODY_LIMIT,
       authCacheTtlMs: config.AUTH_CACHE_SECONDS * 1000,
-      logger: {
-        level: config.LOG_LEVEL,
-        // Tokens never reach the logs, even if a serializer starts logging headers.
-        redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' },
-      },
+      logger: loggerOptions(config.LOG_LEVEL),
     });
     await app.listen({ port: config.PORT, host: config.HOST });
     const addr = app.server.address();

@@ -4,6 +4,7 @@ import type { Db } from '../src/core/db/db.js';
 import { loadMigrations, migrate } from '../src/core/db/migrate.js';
 import { openDb } from '../src/core/db/open.js';
 import { PostgresDb } from '../src/core/db/postgres.js';
+import { cursorSecret } from '../src/core/settings.js';
 import { BACKEND, freshPostgresDatabase } from './helpers/harness.js';
 
 let url: string | undefined;
@@ -61,11 +62,13 @@ describe('migrations', () => {
     }
   });
 
-  test('the cursor secret is created once and kept', async () => {
+  test('the cursor secret is created once and kept; CURSOR_SECRET overrides it', async () => {
     const db = await openDb({ databaseUrl: url });
     try {
       const { rows } = await db.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'cursor_secret'`);
       assert.match(rows[0]?.value ?? '', /^[0-9a-f]{64}$/);
+      assert.equal(await cursorSecret(db), rows[0]?.value);
+      assert.equal(await cursorSecret(db, 'o'.repeat(40)), 'o'.repeat(40));
     } finally {
       await db.close();
     }

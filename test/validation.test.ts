@@ -290,6 +290,38 @@ describe('surface', () => {
     }
   });
 
+  test('logs never contain a token', async () => {
+    const { Writable } = await import('node:stream');
+    const { buildApp } = await import('../src/http/app.js');
+    const { cursorSecret } = await import('../src/core/settings.js');
+    const { loggerOptions } = await import('../src/server.js');
+    let logs = '';
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        logs += chunk;
+        done();
+      },
+    });
+    const logged = await buildApp({
+      db: h.db,
+      cursorSecret: await cursorSecret(h.db),
+      logger: loggerOptions('trace', stream),
+    });
+    try {
+      await logged.inject({ url: `/api/v1/customers/${customerId}/contacts`, headers: t.headers });
+      await logged.inject({ url: `/api/v1/customers/${customerId}/contacts?limit=0`, headers: t.headers });
+      await logged.inject({
+        url: '/api/v1/customers/x/contacts',
+        headers: { authorization: `Bearer ${t.ownerToken}` },
+      });
+    } finally {
+      await logged.close();
+    }
+    assert.ok(logs.includes('incoming request'), 'requests are logged');
+    assert.equal(logs.includes(t.ownerToken), false);
+    assert.equal(logs.includes(t.ownerToken.slice(3)), false);
+  });
+
   test('/docs serves the interactive reference', async () => {
     const r = await h.app.inject({ url: '/docs/' });
     assert.equal(r.statusCode, 200);
