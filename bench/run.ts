@@ -30,7 +30,17 @@ import { PgliteDb } from '../src/core/db/pglite.js';
 import { seed } from '../src/core/seed.js';
 import { cursorSecret } from '../src/core/settings.js';
 import { buildApp } from '../src/http/app.js';
-import { ADMIN_URL, authHeaders, benchDatabase, benchTenant, ownerToken, percentile, serverVersion } from './lib.js';
+import {
+  ADMIN_URL,
+  authHeaders,
+  benchDatabase,
+  benchTenant,
+  getOk,
+  ownerToken,
+  percentile,
+  serverVersion,
+  timeSequential,
+} from './lib.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/customers-api.js');
@@ -145,25 +155,14 @@ async function startProcess(args: string[], env: Record<string, string>, ready: 
   };
 }
 
-interface ListBody {
-  data: { next_cursor: string };
-}
-
-async function getJson(url: string, headers: Record<string, string>): Promise<ListBody> {
-  const res = await fetch(url, { headers });
-  const body = (await res.json()) as ListBody;
-  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
 /** Follows next_cursor through `rows` rows (pages of 1000) and returns the cursor there. */
 async function cursorAt(base: string, headers: Record<string, string>, query: string, rows: number): Promise<string> {
   let cursor = '';
   for (let seen = 0; seen < rows; seen += 1000) {
-    const body = await getJson(
+    const body = (await getOk(
       `${base}?limit=1000${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       headers,
-    );
+    )) as { data: { next_cursor: string } };
     cursor = body.data.next_cursor;
   }
   return cursor;
@@ -227,16 +226,17 @@ async function dbLoad(run: (s: Statement) => Promise<unknown>, statements: State
   };
 }
 
-async function sequential(fn: () => Promise<unknown>, n: number) {
-  for (let i = 0; i < 3; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return percentile(times, 50);
+/** p50 in ms of `n` sequential runs (B3, B4: the database alone, one connection). */
+async function sequential(fn: () => Promise<unknown>, n: number): Promise<number> {
+  return (
+    await timeSequential(
+      async () => {
+        await fn();
+      },
+      n,
+      3,
+    )
+  ).p50_ms;
 }
 
 // ---------------------------------------------------------------------------
@@ -357,7 +357,7 @@ async function main() {
     'listening on',
   );
   const base = `http://127.0.0.1:${port}/api/v1/customers/${dataset.hot}/contacts`;
-  for (let i = 0; i < 200; i++) await getJson(`${base}?limit=50`, headers);
+  for (let i = 0; i < 200; i++) await getOk(`${base}?limit=50`, headers);
 
   const s1Body = await (await fetch(`${base}?limit=50`, { headers })).text();
   log('walking cursors to the deep and middle pages…');
@@ -466,7 +466,7 @@ async function main() {
     'listening on',
   );
   const liteBase = `http://127.0.0.1:${litePort}/api/v1/customers/${lite.dataset.hot}/contacts?limit=50`;
-  for (let i = 0; i < 100; i++) await getJson(liteBase, liteHeaders);
+  for (let i = 0; i < 100; i++) await getOk(liteBase, liteHeaders);
   const liteS1 = wrk(liteBase, liteHeaders);
   const liteRss = liteServer.peakRssMb();
   await liteServer.stop();

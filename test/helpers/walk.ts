@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Page } from '../../src/core/pagination.js';
 import { call, type Harness } from './harness.js';
 
 /** Code-point comparison: JS `<` compares UTF-16 units, which differs above U+FFFF. */
@@ -11,15 +12,8 @@ export function cmpCodePoints(a: string, b: string): number {
   return x.length - y.length;
 }
 
-export interface PageBody<T> {
-  items: T[];
-  total: number | null;
-  limit: number;
-  next_cursor: string | null;
-  prev_cursor: string | null;
-  has_next: boolean;
-  has_prev: boolean;
-}
+/** A list page as the API returns it: the core's own Page shape. */
+export type PageBody<T> = Page<T>;
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
