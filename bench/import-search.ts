@@ -5,7 +5,7 @@
  *   npm run bench:customers            # DATABASE_URL, default the local server
  *   CUSTOMERS=100000 ROWS=10000 RUNS=3 REQUESTS=200 npm run bench:customers
  */
-import { seed } from '../src/core/seed.js';
+import { seed } from '../src/resources/customers/seed.js';
 import {
   authHeaders,
   benchDatabase,

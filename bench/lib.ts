@@ -1,9 +1,10 @@
 import pg from 'pg';
-import { createBusiness, createToken } from '../src/core/auth.js';
-import type { Db } from '../src/core/db/db.js';
-import { openDb } from '../src/core/db/open.js';
-import { cursorSecret } from '../src/core/settings.js';
 import { buildApp } from '../src/http/app.js';
+import type { Db } from '../src/platform/db/db.js';
+import { openDb } from '../src/platform/db/open.js';
+import { cursorSecret } from '../src/platform/settings.js';
+import { createBusiness } from '../src/resources/businesses/service.js';
+import { createToken } from '../src/resources/tokens/service.js';
 
 /** The server the benchmarks run against: DATABASE_URL, default the local PostgreSQL. */
 export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

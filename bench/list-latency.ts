@@ -6,7 +6,7 @@
  *   npm run bench:list                  # PostgreSQL at DATABASE_URL (default: the local server)
  *   CONTACTS=20000 DEPTH=10000 REQUESTS=500 npm run bench:list
  */
-import { seed } from '../src/core/seed.js';
+import { seed } from '../src/resources/customers/seed.js';
 import {
   authHeaders,
   benchDatabase,

@@ -24,12 +24,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from '../src/core/db/db.js';
-import { migrate } from '../src/core/db/migrate.js';
-import { PgliteDb } from '../src/core/db/pglite.js';
-import { seed } from '../src/core/seed.js';
-import { cursorSecret } from '../src/core/settings.js';
 import { buildApp } from '../src/http/app.js';
+import type { Db, Queryable, QueryResult } from '../src/platform/db/db.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { PgliteDb } from '../src/platform/db/pglite.js';
+import { cursorSecret } from '../src/platform/settings.js';
+import { seed } from '../src/resources/customers/seed.js';
 import {
   ADMIN_URL,
   authHeaders,

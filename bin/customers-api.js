@@ -4,13 +4,14 @@
 // sources at load with tsx: slower to start and heavier in memory.
 import { existsSync } from 'node:fs';
 
-const compiled = new URL('../dist/cli.js', import.meta.url);
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
 let cli;
 if (existsSync(compiled)) {
   cli = await import(compiled.href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  cli = await import('../src/cli.ts');
+  cli = await import('../src/cli/main.ts');
 }
-await cli.run(process.argv.slice(2));
+const code = await cli.run(process.argv.slice(2));
+if (typeof code === 'number') process.exitCode = code;

@@ -1,6 +1,5 @@
 import { Ajv } from 'ajv';
 import Type, { type Static } from 'typebox';
-import { UsageError } from './core/errors.js';
 
 /** Every setting, read once at start-up from the environment. */
 export const ConfigSchema = Type.Object({
@@ -30,6 +29,9 @@ const validate = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true
   ConfigSchema,
 );
 
+/** A setting that is missing or invalid: start-up stops with this message. */
+export class ConfigError extends Error {}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const picked: Record<string, unknown> = {};
   for (const key of Object.keys(ConfigSchema.properties)) {
@@ -38,7 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (!validate(picked)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'config'} ${e.message}`);
-    throw new UsageError(`Invalid configuration: ${problems.join('; ')}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   return picked as Config;
 }

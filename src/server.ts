@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { createBusiness } from './core/auth.js';
-import type { Db } from './core/db/db.js';
-import { openDb } from './core/db/open.js';
-import { seed } from './core/seed.js';
-import { cursorSecret } from './core/settings.js';
 import { buildApp } from './http/app.js';
+import type { Db } from './platform/db/db.js';
+import { openDb } from './platform/db/open.js';
+import { cursorSecret } from './platform/settings.js';
+import { createBusiness, hasBusinesses } from './resources/businesses/service.js';
+import { seed } from './resources/customers/seed.js';
 
 export interface DemoData {
   business_id: string;
@@ -17,7 +17,9 @@ export interface DemoData {
 export async function createDemo(db: Db): Promise<DemoData> {
   const b = await createBusiness(db, { name: 'Demo Business', ownerEmail: 'demo@example.com' });
   const s = await seed(db, { businessId: b.business_id, customers: 3, contactsPerCustomer: 4, seed: 42 });
-  return { business_id: b.business_id, token: b.token, customer_id: s.customer_ids[0] as string };
+  const customerId = s.customer_ids[0];
+  if (customerId === undefined) throw new Error('the demo seed created no customer');
+  return { business_id: b.business_id, token: b.token, customer_id: customerId };
 }
 
 /** The server's logger: pino, JSON lines. */
@@ -49,10 +51,7 @@ export async function startServer(config: Config, opts: { demo?: boolean } = {})
     const wantDemo =
       opts.demo ??
       (config.DEMO === '1' || config.DEMO === 'true' || (!config.DATABASE_URL && config.DEMO === undefined));
-    if (wantDemo) {
-      const { rows } = await db.query('SELECT 1 FROM businesses LIMIT 1');
-      if (rows.length === 0) demo = await createDemo(db);
-    }
+    if (wantDemo && !(await hasBusinesses(db))) demo = await createDemo(db);
     const app = await buildApp({
       db,
       cursorSecret: await cursorSecret(db, config.CURSOR_SECRET),

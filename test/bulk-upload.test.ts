@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Db } from '../src/core/db/db.js';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import type { Db } from '../src/platform/db/db.js';
 import { call, createCustomer, type Harness, multipart, setup, type Tenant, tenant } from './helpers/harness.js';
 
 let h: Harness;
@@ -36,7 +36,7 @@ function rows(n: number, prefix = 'r'): string {
 }
 
 describe('bulk upload', () => {
-  before(async () => {
+  beforeEach(async () => {
     t = await tenant(h);
   });
 

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Db } from '../src/core/db/db.js';
-import { openDb } from '../src/core/db/open.js';
+import type { Db } from '../src/platform/db/db.js';
+import { openDb } from '../src/platform/db/open.js';
 import { BIN, cli } from './helpers/cli.js';
 import { BACKEND, freshPostgresDatabase } from './helpers/harness.js';
 

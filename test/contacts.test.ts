@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   call,
   createContact,
@@ -15,6 +15,9 @@ let h: Harness;
 let t: Tenant;
 before(async () => {
   h = await setup();
+});
+// Every test makes its own tenant: no test depends on another's data.
+beforeEach(async () => {
   t = await tenant(h);
 });
 after(async () => {
@@ -135,7 +138,7 @@ describe('update', () => {
     assert.equal(u.notes, 'n');
     assert.equal(u.name, c.name);
     assert.equal(u.created_at, c.created_at);
-    assert.ok(u.updated_at >= c.updated_at);
+    assert.ok(u.updated_at > c.updated_at, `updated_at moves: ${c.updated_at} → ${u.updated_at}`);
   });
 
   test('an empty body changes nothing', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { uuidv7 } from '../src/core/ids.js';
-import { searchKey, sortKey } from '../src/core/text.js';
+import { uuidv7 } from '../src/platform/ids.js';
+import { foldCase, searchKey } from '../src/platform/text.js';
 import { call, createCustomer, type Harness, setup, type Tenant, tenant } from './helpers/harness.js';
 import { cmpCodePoints, page, walk } from './helpers/walk.js';
 
@@ -44,10 +44,10 @@ async function insert(t: Tenant, rows: Omit<Row, 'id' | 'email'>[], deleted = fa
       t.businessId,
       out.map((r) => r.id),
       out.map((r) => r.name),
-      out.map((r) => sortKey(r.name)),
+      out.map((r) => foldCase(r.name)),
       out.map((r) => searchKey(r.name)),
       out.map((r) => r.email),
-      out.map((r) => sortKey(r.email)),
+      out.map((r) => foldCase(r.email)),
       out.map((r) => (r.credit_limit_cents === null ? null : String(r.credit_limit_cents))),
       out.map((r) => r.status),
       out.map((r) => r.created_at),

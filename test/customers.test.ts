@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import {
   call,
   createContact,
@@ -15,6 +15,9 @@ let h: Harness;
 let t: Tenant;
 before(async () => {
   h = await setup();
+});
+// Every test makes its own tenant: no test depends on another's data.
+beforeEach(async () => {
   t = await tenant(h);
 });
 after(async () => {
@@ -86,7 +89,7 @@ describe('create customer', () => {
     await createCustomer(h, t, { email: 'Dup@Example.com' });
     const r = await create({ name: 'Other', email: 'dup@example.COM' });
     assert.equal(r.status, 409, r.res.body);
-    assert.equal(typeof r.body.detail, 'string');
+    assert.deepEqual(r.body, { detail: 'A customer with this email already exists' });
   });
 
   test('two concurrent creates with one e-mail: exactly one wins', async () => {

@@ -136,11 +136,22 @@ describe('isolation: lists and reads show only the tenant', () => {
     assert.equal(r.body.data.business_id, a.businessId);
   });
 
-  test('the list filters by id and e-mail within the tenant only', async () => {
-    for (const q of [`id=${bIds.customerId}`, 'email=billing@shared.example', 'search=Shared']) {
+  test('the list filters by id, e-mail and search within the tenant only', async () => {
+    // Each query matches the other business's customer too; only the caller's own may come back.
+    for (const [q, expected] of [
+      [`id=${bIds.customerId}`, []],
+      [`id=${aIds.customerId}`, [aIds.customerId]],
+      ['email=billing@shared.example', [aIds.customerId]],
+      ['search=Shared%20Name', [aIds.customerId]],
+    ] as [string, string[]][]) {
       const r = await call(h, { url: `/api/v1/customers?${q}&include_total_count=true`, headers: a.headers });
       assert.equal(r.status, 200, r.res.body);
-      for (const c of r.body.data.items) assert.equal(c.business_id, a.businessId, q);
+      assert.deepEqual(
+        r.body.data.items.map((c: { id: string }) => c.id),
+        expected,
+        q,
+      );
+      assert.equal(r.body.data.total, expected.length, q);
       assert.equal(JSON.stringify(r.body).includes(bIds.customerId), false, q);
     }
   });

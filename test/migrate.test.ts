@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Db } from '../src/core/db/db.js';
-import { loadMigrations, migrate } from '../src/core/db/migrate.js';
-import { openDb } from '../src/core/db/open.js';
-import { PostgresDb } from '../src/core/db/postgres.js';
-import { cursorSecret } from '../src/core/settings.js';
+import type { Db } from '../src/platform/db/db.js';
+import { loadMigrations, migrate } from '../src/platform/db/migrate.js';
+import { openDb } from '../src/platform/db/open.js';
+import { PostgresDb } from '../src/platform/db/postgres.js';
+import { cursorSecret } from '../src/platform/settings.js';
 import { BACKEND, freshPostgresDatabase } from './helpers/harness.js';
 
 let url: string | undefined;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { sortKey } from '../src/core/text.js';
+import { foldCase } from '../src/platform/text.js';
 import { call, createCustomer, type Harness, setup, type Tenant, tenant } from './helpers/harness.js';
 import { cmpCodePoints, page as getPage, type Query, walk as walkList } from './helpers/walk.js';
 
@@ -28,6 +28,9 @@ let h: Harness;
 let t: Tenant;
 before(async () => {
   h = await setup();
+});
+// Every test makes its own tenant: no test depends on another's data.
+beforeEach(async () => {
   t = await tenant(h);
 });
 after(async () => {
@@ -110,11 +113,11 @@ async function insertRows(customerId: string, rows: Omit<Row, 'id'>[]): Promise<
         customerId,
         out.map((r) => r.id),
         out.map((r) => r.name),
-        out.map((r) => sortKey(r.name)),
+        out.map((r) => foldCase(r.name)),
         out.map((r) => r.email),
-        out.map((r) => sortKey(r.email)),
+        out.map((r) => foldCase(r.email)),
         out.map((r) => r.role),
-        out.map((r) => sortKey(r.role)),
+        out.map((r) => foldCase(r.role)),
         out.map((r) => r.created_at),
         out.map((r) => r.updated_at),
       ],
@@ -407,7 +410,7 @@ describe('list parameters', () => {
 describe('cursor misuse → 422 on cursor', () => {
   let customerId: string;
   let cursor: string;
-  before(async () => {
+  beforeEach(async () => {
     const customer = await createCustomer(h, t);
     customerId = customer.id;
     await insertRows(

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { CursorCodec } from '../src/core/cursor.js';
-import { emailProblem } from '../src/core/email.js';
-import { isUuid, uuidv7 } from '../src/core/ids.js';
-import { buildKeyset, textKey, timestampKey } from '../src/core/pagination.js';
-import { toRfc3339 } from '../src/core/text.js';
+import { CursorCodec } from '../src/platform/cursor.js';
+import { emailProblem } from '../src/platform/email.js';
+import { isUuid, uuidv7 } from '../src/platform/ids.js';
+import { buildKeyset, textKey, timestampKey } from '../src/platform/list.js';
+import { toRfc3339 } from '../src/platform/text.js';
 
 describe('cursor codec', () => {
   const codec = new CursorCodec('s'.repeat(64));
@@ -86,6 +86,22 @@ describe('keyset SQL', () => {
     limit: 50,
   };
 
+  test('one SQL text serves every page size', () => {
+    const texts = new Set(
+      [1, 2, 50, 999, 1000].map(
+        (limit) =>
+          buildKeyset({
+            ...base,
+            limit,
+            key: timestampKey('created_at'),
+            direction: 'next',
+            cursor: null,
+          }).union,
+      ),
+    );
+    assert.equal(texts.size, 1);
+  });
+
   test('a NOT NULL key: one range scan, no OFFSET, no count', () => {
     const ks = buildKeyset({
       ...base,
@@ -96,9 +112,10 @@ describe('keyset SQL', () => {
     assert.equal(ks.union.match(/SELECT 0 AS _tag/g)?.length, 1, 'page: one range scan');
     assert.equal(ks.union.match(/SELECT 1 AS _tag/g)?.length, 1, 'probe: one row the other way');
     assert.doesNotMatch(ks.union, /OFFSET|count\(/i);
-    assert.match(ks.union, /\(t\.created_at, t\.id\) > \(\$3::timestamptz, \$4::uuid\)/);
-    assert.match(ks.union, /LIMIT 51/);
-    assert.deepEqual(ks.values, ['b', 'c', '2026-01-01 00:00:00+00', 'i', '2026-01-01 00:00:00+00', 'i']);
+    assert.match(ks.union, /\(t\.created_at, t\.id\) > \(\$4::timestamptz, \$5::uuid\)/);
+    assert.match(ks.union, /ORDER BY t\.created_at ASC, t\.id ASC LIMIT \$3\)/, 'the page size is bound, not spliced');
+    assert.match(ks.union, /ORDER BY t\.created_at DESC, t\.id DESC LIMIT 1\)/, 'the probe reads one row');
+    assert.deepEqual(ks.values, ['b', 'c', 51, '2026-01-01 00:00:00+00', 'i', '2026-01-01 00:00:00+00', 'i']);
   });
 
   test('a nullable key walks the non-NULL segment, then the NULL one', () => {
@@ -109,8 +126,9 @@ describe('keyset SQL', () => {
       direction: 'next',
       cursor: null,
     });
-    assert.match(ks.union, /t\.email_key IS NOT NULL ORDER BY t\.email_key DESC, t\.id DESC LIMIT 51/);
-    assert.match(ks.union, /t\.email_key IS NULL ORDER BY t\.id DESC LIMIT 51/);
+    assert.match(ks.union, /t\.email_key IS NOT NULL ORDER BY t\.email_key DESC, t\.id DESC LIMIT \$3/);
+    assert.match(ks.union, /t\.email_key IS NULL ORDER BY t\.id DESC LIMIT \$3/);
+    assert.deepEqual(ks.values, ['b', 'c', 51]);
     assert.equal(ks.orderBy('p'), 'p._tag, p._seg ASC, p._key DESC, p.id DESC');
   });
 });

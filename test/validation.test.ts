@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Db } from '../src/core/db/db.js';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import type { Db } from '../src/platform/db/db.js';
 import { call, createContact, createCustomer, type Harness, setup, type Tenant, tenant } from './helpers/harness.js';
 
 let h: Harness;
@@ -8,6 +8,9 @@ let t: Tenant;
 let customerId: string;
 before(async () => {
   h = await setup();
+});
+// Every test makes its own tenant: no test depends on another's data.
+beforeEach(async () => {
   t = await tenant(h);
   customerId = (await createCustomer(h, t)).id;
 });
@@ -173,7 +176,7 @@ describe('other request errors', () => {
   test('not JSON → 415', async () => {
     const r = await post('name=x', { 'content-type': 'application/x-www-form-urlencoded' });
     assert.equal(r.status, 415, r.res.body);
-    assert.equal(typeof r.body.detail, 'string');
+    assert.deepEqual(r.body, { detail: 'Unsupported media type: send application/json' });
   });
 
   test('unknown route → 404 Not Found; wrong method → 405 with Allow', async () => {
@@ -293,7 +296,7 @@ describe('surface', () => {
   test('logs never contain a token', async () => {
     const { Writable } = await import('node:stream');
     const { buildApp } = await import('../src/http/app.js');
-    const { cursorSecret } = await import('../src/core/settings.js');
+    const { cursorSecret } = await import('../src/platform/settings.js');
     const { loggerOptions } = await import('../src/server.js');
     let logs = '';
     const stream = new Writable({

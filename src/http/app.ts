@@ -3,34 +3,33 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import apiReference from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { Authenticator, type Permission, requireRole } from '../core/auth.js';
-import { MAX_IMPORT_BYTES } from '../core/bulk-import.js';
-import { ContactsService } from '../core/contacts.js';
-import type { TenantContext } from '../core/context.js';
-import { CursorCodec } from '../core/cursor.js';
-import { CustomersService } from '../core/customers.js';
-import type { Db } from '../core/db/db.js';
-import { emailProblem } from '../core/email.js';
-import { RequestValidationError } from '../core/errors.js';
-import { isUuid, uuidv7 } from '../core/ids.js';
+import { CursorCodec } from '../platform/cursor.js';
+import type { Db } from '../platform/db/db.js';
+import { emailProblem } from '../platform/email.js';
+import { isUuid, uuidv7 } from '../platform/ids.js';
+import { contactRoutes } from '../resources/contacts/routes.js';
+import { ContactsService } from '../resources/contacts/service.js';
+import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
+import { customerRoutes } from '../resources/customers/routes.js';
+import { CustomerContactSchema } from '../resources/customers/schemas.js';
+import { CustomersService } from '../resources/customers/service.js';
+import { Authenticator, requireRole } from '../resources/tokens/authenticator.js';
+import { type Access, isAccess } from './access.js';
 import { errorHandler } from './errors.js';
-import { contactRoutes } from './routes/contacts.js';
-import { customerRoutes } from './routes/customers.js';
-import { healthRoutes } from './routes/health.js';
-import { HTTPError, HTTPValidationError, ValidationErrorItem } from './schemas/common.js';
-import { CustomerContact } from './schemas/customers.js';
-import { compileRouteValidators, type RouteValidators, validateRequest } from './validation.js';
+import { healthRoutes } from './health.js';
+import { HTTPError, HTTPValidationError, ValidationErrorItem } from './schemas.js';
+import { compileRouteValidators, headerIssue, RequestValidationError, validateRequest } from './validation.js';
+
+/** A registered route and what it declared (the route-table test compares these with the suites' table). */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** What the caller's role must allow; routes without it need no authentication. */
-    permission?: Permission;
-    /** The body is multipart, read by the handler: no JSON body validation. */
-    multipart?: boolean;
-    validators?: RouteValidators;
-  }
-  interface FastifyRequest {
-    tenant: TenantContext;
+  interface FastifyInstance {
+    routeTable: RouteInfo[];
   }
 }
 
@@ -49,18 +48,44 @@ export interface Services {
   customers: CustomersService;
 }
 
+/** Routes registered inside it (a plugin's own, such as the docs page's assets) are public. */
+async function publicRoutes(app: FastifyInstance, register: (scope: FastifyInstance) => Promise<void>) {
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      // In place: the app's own onRoute hook (which ran first) keeps a reference to this object.
+      route.config ??= {};
+      route.config.access = 'public';
+    });
+    await register(scope);
+  });
+}
+
 export type App = FastifyInstance;
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/** The optional `x-user-email` audit header: trimmed, checked like an e-mail field. */
+function actorEmail(raw: string | string[] | undefined): string | null {
+  if (typeof raw !== 'string' || raw.trim() === '') return null;
+  const email = raw.trim();
+  if (email.length > 320) {
+    throw headerIssue('x-user-email', 'string_too_long', 'String should have at most 320 characters', email, {
+      max_length: 320,
+    });
+  }
+  const reason = emailProblem(email);
+  if (reason) {
+    throw headerIssue('x-user-email', 'value_error', `value is not a valid email address: ${reason}`, email, {
+      reason,
+    });
+  }
+  return email;
+}
 
 function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return m?.[1];
-}
-
-function headerIssue(name: string, type: string, msg: string, input: unknown, ctx?: Record<string, unknown>) {
-  return new RequestValidationError([{ type, loc: ['header', name], msg, input, ...(ctx ? { ctx } : {}) }]);
 }
 
 export async function buildApp(opts: AppOptions): Promise<App> {
@@ -87,20 +112,41 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addSchema(HTTPError);
   app.addSchema(ValidationErrorItem);
   app.addSchema(HTTPValidationError);
-  app.addSchema(CustomerContact);
+  app.addSchema(CustomerContactSchema);
 
   // Validation happens in the preValidation hook below, after authentication, so
   // every part of a request is checked and all problems reported together.
   app.setValidatorCompiler(() => () => true);
 
   const routePatterns: { re: RegExp; method: string }[] = [];
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    const validators = compileRouteValidators(route.schema);
-    if (route.config?.multipart) delete validators.body;
-    route.config = { ...(route.config ?? {}), validators };
+    const config = route.config ?? {};
+    route.config = config;
+    config.validators = compileRouteValidators(route.schema, { body: !config.multipart });
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const re = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`);
-    for (const method of methods) routePatterns.push({ re, method: String(method) });
+    for (const method of methods) {
+      routePatterns.push({ re, method: String(method) });
+      // `config` is read at ready time: a plugin scope may declare access in its own onRoute hook, after this one.
+      routeTable.push({
+        method: String(method),
+        url: route.url,
+        get access() {
+          return config.access;
+        },
+      });
+    }
+  });
+  // Secure by default: a route that declares no access fails start-up, whoever registered it.
+  app.addHook('onReady', async () => {
+    const undeclared = routeTable.filter((r) => !isAccess(r.access));
+    if (undeclared.length > 0) {
+      throw new Error(
+        `routes without a valid config.access ('public', 'token' or a permission): ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`,
+      );
+    }
   });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -108,8 +154,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
 
   app.addHook('preValidation', async (request) => {
+    if (request.is404) return;
     const config = request.routeOptions.config;
-    if (config.permission) {
+    const access = config.access;
+    if (!isAccess(access)) throw new Error(`route ${request.routeOptions.url} declares no access`);
+    if (access === 'token') {
+      request.caller = await auth.verify(bearer(request.headers.authorization), null);
+    } else if (access !== 'public') {
       // Authentication first: no valid token is a 401 whatever else is wrong.
       const rawBusiness = request.headers['x-business-id'];
       const businessId = typeof rawBusiness === 'string' ? rawBusiness.trim() : undefined;
@@ -123,32 +174,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           error: 'invalid UUID',
         });
       }
-      requireRole(who.role, config.permission);
-      const rawEmail = request.headers['x-user-email'];
-      let actorEmail: string | null = null;
-      if (typeof rawEmail === 'string' && rawEmail.trim() !== '') {
-        actorEmail = rawEmail.trim();
-        if (actorEmail.length > 320) {
-          throw headerIssue(
-            'x-user-email',
-            'string_too_long',
-            'String should have at most 320 characters',
-            actorEmail,
-            { max_length: 320 },
-          );
-        }
-        const reason = emailProblem(actorEmail);
-        if (reason) {
-          throw headerIssue(
-            'x-user-email',
-            'value_error',
-            `value is not a valid email address: ${reason}`,
-            actorEmail,
-            { reason },
-          );
-        }
-      }
-      request.tenant = { businessId: businessId.toLowerCase(), actorEmail };
+      requireRole(who.role, access);
+      request.caller = who;
+      request.tenant = {
+        businessId: businessId.toLowerCase(),
+        actorEmail: actorEmail(request.headers['x-user-email']),
+      };
     }
     const validators = config.validators;
     if (validators) {
@@ -193,10 +224,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(customerRoutes, { services, prefix: '/api/v1/customers' });
   await app.register(contactRoutes, { services, prefix: '/api/v1/customers' });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(apiReference, {
-    routePrefix: '/docs',
-    configuration: { url: '/openapi.json', title: 'Customers API' },
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  await publicRoutes(app, async (scope) => {
+    await scope.register(apiReference, {
+      routePrefix: '/docs',
+      configuration: { url: '/openapi.json', title: 'Customers API' },
+    });
   });
 
   await app.ready();

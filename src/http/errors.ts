@@ -1,9 +1,62 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isUnavailable } from '../core/db/db.js';
-import { AppError, RequestValidationError, type ValidationIssue } from '../core/errors.js';
+import { isUnavailable } from '../platform/db/db.js';
+import { type DomainError, isDomainError, type Resource } from '../platform/errors.js';
+import type { Issue } from '../platform/validation.js';
+import { RequestValidationError } from './validation.js';
 
-function validation(reply: FastifyReply, issues: ValidationIssue[]) {
+const RETRY_AFTER_SECONDS = '5';
+
+const NOT_FOUND: Record<Resource, string> = {
+  business: 'Business not found',
+  customer: 'Customer not found',
+  contact: 'Contact not found',
+  user: 'User not found',
+  token: 'Token not found',
+};
+
+function validation(reply: FastifyReply, issues: Issue[]) {
   return reply.code(422).send({ detail: issues });
+}
+
+function valueError(loc: (string | number)[], message: string, input: unknown, error = message): Issue {
+  return { type: 'value_error', loc, msg: `Value error, ${message}`, input, ctx: { error } };
+}
+
+/** Each domain error's status and body: one exhaustive switch, so a new kind cannot go unmapped. */
+function sendDomainError(err: DomainError, reply: FastifyReply) {
+  switch (err.kind) {
+    case 'unauthenticated':
+      return reply.code(401).header('www-authenticate', 'Bearer').send({ detail: err.message });
+    case 'forbidden':
+      return reply.code(403).send({ detail: err.message });
+    case 'not_found':
+      return reply.code(404).send({ detail: NOT_FOUND[err.resource] });
+    case 'conflict':
+    case 'token_limit':
+      return reply.code(409).send({ detail: err.message });
+    case 'invalid_state':
+      return reply.code(400).send({ detail: err.message });
+    case 'invalid_cursor':
+      return validation(reply, [
+        valueError(
+          ['query', 'cursor'],
+          err.message,
+          err.cursor,
+          err.reason === 'sort_mismatch' ? 'cursor does not match the sort' : 'invalid cursor',
+        ),
+      ]);
+    case 'invalid_file':
+      return validation(reply, [valueError(['body', 'file'], err.message, err.input)]);
+    case 'invalid_argument':
+      return validation(reply, [valueError(['body', err.field], `${err.field} ${err.problem}`, err.input)]);
+    case 'unavailable':
+    case 'database_locked':
+      return reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).send({ detail: 'Service unavailable' });
+    default: {
+      const unmapped: never = err;
+      throw new Error(`unmapped domain error ${String(unmapped)}`);
+    }
+  }
 }
 
 /** Where in the body JSON.parse gave up, when its message says. */
@@ -12,18 +65,28 @@ function jsonPosition(message: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** An error of this edge's own making (too large, not multipart…), answered with a status and detail. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(detail);
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /**
- * The one error path: typed domain errors, Fastify's own request errors and
- * anything unexpected become the contract's `{"detail": ...}` bodies. Nothing
- * internal (stack, SQL, driver text) reaches a client.
+ * The one error path: domain errors, this edge's own errors, Fastify's request
+ * errors and anything unexpected become the contract's `{"detail": ...}`
+ * bodies. Nothing internal (stack, SQL, driver text) reaches a client.
  */
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof RequestValidationError) return validation(reply, err.issues);
-  if (err instanceof AppError) {
-    if (err.status === 401) reply.header('www-authenticate', 'Bearer');
-    if (err.status === 503) reply.header('retry-after', '5');
-    return reply.code(err.status).send({ detail: err.detail });
-  }
+  if (isDomainError(err)) return sendDomainError(err, reply);
+  if (err instanceof HttpError) return reply.code(err.status).send({ detail: err.detail });
   switch (err.code) {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return validation(reply, [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
@@ -62,7 +125,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   }
   if (isUnavailable(err)) {
     request.log.error({ err }, 'database unavailable');
-    reply.header('retry-after', '5');
+    reply.header('retry-after', RETRY_AFTER_SECONDS);
     return reply.code(503).send({ detail: 'Service unavailable', request_id: request.id });
   }
   const status = err.statusCode;

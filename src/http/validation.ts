@@ -1,275 +1,56 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchema } from 'fastify';
-import { emailProblem } from '../core/email.js';
-import type { ValidationIssue } from '../core/errors.js';
-import { isUuid } from '../core/ids.js';
+import {
+  type Check,
+  compileCoercing,
+  compileStrict,
+  type Issue,
+  type JsonSchema,
+  normalizeBody,
+  normalizeQuery,
+} from '../platform/validation.js';
 
 /**
- * Request validation with pydantic v2's error shape. Fastify stops at the first
+ * Request validation with pydantic's 422 shape. Fastify stops at the first
  * failing part of a request; the contract wants every problem at once, so each
- * route's params, query and body validators are compiled here and all three
- * run, their errors merged into one 422.
+ * route's params, query and body checks are compiled here and all three run,
+ * their problems merged into one 422 with locations prefixed by the part.
  */
 
-type Part = 'path' | 'query' | 'body';
-type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema> };
-
-function addFormats(ajv: Ajv): Ajv {
-  ajv.addFormat('uuid', { type: 'string', validate: (s: string) => isUuid(s) });
-  ajv.addFormat('email', { type: 'string', validate: (s: string) => emailProblem(s) === null });
-  // A file part in a multipart body: documented in OpenAPI, read by the handler.
-  ajv.addFormat('binary', true);
-  return ajv;
+/** A 422: every problem of the request, locations starting with the part ("path", "query", "header", "body"). */
+export class RequestValidationError extends Error {
+  constructor(readonly issues: Issue[]) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super('Validation error');
+    Error.stackTraceLimit = limit;
+  }
 }
 
-// Query strings and path params arrive as text and are coerced, like FastAPI does.
-const coercing = addFormats(
-  new Ajv({ allErrors: true, verbose: true, coerceTypes: true, useDefaults: true, strict: false }),
-);
-// JSON bodies are typed already: a number is not a string (pydantic's lax mode agrees).
-const strict = addFormats(
-  new Ajv({ allErrors: true, verbose: true, coerceTypes: false, useDefaults: true, strict: false }),
-);
+export function headerIssue(name: string, type: string, msg: string, input: unknown, ctx?: Record<string, unknown>) {
+  return new RequestValidationError([{ type, loc: ['header', name], msg, input, ...(ctx ? { ctx } : {}) }]);
+}
 
 export interface RouteValidators {
-  path?: ValidateFunction;
-  query?: ValidateFunction;
-  body?: ValidateFunction;
+  path?: Check;
+  query?: Check;
+  body?: Check;
   querySchema?: JsonSchema;
   bodySchema?: JsonSchema;
 }
 
-export function compileRouteValidators(schema: FastifySchema | undefined): RouteValidators {
+export function compileRouteValidators(schema: FastifySchema | undefined, opts: { body: boolean }): RouteValidators {
   if (!schema) return {};
   const v: RouteValidators = {};
-  if (schema.params) v.path = coercing.compile(schema.params as object);
+  if (schema.params) v.path = compileCoercing(schema.params as object);
   if (schema.querystring) {
     v.querySchema = schema.querystring as JsonSchema;
-    v.query = coercing.compile(v.querySchema);
+    v.query = compileCoercing(v.querySchema);
   }
-  if (schema.body) {
+  if (schema.body && opts.body) {
     v.bodySchema = schema.body as JsonSchema;
-    v.body = strict.compile(v.bodySchema);
+    v.body = compileStrict(v.bodySchema);
   }
   return v;
-}
-
-const TRUE = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
-const FALSE = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
-
-function mainType(schema: JsonSchema | undefined): string | undefined {
-  const t = schema?.type;
-  if (typeof t === 'string') return t;
-  if (Array.isArray(t)) return t.find((x) => x !== 'null') as string | undefined;
-  return undefined;
-}
-
-/** The query as FastAPI reads it: last value of a repeated scalar, pydantic's boolean words. */
-function normalizeQuery(query: Record<string, unknown>, schema: JsonSchema): void {
-  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-    let value = query[name];
-    if (Array.isArray(value) && mainType(prop) !== 'array') value = value[value.length - 1];
-    if (typeof value === 'string' && prop['x-trim'] === true) value = value.trim();
-    if (typeof value === 'string' && mainType(prop) === 'boolean') {
-      const lower = value.toLowerCase();
-      if (TRUE.has(lower)) value = 'true';
-      else if (FALSE.has(lower)) value = 'false';
-    }
-    if (value !== undefined) query[name] = value;
-  }
-}
-
-/** Trims fields marked `x-trim`, and accepts what pydantic's lax mode accepts from JSON. */
-function normalizeBody(body: Record<string, unknown>, schema: JsonSchema): void {
-  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-    const value = body[name];
-    const type = mainType(prop);
-    if (typeof value === 'string') {
-      if (prop['x-trim'] === true) body[name] = value.trim();
-      else if (type === 'boolean') {
-        const lower = value.toLowerCase();
-        if (TRUE.has(lower)) body[name] = true;
-        else if (FALSE.has(lower)) body[name] = false;
-      } else if (type === 'integer' && /^\s*[+-]?\d+\s*$/.test(value)) body[name] = Number(value);
-    }
-  }
-}
-
-function quote(v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
-}
-
-function expectedList(values: unknown[]): string {
-  const q = values.map(quote);
-  return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
-}
-
-function toLoc(part: Part, instancePath: string): (string | number)[] {
-  const loc: (string | number)[] = [part];
-  for (const seg of instancePath.split('/').slice(1)) {
-    const key = seg.replaceAll('~1', '/').replaceAll('~0', '~');
-    loc.push(/^\d+$/.test(key) ? Number(key) : key);
-  }
-  return loc;
-}
-
-function toIssue(part: Part, e: ErrorObject, root: unknown): ValidationIssue | null {
-  const loc = toLoc(part, e.instancePath);
-  // The caller's own input, as pydantic reports it: not the copy defaults were applied to.
-  const input: unknown = e.instancePath === '' ? root : e.data;
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'required':
-      return { type: 'missing', loc: [...loc, p.missingProperty as string], msg: 'Field required', input };
-    case 'type': {
-      const types = Array.isArray(p.type) ? (p.type as string[]) : String(p.type).split(',');
-      const t = types.find((x) => x !== 'null');
-      switch (t) {
-        case 'string':
-          return { type: 'string_type', loc, msg: 'Input should be a valid string', input };
-        case 'integer':
-          if (typeof input === 'string')
-            return {
-              type: 'int_parsing',
-              loc,
-              msg: 'Input should be a valid integer, unable to parse string as an integer',
-              input,
-            };
-          if (typeof input === 'number')
-            return {
-              type: 'int_from_float',
-              loc,
-              msg: 'Input should be a valid integer, got a number with a fractional part',
-              input,
-            };
-          return { type: 'int_type', loc, msg: 'Input should be a valid integer', input };
-        case 'number':
-          return typeof input === 'string'
-            ? {
-                type: 'float_parsing',
-                loc,
-                msg: 'Input should be a valid number, unable to parse string as a number',
-                input,
-              }
-            : { type: 'float_type', loc, msg: 'Input should be a valid number', input };
-        case 'boolean':
-          return typeof input === 'string'
-            ? { type: 'bool_parsing', loc, msg: 'Input should be a valid boolean, unable to interpret input', input }
-            : { type: 'bool_type', loc, msg: 'Input should be a valid boolean', input };
-        case 'object':
-          return {
-            type: 'model_attributes_type',
-            loc,
-            msg: 'Input should be a valid dictionary or object to extract fields from',
-            input,
-          };
-        case 'array':
-          return { type: 'list_type', loc, msg: 'Input should be a valid list', input };
-        default:
-          return { type: 'value_error', loc, msg: `Input should be of type ${t}`, input };
-      }
-    }
-    case 'minLength': {
-      const n = p.limit as number;
-      return {
-        type: 'string_too_short',
-        loc,
-        msg: `String should have at least ${n} character${n === 1 ? '' : 's'}`,
-        input,
-        ctx: { min_length: n },
-      };
-    }
-    case 'maxLength': {
-      const n = p.limit as number;
-      return {
-        type: 'string_too_long',
-        loc,
-        msg: `String should have at most ${n} character${n === 1 ? '' : 's'}`,
-        input,
-        ctx: { max_length: n },
-      };
-    }
-    case 'minimum':
-      return {
-        type: 'greater_than_equal',
-        loc,
-        msg: `Input should be greater than or equal to ${p.limit}`,
-        input,
-        ctx: { ge: p.limit },
-      };
-    case 'maximum':
-      return {
-        type: 'less_than_equal',
-        loc,
-        msg: `Input should be less than or equal to ${p.limit}`,
-        input,
-        ctx: { le: p.limit },
-      };
-    case 'exclusiveMinimum':
-      return { type: 'greater_than', loc, msg: `Input should be greater than ${p.limit}`, input, ctx: { gt: p.limit } };
-    case 'exclusiveMaximum':
-      return { type: 'less_than', loc, msg: `Input should be less than ${p.limit}`, input, ctx: { lt: p.limit } };
-    case 'enum':
-    case 'const': {
-      const allowed = e.keyword === 'enum' ? (p.allowedValues as unknown[]) : [p.allowedValue];
-      const expected = expectedList(allowed);
-      return { type: 'literal_error', loc, msg: `Input should be ${expected}`, input, ctx: { expected } };
-    }
-    case 'format':
-      if (p.format === 'email') {
-        const reason = emailProblem(String(input)) ?? 'invalid address';
-        return {
-          type: 'value_error',
-          loc,
-          msg: `value is not a valid email address: ${reason}`,
-          input,
-          ctx: { reason },
-        };
-      }
-      if (p.format === 'uuid') {
-        return {
-          type: 'uuid_parsing',
-          loc,
-          msg: 'Input should be a valid UUID',
-          input,
-          ctx: { error: 'invalid UUID' },
-        };
-      }
-      return {
-        type: 'value_error',
-        loc,
-        msg: `Value error, invalid ${p.format}`,
-        input,
-        ctx: { error: `invalid ${p.format}` },
-      };
-    case 'pattern':
-      return {
-        type: 'string_pattern_mismatch',
-        loc,
-        msg: `String should match pattern '${p.pattern}'`,
-        input,
-        ctx: { pattern: p.pattern },
-      };
-    case 'anyOf':
-    case 'oneOf':
-      return null; // the branches' own errors say it better
-    default:
-      return { type: 'value_error', loc, msg: `Value error, ${e.message ?? 'invalid value'}`, input };
-  }
-}
-
-function run(
-  part: Part,
-  validate: ValidateFunction | undefined,
-  data: unknown,
-  out: ValidationIssue[],
-  root = data,
-): void {
-  if (!validate || validate(data)) return;
-  for (const e of validate.errors ?? []) {
-    const issue = toIssue(part, e, root);
-    if (issue) out.push(issue);
-  }
 }
 
 export interface RequestParts {
@@ -278,17 +59,19 @@ export interface RequestParts {
   body: unknown;
 }
 
+const under = (part: string, issues: Issue[]): Issue[] => issues.map((i) => ({ ...i, loc: [part, ...i.loc] }));
+
 /**
  * Validates (and coerces in place) every part of a request; returns all
  * problems. Fields of an object body are normalized before validation.
  */
-export function validateRequest(v: RouteValidators, req: RequestParts): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  run('path', v.path, req.params, issues);
+export function validateRequest(v: RouteValidators, req: RequestParts): Issue[] {
+  const issues: Issue[] = [];
+  if (v.path) issues.push(...under('path', v.path(req.params)));
   if (v.query) {
     const q = (req.query ?? {}) as Record<string, unknown>;
     if (v.querySchema) normalizeQuery(q, v.querySchema);
-    run('query', v.query, q, issues);
+    issues.push(...under('query', v.query(q)));
   }
   if (v.body) {
     const body = req.body;
@@ -298,24 +81,8 @@ export function validateRequest(v: RouteValidators, req: RequestParts): Validati
       const isObject = typeof body === 'object' && !Array.isArray(body);
       const original = isObject ? { ...(body as Record<string, unknown>) } : body;
       if (isObject && v.bodySchema) normalizeBody(body as Record<string, unknown>, v.bodySchema);
-      run('body', v.body, body, issues, original);
+      issues.push(...under('body', v.body(body, original)));
     }
   }
   return issues;
-}
-
-/**
- * A validator for plain objects against a body schema — the same compiled
- * schema and rules as a JSON body (used for CSV rows, so a row is checked
- * exactly like a create body).
- */
-export function objectValidator(schema: object): (obj: Record<string, unknown>) => ValidationIssue[] {
-  const validate = strict.compile(schema);
-  return (obj) => {
-    const issues: ValidationIssue[] = [];
-    const original = { ...obj };
-    normalizeBody(obj, schema as JsonSchema);
-    run('body', validate, obj, issues, original);
-    return issues;
-  };
 }

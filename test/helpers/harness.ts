@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { addMember, createBusiness, type Role } from '../../src/core/auth.js';
-import type { Db, Queryable, QueryResult } from '../../src/core/db/db.js';
-import { openDb } from '../../src/core/db/open.js';
-import { cursorSecret } from '../../src/core/settings.js';
 import { buildApp } from '../../src/http/app.js';
+import type { Db, Queryable, QueryResult } from '../../src/platform/db/db.js';
+import { openDb } from '../../src/platform/db/open.js';
+import { cursorSecret } from '../../src/platform/settings.js';
+import type { Role } from '../../src/resources/businesses/roles.js';
+import { addMember, createBusiness } from '../../src/resources/businesses/service.js';
 
 /** Which backend this run uses: PostgreSQL when TEST_DATABASE_URL is set, else embedded PGlite. */
 export const BACKEND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';

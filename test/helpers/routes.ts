@@ -1,5 +1,5 @@
 import type { InjectOptions } from 'fastify';
-import type { Permission } from '../../src/core/auth.js';
+import type { Permission } from '../../src/resources/businesses/roles.js';
 import { multipart } from './harness.js';
 
 export interface Ids {

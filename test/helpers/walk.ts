@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Page } from '../../src/core/pagination.js';
+import type { Page } from '../../src/platform/list.js';
 import { call, type Harness } from './harness.js';
 
 /** Code-point comparison: JS `<` compares UTF-16 units, which differs above U+FFFF. */

@@ -1,9 +1,10 @@
 import type { CursorBinding, CursorCodec, Position } from './cursor.js';
-import { RequestValidationError } from './errors.js';
+import type { Queryable } from './db/db.js';
+import { InvalidCursorError } from './errors.js';
 
 export type Direction = 'next' | 'prev';
 
-/** The pagination and sort parameters every list endpoint takes (contract §1.3). */
+/** The pagination and sort parameters every list takes. */
 export interface PageParams {
   cursor?: string | undefined;
   limit: number;
@@ -101,7 +102,9 @@ export function buildKeyset(spec: KeysetSpec): KeysetSql {
   const k = spec.key.expr;
   const branches: string[] = [];
 
-  const seek = (pos: Position | null, forward: boolean, inclusive: boolean, limit: number, tag: number) => {
+  // Bound, not spliced: one SQL text (one prepared statement) serves every page size.
+  const pageLimit = bind(spec.limit + 1);
+  const seek = (pos: Position | null, forward: boolean, inclusive: boolean, limit: string, tag: number) => {
     const asc = forward !== spec.descending;
     const dir = asc ? 'ASC' : 'DESC';
     const cmp = asc ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
@@ -127,8 +130,8 @@ export function buildKeyset(spec: KeysetSpec): KeysetSql {
   };
 
   const forward = spec.direction === 'next';
-  seek(spec.cursor, forward, spec.cursor?.inclusive ?? false, spec.limit + 1, PAGE);
-  if (spec.cursor) seek(spec.cursor, !forward, !spec.cursor.inclusive, 1, PROBE);
+  seek(spec.cursor, forward, spec.cursor?.inclusive ?? false, pageLimit, PAGE);
+  if (spec.cursor) seek(spec.cursor, !forward, !spec.cursor.inclusive, '1', PROBE);
 
   const pageAsc = forward !== spec.descending;
   const dir = pageAsc ? 'ASC' : 'DESC';
@@ -140,8 +143,8 @@ export function buildKeyset(spec: KeysetSpec): KeysetSql {
 }
 
 /**
- * Decodes the request's cursor, or answers 422 on `cursor` before any query
- * runs. A cursor in the NULL segment of a column that cannot be NULL is forged.
+ * Decodes the request's cursor before any query runs. A cursor in the NULL
+ * segment of a column that cannot be NULL is forged.
  */
 export function readCursor(
   codec: CursorCodec,
@@ -151,28 +154,8 @@ export function readCursor(
 ): Position | null {
   if (params.cursor === undefined) return null;
   const pos = codec.decode(binding, params.cursor);
-  if (pos === 'sort_mismatch') {
-    throw new RequestValidationError([
-      {
-        type: 'value_error',
-        loc: ['query', 'cursor'],
-        msg: 'Value error, cursor was issued for a different sort_by or descending; reset the cursor when changing sort',
-        input: params.cursor,
-        ctx: { error: 'cursor does not match the sort' },
-      },
-    ]);
-  }
-  if (pos === 'malformed' || (pos.value === null && !key.nullable)) {
-    throw new RequestValidationError([
-      {
-        type: 'value_error',
-        loc: ['query', 'cursor'],
-        msg: 'Value error, invalid cursor',
-        input: params.cursor,
-        ctx: { error: 'invalid cursor' },
-      },
-    ]);
-  }
+  if (pos === 'sort_mismatch' || pos === 'malformed') throw new InvalidCursorError(pos, params.cursor);
+  if (pos.value === null && !key.nullable) throw new InvalidCursorError('malformed', params.cursor);
   return pos;
 }
 
@@ -222,4 +205,81 @@ export function assemblePage<R extends KeysetRow, T>(
     has_next: hasNext,
     has_prev: hasPrev,
   };
+}
+
+/** One list: where its rows come from, how they are ordered, and how a row becomes an item. */
+export interface ListSpec<R, T> {
+  /** What cursors of this list are bound to besides the sort: the business and the list's scope. */
+  businessId: string;
+  scope: string;
+  /** The sort's name (bound into cursors) and its key. */
+  sortBy: string;
+  key: SortKey;
+  /** Table with alias `t`, e.g. `contacts t`. */
+  from: string;
+  /** Columns of `t` to return (must include `t.id`). */
+  columns: string;
+  /** Conditions on `t`, with placeholders $1..$n for `params`; the same conditions count the total. */
+  where: string;
+  params: readonly unknown[];
+  /** Parameters only the page's sort key uses (after `params`), not the count. */
+  keyParams?: readonly unknown[];
+  /**
+   * How the page statement is made from the keyset union and its ORDER BY terms
+   * (default: `SELECT * FROM union p ORDER BY …`). A list under a parent joins
+   * the parent here, so "no such parent" and the page are one statement: it
+   * must then return no row at all when the parent is missing, and its rows
+   * carry the parent's total in `_total`.
+   */
+  statement?: (union: string, orderBy: (alias: string) => string) => string;
+  /** Called when the statement returned no row at all (with `statement`: the parent is missing). */
+  onNoRows?: () => never;
+  /** Where the total comes from with include_total_count: a count of `where`, or the `_total` column. */
+  total: 'count' | 'column';
+  map: (row: R) => T;
+}
+
+/**
+ * The whole list pipeline: cursor → keyset SQL → query (and the count, when
+ * asked for, concurrently) → page. A list is a ListSpec.
+ */
+export async function listPage<R extends KeysetRow, T>(
+  db: Queryable,
+  codec: CursorCodec,
+  params: PageParams,
+  spec: ListSpec<R, T>,
+): Promise<Page<T>> {
+  const binding: CursorBinding = {
+    businessId: spec.businessId,
+    scope: spec.scope,
+    sortBy: spec.sortBy,
+    descending: params.descending,
+  };
+  const cursor = readCursor(codec, binding, params, spec.key);
+  const ks = buildKeyset({
+    from: spec.from,
+    columns: spec.columns,
+    where: spec.where,
+    params: [...spec.params, ...(spec.keyParams ?? [])],
+    key: spec.key,
+    descending: params.descending,
+    direction: params.direction,
+    limit: params.limit,
+    cursor,
+  });
+  const text = spec.statement
+    ? spec.statement(ks.union, ks.orderBy)
+    : `SELECT * FROM ${ks.union} p ORDER BY ${ks.orderBy('p')}`;
+  const counting = params.includeTotalCount && spec.total === 'count';
+  const [page, count] = await Promise.all([
+    db.query<R & { _total?: number | string }>(text, ks.values),
+    counting
+      ? db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.from} WHERE ${spec.where}`, spec.params)
+      : null,
+  ]);
+  const first = page.rows[0];
+  if (!first) spec.onNoRows?.();
+  let total: number | null = null;
+  if (params.includeTotalCount) total = count ? (count.rows[0]?.n ?? 0) : Number(first?._total ?? 0);
+  return assemblePage(page.rows, { params, cursor, codec, binding, total, map: spec.map });
 }

@@ -1,8 +1,8 @@
-import Type from 'typebox';
-import { CONTACT_SORT_NAMES } from '../../core/contacts.js';
-import { Id, Nullable, PageQuery, Timestamp } from './common.js';
+import Type, { type Static } from 'typebox';
+import { Id, Nullable, PageQuery, Timestamp } from '../../platform/schema.js';
 
-export const Contact = Type.Object(
+/** A contact as the API returns it (DayZero's EntityContactResponse). */
+export const ContactSchema = Type.Object(
   {
     id: Id,
     entity_type: Type.String({ enum: ['customer'], description: 'Always "customer"' }),
@@ -18,6 +18,7 @@ export const Contact = Type.Object(
   },
   { title: 'EntityContactResponse' },
 );
+export type Contact = Omit<Static<typeof ContactSchema>, 'entity_type'> & { entity_type: 'customer' };
 
 const name = Type.String({
   minLength: 1,
@@ -30,19 +31,22 @@ const phone = Nullable(Type.String({ maxLength: 50, 'x-trim': true }));
 const role = Nullable(Type.String({ maxLength: 100, 'x-trim': true, description: 'Free text, e.g. "Billing"' }));
 const notes = Nullable(Type.String({ maxLength: 10_000 }));
 
-export const ContactCreate = Type.Object(
+export const ContactCreateSchema = Type.Object(
   {
     name,
     email: Type.Optional(email),
     phone: Type.Optional(phone),
     role: Type.Optional(role),
-    is_primary: Type.Boolean({ default: false, description: 'Making a contact primary demotes the previous primary' }),
+    is_primary: Type.Optional(
+      Type.Boolean({ default: false, description: 'Making a contact primary demotes the previous primary' }),
+    ),
     notes: Type.Optional(notes),
   },
   { title: 'EntityContactCreate' },
 );
+export type ContactInput = Static<typeof ContactCreateSchema>;
 
-export const ContactUpdate = Type.Object(
+export const ContactUpdateSchema = Type.Object(
   {
     name: Type.Optional(name),
     email: Type.Optional(email),
@@ -53,6 +57,10 @@ export const ContactUpdate = Type.Object(
   },
   { title: 'EntityContactUpdate', description: 'Partial: a field left out is unchanged; null clears it' },
 );
+export type ContactPatch = Static<typeof ContactUpdateSchema>;
+
+export const CONTACT_SORT_NAMES = ['created_at', 'updated_at', 'name', 'email', 'role'] as const;
+export type ContactSort = (typeof CONTACT_SORT_NAMES)[number];
 
 export const ContactListQuery = PageQuery(CONTACT_SORT_NAMES);
 

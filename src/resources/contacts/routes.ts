@@ -1,15 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Services } from '../app.js';
-import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../schemas/common.js';
+import { tenantOf } from '../../http/access.js';
+import type { Services } from '../../http/app.js';
+import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
+import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import {
-  Contact,
-  ContactCreate,
+  ContactCreateSchema,
   ContactIdParams,
   ContactListQuery,
-  ContactUpdate,
+  ContactSchema,
+  ContactUpdateSchema,
   CustomerIdParams,
-} from '../schemas/contacts.js';
-import { deleted, ok, pageParams, SECURITY } from './common.js';
+} from './schemas.js';
 
 const tags = ['customers'];
 
@@ -20,7 +21,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/:customer_id/contacts',
     {
-      config: { permission: 'read' },
+      config: { access: 'read' },
       schema: {
         operationId: 'list_contacts_api_v1_customers__customer_id__contacts_get',
         summary: 'List customer contacts',
@@ -31,19 +32,19 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         params: CustomerIdParams,
         querystring: ContactListQuery,
         response: {
-          200: Envelope(PaginatedOf(Contact), { message: 'Contacts retrieved', code: 'OK' }),
+          200: Envelope(PaginatedOf(ContactSchema), { message: 'Contacts retrieved', code: 'OK' }),
           ...errorResponses(),
         },
       },
     },
     async (req) =>
-      ok(await contacts.list(req.tenant, req.params.customer_id, pageParams(req.query)), 'Contacts retrieved'),
+      ok(await contacts.list(tenantOf(req), req.params.customer_id, pageParams(req.query)), 'Contacts retrieved'),
   );
 
   app.post(
     '/:customer_id/contacts',
     {
-      config: { permission: 'write' },
+      config: { access: 'write' },
       schema: {
         operationId: 'create_contact_api_v1_customers__customer_id__contacts_post',
         summary: 'Create customer contact',
@@ -51,15 +52,15 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         security: SECURITY,
         headers: AuthHeaders,
         params: CustomerIdParams,
-        body: ContactCreate,
+        body: ContactCreateSchema,
         response: {
-          201: Envelope(Contact, { message: 'Contact created', code: 'CREATED' }),
+          201: Envelope(ContactSchema, { message: 'Contact created', code: 'CREATED' }),
           ...errorResponses(400, 409, 413, 415),
         },
       },
     },
     async (req, reply) => {
-      const contact = await contacts.create(req.tenant, req.params.customer_id, req.body);
+      const contact = await contacts.create(tenantOf(req), req.params.customer_id, req.body);
       return reply.code(201).send(ok(contact, 'Contact created', 'CREATED'));
     },
   );
@@ -67,7 +68,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.get(
     '/:customer_id/contacts/:contact_id',
     {
-      config: { permission: 'read' },
+      config: { access: 'read' },
       schema: {
         operationId: 'get_contact_api_v1_customers__customer_id__contacts__contact_id__get',
         summary: 'Get customer contact',
@@ -75,17 +76,17 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         security: SECURITY,
         headers: AuthHeaders,
         params: ContactIdParams,
-        response: { 200: Envelope(Contact, { message: 'Contact retrieved', code: 'OK' }), ...errorResponses() },
+        response: { 200: Envelope(ContactSchema, { message: 'Contact retrieved', code: 'OK' }), ...errorResponses() },
       },
     },
     async (req) =>
-      ok(await contacts.get(req.tenant, req.params.customer_id, req.params.contact_id), 'Contact retrieved'),
+      ok(await contacts.get(tenantOf(req), req.params.customer_id, req.params.contact_id), 'Contact retrieved'),
   );
 
   app.put(
     '/:customer_id/contacts/:contact_id',
     {
-      config: { permission: 'write' },
+      config: { access: 'write' },
       schema: {
         operationId: 'update_contact_api_v1_customers__customer_id__contacts__contact_id__put',
         summary: 'Update customer contact',
@@ -93,16 +94,16 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         security: SECURITY,
         headers: AuthHeaders,
         params: ContactIdParams,
-        body: ContactUpdate,
+        body: ContactUpdateSchema,
         response: {
-          200: Envelope(Contact, { message: 'Contact updated', code: 'UPDATED' }),
+          200: Envelope(ContactSchema, { message: 'Contact updated', code: 'UPDATED' }),
           ...errorResponses(400, 409, 413, 415),
         },
       },
     },
     async (req) =>
       ok(
-        await contacts.update(req.tenant, req.params.customer_id, req.params.contact_id, req.body),
+        await contacts.update(tenantOf(req), req.params.customer_id, req.params.contact_id, req.body),
         'Contact updated',
         'UPDATED',
       ),
@@ -111,7 +112,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.delete(
     '/:customer_id/contacts/:contact_id',
     {
-      config: { permission: 'delete' },
+      config: { access: 'delete' },
       schema: {
         operationId: 'delete_contact_api_v1_customers__customer_id__contacts__contact_id__delete',
         summary: 'Delete customer contact',
@@ -123,7 +124,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (req) => {
-      await contacts.remove(req.tenant, req.params.customer_id, req.params.contact_id);
+      await contacts.remove(tenantOf(req), req.params.customer_id, req.params.contact_id);
       return deleted('Contact deleted');
     },
   );

@@ -1,7 +1,8 @@
-import type { Db } from './db/db.js';
-import { UsageError } from './errors.js';
-import { isUuid, uuidv7 } from './ids.js';
-import { searchKey, sortKey } from './text.js';
+import type { Db } from '../../platform/db/db.js';
+import { InvalidArgumentError } from '../../platform/errors.js';
+import { uuidv7 } from '../../platform/ids.js';
+import { foldCase, searchKey } from '../../platform/text.js';
+import { requireBusiness } from '../businesses/service.js';
 
 const FIRST = [
   'Ada',
@@ -132,19 +133,21 @@ const slug = (s: string) =>
  * table per batch) inside one transaction per batch.
  */
 export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
-  if (!isUuid(opts.businessId)) throw new UsageError('--business must be a business id (UUID)');
   if (!Number.isInteger(opts.customers) || opts.customers < 0 || opts.customers > 10_000_000) {
-    throw new UsageError('--customers must be an integer from 0 to 10000000');
+    throw new InvalidArgumentError('customers', 'must be an integer from 0 to 10000000', opts.customers);
   }
   if (
     !Number.isInteger(opts.contactsPerCustomer) ||
     opts.contactsPerCustomer < 0 ||
     opts.contactsPerCustomer > 1_000_000
   ) {
-    throw new UsageError('--contacts-per-customer must be an integer from 0 to 1000000');
+    throw new InvalidArgumentError(
+      'contacts_per_customer',
+      'must be an integer from 0 to 1000000',
+      opts.contactsPerCustomer,
+    );
   }
-  const { rows } = await db.query('SELECT 1 FROM businesses WHERE id = $1', [opts.businessId]);
-  if (rows.length === 0) throw new UsageError(`No business with id ${opts.businessId}`);
+  await requireBusiness(db, opts.businessId);
 
   const rand = rng(opts.seed ?? Date.now());
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
@@ -237,10 +240,10 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
     const email = `billing+${tag}${i}@${slug(name)}.example`;
     cust.id.push(id);
     cust.name.push(name);
-    cust.nk.push(sortKey(name));
+    cust.nk.push(foldCase(name));
     cust.sk.push(searchKey(name));
     cust.email.push(email);
-    cust.ek.push(sortKey(email));
+    cust.ek.push(foldCase(email));
     cust.phone.push(rand() < 0.8 ? `+1 555 ${String(Math.floor(rand() * 10_000_000)).padStart(7, '0')}` : null);
     cust.credit.push(rand() < 0.7 ? String(Math.floor(rand() * 5_000_000) * 100) : null);
     cust.status.push(pick(STATUSES));
@@ -255,12 +258,12 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
       con.cid.push(id);
       con.id.push(uuidv7());
       con.name.push(cname);
-      con.nk.push(sortKey(cname));
+      con.nk.push(foldCase(cname));
       con.email.push(cemail);
-      con.ek.push(sortKey(cemail));
+      con.ek.push(foldCase(cemail));
       con.phone.push(rand() < 0.6 ? `+1 555 ${String(Math.floor(rand() * 10_000_000)).padStart(7, '0')}` : null);
       con.role.push(role);
-      con.rk.push(sortKey(role));
+      con.rk.push(foldCase(role));
       con.primary.push(j === 0);
       con.age.push(age());
       if (cust.id.length + con.id.length >= batchRows) await flush();

@@ -1,12 +1,13 @@
 /**
- * The sort key of a text column: lower-cased by Unicode's default case mapping
- * (locale-independent), then compared in the "C" collation, i.e. by code point.
+ * Text lower-cased by Unicode's default case mapping (locale-independent). Stored
+ * in `*_key` columns declared `COLLATE "C"`, it gives case-insensitive order by
+ * code point and case-insensitive equality (e-mails), identical on every backend.
  * Computed here rather than with SQL lower(), whose result depends on the
  * database's locale.
  */
-export function sortKey(value: string): string;
-export function sortKey(value: string | null): string | null;
-export function sortKey(value: string | null): string | null {
+export function foldCase(value: string): string;
+export function foldCase(value: string | null): string | null;
+export function foldCase(value: string | null): string | null {
   return value === null ? null : value.toLowerCase();
 }
 

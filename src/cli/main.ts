@@ -1,17 +1,39 @@
 import { createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.js';
-import { addMember, createBusiness, createToken, listTokens, ROLES, type Role, revokeToken } from './core/auth.js';
-import { importCustomers } from './core/bulk-import.js';
-import { csvRecords } from './core/csv.js';
-import type { Db } from './core/db/db.js';
-import { migrate } from './core/db/migrate.js';
-import { openDb } from './core/db/open.js';
-import { RequestValidationError, UsageError } from './core/errors.js';
-import { isUuid } from './core/ids.js';
-import { seed } from './core/seed.js';
-import { validateCustomerRow } from './http/routes/customers.js';
-import { startServer } from './server.js';
+import { ConfigError, loadConfig } from '../config.js';
+import type { Db } from '../platform/db/db.js';
+import { migrate } from '../platform/db/migrate.js';
+import { openDb } from '../platform/db/open.js';
+import { type DomainError, isDomainError } from '../platform/errors.js';
+import { isUuid } from '../platform/ids.js';
+import { isRole, ROLES } from '../resources/businesses/roles.js';
+import { addMember, createBusiness, requireBusiness } from '../resources/businesses/service.js';
+import { importCustomers } from '../resources/customers/bulk-import.js';
+import { csvRecords } from '../resources/customers/csv.js';
+import { seed } from '../resources/customers/seed.js';
+import { createToken, listTokens, revokeToken } from '../resources/tokens/service.js';
+import { startServer } from '../server.js';
+
+/** A usage error of the command line (bad flag, missing argument): printed, exit 2. */
+export class UsageError extends Error {}
+
+/** Where a command reads its settings and writes its output; tests pass their own. */
+export interface CliIo {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stderr is a terminal (progress bars). */
+  isTTY: boolean;
+  /** An open database to use instead of opening one from the environment (left open). */
+  db?: Db;
+}
+
+const processIo = (): CliIo => ({
+  env: process.env,
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  isTTY: process.stderr.isTTY === true,
+});
 
 const HELP = `customers-api — DayZero's Customers API, self-hosted
 
@@ -67,22 +89,19 @@ function integer(values: Values, name: string): number {
   return Number(raw);
 }
 
-function out(json: boolean, data: unknown, human: string): void {
-  process.stdout.write(json ? `${JSON.stringify(data)}\n` : `${human}\n`);
-}
-
-function progressBar(label: string): ((done: number, total: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
+function progressBar(io: CliIo, label: string): ((done: number, total: number) => void) | undefined {
+  if (!io.isTTY) return undefined;
   return (done, total) => {
     const width = 30;
     const frac = total === 0 ? 1 : done / total;
     const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
-    process.stderr.write(`\r${label} ${bar} ${Math.round(frac * 100)}% (${done}/${total})${done >= total ? '\n' : ''}`);
+    io.stderr(`\r${label} ${bar} ${Math.round(frac * 100)}% (${done}/${total})${done >= total ? '\n' : ''}`);
   };
 }
 
-async function withDb<T>(fn: (db: Db) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
-  const config = loadConfig();
+async function withDb<T>(io: CliIo, fn: (db: Db) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+  if (io.db) return await fn(io.db);
+  const config = loadConfig(io.env);
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 4, ...opts });
   try {
     return await fn(db);
@@ -91,8 +110,8 @@ async function withDb<T>(fn: (db: Db) => Promise<T>, opts: { migrate?: boolean }
   }
 }
 
-async function serve(values: Values): Promise<void> {
-  const config = loadConfig();
+async function serve(io: CliIo, values: Values): Promise<void> {
+  const config = loadConfig(io.env);
   const running = await startServer(config, values.demo ? { demo: true } : {});
   const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${config.DATA_DIR}`;
   const lines = [
@@ -118,7 +137,7 @@ async function serve(values: Values): Promise<void> {
       `  -H 'x-business-id: ${d.business_id}'`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n\n`);
+  io.stdout(`${lines.join('\n')}\n\n`);
   const stop = (signal: string) => {
     running.app.log.info({ signal }, 'shutting down');
     running.close().then(
@@ -130,30 +149,31 @@ async function serve(values: Values): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Runs one command; resolves to its exit code, or 'serving' when the server now runs. */
+async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   const json = values.json === true;
+  const out = (data: unknown, human: string) => io.stdout(json ? `${JSON.stringify(data)}\n` : `${human}\n`);
   const [cmd, sub] = positionals;
   if (values.help || cmd === undefined || cmd === 'help') {
-    process.stdout.write(`${HELP}\n`);
+    io.stdout(`${HELP}\n`);
     return 0;
   }
   switch (cmd) {
     case 'serve':
-      await serve(values);
-      return -1; // keep running
+      await serve(io, values);
+      return 'serving';
     case 'migrate': {
-      const applied = await withDb((db) => migrate(db), { migrate: false });
-      out(json, { applied }, applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+      const applied = await withDb(io, (db) => migrate(db), { migrate: false });
+      out({ applied }, applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
       return 0;
     }
     case 'business': {
       if (sub !== 'create') throw new UsageError('usage: business create --name NAME --owner-email EMAIL');
       const name = required(values, 'name');
       const ownerEmail = required(values, 'owner-email');
-      const r = await withDb((db) => createBusiness(db, { name, ownerEmail }));
+      const r = await withDb(io, (db) => createBusiness(db, { name, ownerEmail }));
       out(
-        json,
         { business_id: r.business_id, user_id: r.user_id, token: r.token },
         `business_id: ${r.business_id}\nuser_id:     ${r.user_id}\ntoken:       ${r.token}`,
       );
@@ -165,26 +185,22 @@ export async function main(argv: string[]): Promise<number> {
       if (!isUuid(businessId)) throw new UsageError('--business must be a business id (UUID)');
       const email = required(values, 'email');
       const role = required(values, 'role');
-      if (!(ROLES as readonly string[]).includes(role))
-        throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-      const r = await withDb((db) => addMember(db, { businessId, email, role: role as Role }));
-      out(json, { user_id: r.user_id, token: r.token }, `user_id: ${r.user_id}\ntoken:   ${r.token}`);
+      if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+      const r = await withDb(io, (db) => addMember(db, { businessId, email, role }));
+      out({ user_id: r.user_id, token: r.token }, `user_id: ${r.user_id}\ntoken:   ${r.token}`);
       return 0;
     }
     case 'token': {
       if (sub === 'create') {
         const email = required(values, 'email');
         const days = values['expires-in-days'] === undefined ? undefined : integer(values, 'expires-in-days');
-        if (days !== undefined && (days < 1 || days > 365)) {
-          throw new UsageError('--expires-in-days must be an integer from 1 to 365');
-        }
-        const r = await withDb((db) => createToken(db, { email, expiresInDays: days }));
-        out(json, r, `token:      ${r.token}\ntoken_id:   ${r.token_id}\nexpires_at: ${r.expires_at ?? 'never'}`);
+        const r = await withDb(io, (db) => createToken(db, { email, expiresInDays: days }));
+        out(r, `token:      ${r.token}\ntoken_id:   ${r.token_id}\nexpires_at: ${r.expires_at ?? 'never'}`);
         return 0;
       }
       if (sub === 'list') {
         const email = required(values, 'email');
-        const tokens = await withDb((db) => listTokens(db, email));
+        const tokens = await withDb(io, (db) => listTokens(db, email));
         const human = tokens.length
           ? tokens
               .map(
@@ -193,14 +209,14 @@ export async function main(argv: string[]): Promise<number> {
               )
               .join('\n')
           : 'No tokens.';
-        out(json, { tokens }, human);
+        out({ tokens }, human);
         return 0;
       }
       if (sub === 'revoke') {
         const id = required(values, 'id');
         if (!isUuid(id)) throw new UsageError('--id must be a token id (UUID)');
-        const r = await withDb((db) => revokeToken(db, id));
-        out(json, r, `Revoked ${r.token_id} at ${r.revoked_at}`);
+        const r = await withDb(io, (db) => revokeToken(db, id));
+        out(r, `Revoked ${r.token_id} at ${r.revoked_at}`);
         return 0;
       }
       throw new UsageError('usage: token create|list|revoke …');
@@ -210,17 +226,16 @@ export async function main(argv: string[]): Promise<number> {
       const customers = integer(values, 'customers');
       const perCustomer = integer(values, 'contacts-per-customer');
       const started = Date.now();
-      const r = await withDb((db) =>
+      const r = await withDb(io, (db) =>
         seed(db, {
           businessId,
           customers,
           contactsPerCustomer: perCustomer,
-          onProgress: json ? undefined : progressBar('seeding'),
+          onProgress: json ? undefined : progressBar(io, 'seeding'),
         }),
       );
       const seconds = (Date.now() - started) / 1000;
       out(
-        json,
         { customers: r.customers, contacts: r.contacts, seconds },
         `Seeded ${r.customers} customers and ${r.contacts} contacts in ${seconds.toFixed(1)} s.`,
       );
@@ -238,7 +253,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`cannot read ${file}`);
       }
       const started = Date.now();
-      const bar = json ? undefined : progressBar('importing');
+      const bar = json ? undefined : progressBar(io, 'importing');
       let read = 0;
       // Count bytes as the importer pulls them (a 'data' listener would start the flow early and lose them).
       async function* counted(): AsyncGenerator<Buffer> {
@@ -247,11 +262,9 @@ export async function main(argv: string[]): Promise<number> {
           yield chunk as Buffer;
         }
       }
-      const r = await withDb(async (db) => {
-        const { rows } = await db.query('SELECT 1 FROM businesses WHERE id = $1', [businessId]);
-        if (rows.length === 0) throw new UsageError(`No business with id ${businessId}`);
+      const r = await withDb(io, async (db) => {
+        await requireBusiness(db, businessId);
         return await importCustomers(db, { businessId, actorEmail: null }, csvRecords(counted()), {
-          validate: validateCustomerRow,
           mode: 'per-batch',
           onProgress: () => bar?.(read, size),
         });
@@ -263,7 +276,7 @@ export async function main(argv: string[]): Promise<number> {
       ];
       for (const e of r.errors.slice(0, 20)) lines.push(`  row ${e.row}: ${e.error}`);
       if (r.errors.length > 20) lines.push(`  … and ${r.errors.length - 20} more (use --json for all)`);
-      out(json, { ...r, seconds }, lines.join('\n'));
+      out({ ...r, seconds }, lines.join('\n'));
       return 0;
     }
     default:
@@ -271,25 +284,57 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export async function run(argv: string[]): Promise<void> {
+/** The CLI's words for a domain error, and whether it is the caller's mistake (exit 2) or a failure (exit 1). */
+function describe(err: DomainError): { message: string; usage: boolean } {
+  switch (err.kind) {
+    case 'invalid_argument':
+      return { message: `--${err.field.replaceAll('_', '-')} ${err.problem}`, usage: true };
+    case 'not_found': {
+      const named: Partial<Record<typeof err.resource, string>> = {
+        business: `No business with id ${err.ref}`,
+        user: `No user with e-mail ${err.ref}`,
+        token: `No token with id ${err.ref}`,
+      };
+      return { message: named[err.resource] ?? err.message, usage: true };
+    }
+    case 'invalid_file':
+    case 'token_limit':
+    case 'database_locked':
+      return { message: err.message, usage: true };
+    case 'unauthenticated':
+    case 'forbidden':
+    case 'conflict':
+    case 'invalid_state':
+    case 'invalid_cursor':
+    case 'unavailable':
+      return { message: err.message, usage: false };
+    default: {
+      const unmapped: never = err;
+      return { message: String(unmapped), usage: false };
+    }
+  }
+}
+
+/** Runs the command line; resolves to the exit code, or 'serving' while the server runs. */
+export async function run(argv: string[], io: CliIo = processIo()): Promise<number | 'serving'> {
   const json = argv.includes('--json');
   try {
-    const code = await main(argv);
-    if (code >= 0) process.exitCode = code;
+    return await main(argv, io);
   } catch (err) {
-    const usage =
-      err instanceof UsageError ||
-      err instanceof RequestValidationError ||
-      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    const message =
-      err instanceof RequestValidationError
-        ? err.issues.map((i) => i.msg.replace(/^Value error, /, '')).join('; ')
-        : err instanceof Error
-          ? err.message
-          : String(err);
-    if (json) process.stderr.write(`${JSON.stringify({ error: message })}\n`);
-    else process.stderr.write(`customers-api: ${message}\n`);
-    if (!usage && !json && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = usage ? 2 : 1;
+    let message: string;
+    let usage: boolean;
+    if (isDomainError(err)) ({ message, usage } = describe(err));
+    else {
+      message = err instanceof Error ? err.message : String(err);
+      usage =
+        err instanceof UsageError ||
+        err instanceof ConfigError ||
+        (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true;
+    }
+    if (json) io.stderr(`${JSON.stringify({ error: message })}\n`);
+    else io.stderr(`customers-api: ${message}\n`);
+    const unexpected = !usage && !isDomainError(err);
+    if (unexpected && !json && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return usage ? 2 : 1;
   }
 }

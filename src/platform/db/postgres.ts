@@ -19,20 +19,33 @@ export interface PostgresOptions {
   applicationName?: string;
 }
 
+/**
+ * At most this many SQL texts get a named prepared statement. The texts are the
+ * code's own (values, page sizes included, are always bound), so a few hundred
+ * cover every list shape; past the bound a text runs unnamed, so neither this
+ * map nor any connection's statement cache can grow without limit.
+ */
+export const MAX_PREPARED = 500;
 const names = new Map<string, string>();
 
 /**
  * A named prepared statement per distinct SQL text: each connection parses and
- * plans a statement once, then only binds and executes it. The texts are the
- * code's own (parameters are never spliced in), so there are few of them.
+ * plans a statement once, then only binds and executes it.
  */
 function prepared(text: string, params?: readonly unknown[]): pg.QueryConfig {
   let name = names.get(text);
-  if (name === undefined) {
+  if (name === undefined && names.size < MAX_PREPARED) {
     name = `ca_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     names.set(text, name);
   }
-  return { name, text, values: params as unknown[] | undefined };
+  return name === undefined
+    ? { text, values: params as unknown[] | undefined }
+    : { name, text, values: params as unknown[] | undefined };
+}
+
+/** How many SQL texts have a prepared statement name (for tests). */
+export function preparedCount(): number {
+  return names.size;
 }
 
 function wrap(client: pg.PoolClient): Queryable {

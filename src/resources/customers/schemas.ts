@@ -1,8 +1,24 @@
-import Type from 'typebox';
-import { CUSTOMER_SORT_NAMES, CUSTOMER_STATUSES } from '../../core/customers.js';
-import { Id, Nullable, PageQuery, Timestamp } from './common.js';
+import Type, { type Static } from 'typebox';
+import { Id, Nullable, PageQuery, Timestamp } from '../../platform/schema.js';
 
-export const CustomerContact = Type.Object(
+export const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+
+/** Sorts of the customers list; `amount` is DayZero's alias of `credit_limit_cents`. */
+export const CUSTOMER_COLUMN_SORTS = [
+  'created_at',
+  'updated_at',
+  'name',
+  'email',
+  'credit_limit_cents',
+  'status',
+] as const;
+export type CustomerSort = (typeof CUSTOMER_COLUMN_SORTS)[number];
+export const CUSTOMER_SORT_ALIASES: Record<string, CustomerSort> = { amount: 'credit_limit_cents' };
+export const CUSTOMER_SORT_NAMES = [...CUSTOMER_COLUMN_SORTS, ...Object.keys(CUSTOMER_SORT_ALIASES)];
+
+/** A contact as embedded in a customer (DayZero's CustomerContactResponse). */
+export const CustomerContactSchema = Type.Object(
   {
     id: Id,
     customer_id: Id,
@@ -17,8 +33,10 @@ export const CustomerContact = Type.Object(
   },
   { $id: 'CustomerContactResponse', title: 'CustomerContactResponse' },
 );
+export type CustomerContact = Static<typeof CustomerContactSchema>;
 
-export const Customer = Type.Object(
+/** A customer as the API returns it (DayZero's CustomerResponse). */
+export const CustomerSchema = Type.Object(
   {
     id: Id,
     business_id: Id,
@@ -45,6 +63,7 @@ export const Customer = Type.Object(
   },
   { title: 'CustomerResponse' },
 );
+export type Customer = Static<typeof CustomerSchema>;
 
 const text = (maxLength: number, trim = false) =>
   Type.Optional(Nullable(Type.String({ maxLength, ...(trim ? { 'x-trim': true } : {}) })));
@@ -75,7 +94,7 @@ const optionalFields = {
   invoice_footer: text(10_000),
 };
 
-export const CustomerCreate = Type.Object(
+export const CustomerCreateSchema = Type.Object(
   {
     name,
     email,
@@ -84,8 +103,9 @@ export const CustomerCreate = Type.Object(
   },
   { title: 'CustomerCreate' },
 );
+export type CustomerInput = Static<typeof CustomerCreateSchema>;
 
-export const CustomerUpdate = Type.Object(
+export const CustomerUpdateSchema = Type.Object(
   {
     name: Type.Optional(name),
     email: Type.Optional(email),
@@ -94,6 +114,7 @@ export const CustomerUpdate = Type.Object(
   },
   { title: 'CustomerUpdate', description: 'Partial: a field left out is unchanged; null clears an optional field' },
 );
+export type CustomerPatch = Static<typeof CustomerUpdateSchema>;
 
 export const CustomerListQuery = PageQuery(
   CUSTOMER_SORT_NAMES,
@@ -121,7 +142,7 @@ const BulkError = Type.Object({
   error: Type.String(),
 });
 
-export const BulkUploadResult = Type.Object(
+export const BulkUploadResultSchema = Type.Object(
   {
     created: Type.Integer(),
     skipped: Type.Integer({ description: 'Rows whose e-mail already exists in the business or earlier in the file' }),
@@ -130,7 +151,7 @@ export const BulkUploadResult = Type.Object(
   { title: 'BulkUploadResult' },
 );
 
-export const BulkUploadTemplate = Type.Object(
+export const BulkUploadTemplateSchema = Type.Object(
   {
     template_name: Type.String({ examples: ['customers'] }),
     csv_content_stringified: Type.String(),

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { UsageError } from '../errors.js';
+import { DatabaseLockedError } from '../errors.js';
 import type { Db, Queryable, QueryResult } from './db.js';
 
 const raw = (v: string) => v;
@@ -69,7 +69,7 @@ function acquireLock(dir: string): string {
         typeof holder.pid === 'number'
           ? `process ${holder.pid} on ${holder.host ?? 'unknown host'} (${holder.command ?? '?'}, since ${holder.started_at ?? '?'})`
           : 'another process';
-      throw new UsageError(
+      throw new DatabaseLockedError(
         `The embedded database in ${dir} is in use by ${who}. Only one process may open it: stop that process, or set DATA_DIR to another directory (or DATABASE_URL to use PostgreSQL).`,
       );
     }
@@ -79,7 +79,7 @@ function acquireLock(dir: string): string {
       // Someone else removed it first; the next attempt decides.
     }
   }
-  throw new UsageError(`Could not take the lock on the embedded database in ${dir}.`);
+  throw new DatabaseLockedError(`Could not take the lock on the embedded database in ${dir}.`);
 }
 
 function releaseLock(path: string): void {

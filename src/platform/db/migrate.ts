@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db, Queryable } from './db.js';
 
-// The SQL stays in src/: the same relative path from src/core/db/ and from the compiled dist/core/db/.
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/core/db/migrations/', import.meta.url));
+// The SQL stays in src/: the same relative path from src/platform/db/ and from the compiled dist/platform/db/.
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/platform/db/migrations/', import.meta.url));
 // Arbitrary constant shared by every instance: the advisory lock that serializes migrations.
 const LOCK_KEY = 7_310_447_201;
 

@@ -1,8 +1,10 @@
-import type { TenantContext } from './context.js';
-import { type CustomerInput, insertCustomers } from './customers.js';
-import type { Db, Queryable } from './db/db.js';
-import { RequestValidationError } from './errors.js';
-import { sortKey } from './text.js';
+import type { Db, Queryable } from '../../platform/db/db.js';
+import { InvalidFileError } from '../../platform/errors.js';
+import type { TenantContext } from '../../platform/tenant.js';
+import { foldCase } from '../../platform/text.js';
+import { objectChecker } from '../../platform/validation.js';
+import { CustomerCreateSchema, type CustomerInput } from './schemas.js';
+import { insertCustomers } from './service.js';
 
 /** Columns a customers CSV may have, in template order: the create body's fields. */
 export const IMPORT_COLUMNS = [
@@ -36,12 +38,8 @@ export interface ImportResult {
   errors: ImportError[];
 }
 
-/** Validates one row exactly as a create body is validated; `error` sums up every problem. */
-export type RowValidator = (row: Record<string, unknown>) => { value: CustomerInput } | { error: string };
-
 export interface ImportOptions {
-  validate: RowValidator;
-  /** Reject the file (422) past this many data rows; nothing is inserted. */
+  /** Reject the file past this many data rows; nothing is inserted. */
   maxRows?: number;
   /**
    * 'all-or-nothing': the file is read and checked whole, then inserted in one
@@ -52,10 +50,14 @@ export interface ImportOptions {
   onProgress?: (progress: ImportResult & { rows: number }) => void;
 }
 
-function fileIssue(msg: string, input: unknown = null): RequestValidationError {
-  return new RequestValidationError([
-    { type: 'value_error', loc: ['body', 'file'], msg: `Value error, ${msg}`, input, ctx: { error: msg } },
-  ]);
+const fileIssue = (msg: string, input: unknown = null) => new InvalidFileError(msg, input);
+
+const checkRow = objectChecker(CustomerCreateSchema);
+/** A CSV row goes through the create body's own schema and rules. */
+export function validateCustomerRow(row: Record<string, unknown>): { value: CustomerInput } | { error: string } {
+  const issues = checkRow(row);
+  if (issues.length === 0) return { value: row as unknown as CustomerInput };
+  return { error: issues.map((i) => `${i.loc.join('.') || 'row'}: ${i.msg}`).join('; ') };
 }
 
 /** Checks the header row; returns the column names. */
@@ -144,12 +146,12 @@ export async function importCustomers(
       // An empty cell is a field left out, exactly as in a JSON body.
       if (cell.trim() !== '') obj[c] = cell;
     });
-    const checked = opts.validate(obj);
+    const checked = validateCustomerRow(obj);
     if ('error' in checked) {
       result.errors.push({ row: rows, error: checked.error });
       continue;
     }
-    const key = sortKey(checked.value.email);
+    const key = foldCase(checked.value.email);
     if (seen.has(key)) {
       result.skipped++;
       continue;

@@ -1,17 +1,13 @@
 import { once } from 'node:events';
 import { CsvError, parse } from 'csv-parse';
-import { RequestValidationError } from './errors.js';
+import { InvalidFileError } from '../../platform/errors.js';
 
-function notCsv(msg: string): RequestValidationError {
-  return new RequestValidationError([
-    { type: 'value_error', loc: ['body', 'file'], msg: `Value error, ${msg}`, input: null, ctx: { error: msg } },
-  ]);
-}
+const notCsv = (msg: string) => new InvalidFileError(msg);
 
 /**
  * Streams CSV records (arrays of fields) from bytes: RFC 4180 quoting, embedded
  * commas and newlines, CRLF or LF, an optional UTF-8 BOM. Bytes that are not
- * UTF-8 text, and malformed CSV, are a 422 on `file`.
+ * UTF-8 text, and malformed CSV, are an InvalidFileError.
  */
 export async function* csvRecords(input: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true });

@@ -1,5 +1,5 @@
-import type { PageParams } from '../../core/pagination.js';
-import type { PageQueryStatic } from '../schemas/common.js';
+import type { PageParams } from '../platform/list.js';
+import type { PageQueryStatic } from '../platform/schema.js';
 
 export function ok<T>(data: T, message: string, code: 'OK' | 'CREATED' | 'UPDATED' = 'OK') {
   return { success: true, message, code, data };

@@ -1,32 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { importCustomers, importTemplate, MAX_IMPORT_ROWS } from '../../core/bulk-import.js';
-import { csvRecords } from '../../core/csv.js';
-import { type CustomerInput, RELEVANCE } from '../../core/customers.js';
-import { AppError, RequestValidationError } from '../../core/errors.js';
-import type { Services } from '../app.js';
-import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../schemas/common.js';
-import { CustomerIdParams } from '../schemas/contacts.js';
+import { tenantOf } from '../../http/access.js';
+import type { Services } from '../../http/app.js';
+import { HttpError } from '../../http/errors.js';
+import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
+import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
+import { RequestValidationError } from '../../http/validation.js';
+import { CustomerIdParams } from '../contacts/schemas.js';
+import { importCustomers, importTemplate, MAX_IMPORT_ROWS } from './bulk-import.js';
+import { csvRecords } from './csv.js';
 import {
-  BulkUploadResult,
-  BulkUploadTemplate,
-  Customer,
-  CustomerCreate,
+  BulkUploadResultSchema,
+  BulkUploadTemplateSchema,
+  CustomerCreateSchema,
   CustomerListQuery,
-  CustomerUpdate,
-} from '../schemas/customers.js';
-import { objectValidator } from '../validation.js';
-import { deleted, ok, pageParams, SECURITY } from './common.js';
+  CustomerSchema,
+  CustomerUpdateSchema,
+} from './schemas.js';
+import { RELEVANCE } from './service.js';
 
 const tags = ['customers'];
-
-const checkRow = objectValidator(CustomerCreate);
-/** A CSV row goes through the create body's own schema and rules. */
-export function validateCustomerRow(row: Record<string, unknown>): { value: CustomerInput } | { error: string } {
-  const issues = checkRow(row);
-  if (issues.length === 0) return { value: row as unknown as CustomerInput };
-  return { error: issues.map((i) => `${i.loc.slice(1).join('.') || 'row'}: ${i.msg}`).join('; ') };
-}
 
 /**
  * The upload's bytes, failing with 413 once the size limit cut it short: the
@@ -34,7 +27,7 @@ export function validateCustomerRow(row: Record<string, unknown>): { value: Cust
  */
 async function* whole(file: AsyncIterable<Buffer> & { truncated: boolean }): AsyncGenerator<Buffer> {
   for await (const chunk of file) yield chunk;
-  if (file.truncated) throw new AppError(413, 'File too large: the limit is 5 MB');
+  if (file.truncated) throw new HttpError(413, 'File too large: the limit is 5 MB');
 }
 
 /** Endpoints 1–7: customers. */
@@ -44,7 +37,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app.get(
     '/',
     {
-      config: { permission: 'read' },
+      config: { access: 'read' },
       schema: {
         operationId: 'get_customers_api_v1_customers_get',
         summary: 'List customers',
@@ -55,7 +48,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         headers: AuthHeaders,
         querystring: CustomerListQuery,
         response: {
-          200: Envelope(PaginatedOf(Customer), { message: 'Customers retrieved', code: 'OK' }),
+          200: Envelope(PaginatedOf(CustomerSchema), { message: 'Customers retrieved', code: 'OK' }),
           ...errorResponses(),
         },
       },
@@ -63,7 +56,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     async (req) => {
       const q = req.query;
       const page = await customers.list(
-        req.tenant,
+        tenantOf(req),
         { id: q.id, email: q.email, status: q.status, search: q.search },
         pageParams(q, q.search !== undefined ? RELEVANCE : 'created_at'),
       );
@@ -74,22 +67,22 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app.post(
     '/',
     {
-      config: { permission: 'write' },
+      config: { access: 'write' },
       schema: {
         operationId: 'create_customer_api_v1_customers_post',
         summary: 'Create customer',
         tags,
         security: SECURITY,
         headers: AuthHeaders,
-        body: CustomerCreate,
+        body: CustomerCreateSchema,
         response: {
-          201: Envelope(Customer, { message: 'Customer created', code: 'CREATED' }),
+          201: Envelope(CustomerSchema, { message: 'Customer created', code: 'CREATED' }),
           ...errorResponses(409, 413, 415),
         },
       },
     },
     async (req, reply) => {
-      const customer = await customers.create(req.tenant, req.body);
+      const customer = await customers.create(tenantOf(req), req.body);
       return reply.code(201).send(ok(customer, 'Customer created', 'CREATED'));
     },
   );
@@ -97,7 +90,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app.post(
     '/bulk-upload',
     {
-      config: { permission: 'bulk', multipart: true },
+      config: { access: 'bulk', multipart: true },
       schema: {
         operationId: 'bulk_upload_customers_api_v1_customers_bulk_upload_post',
         summary: 'Bulk upload customers',
@@ -108,14 +101,14 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         consumes: ['multipart/form-data'],
         body: Type.Object({ file: Type.String({ format: 'binary', description: 'The CSV file' }) }),
         response: {
-          201: Envelope(BulkUploadResult, { message: 'Customers uploaded', code: 'CREATED' }),
+          201: Envelope(BulkUploadResultSchema, { message: 'Customers uploaded', code: 'CREATED' }),
           ...errorResponses(413, 415),
         },
       },
     },
     async (req, reply) => {
       if (!req.isMultipart()) {
-        throw new AppError(415, "Unsupported media type: send multipart/form-data with the CSV in field 'file'");
+        throw new HttpError(415, "Unsupported media type: send multipart/form-data with the CSV in field 'file'");
       }
       const part = await req.file();
       if (part?.fieldname !== 'file') {
@@ -125,8 +118,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         ]);
       }
       try {
-        const result = await importCustomers(db, req.tenant, csvRecords(whole(part.file)), {
-          validate: validateCustomerRow,
+        const result = await importCustomers(db, tenantOf(req), csvRecords(whole(part.file)), {
           maxRows: MAX_IMPORT_ROWS,
           mode: 'all-or-nothing',
         });
@@ -141,7 +133,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app.get(
     '/bulk-upload/template',
     {
-      config: { permission: 'read' },
+      config: { access: 'read' },
       schema: {
         operationId: 'download_customer_bulk_upload_template_api_v1_customers_bulk_upload_template_get',
         summary: 'Download customer bulk upload template',
@@ -149,7 +141,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         security: SECURITY,
         headers: AuthHeaders,
         response: {
-          200: Envelope(BulkUploadTemplate, { message: 'Template retrieved', code: 'OK' }),
+          200: Envelope(BulkUploadTemplateSchema, { message: 'Template retrieved', code: 'OK' }),
           ...errorResponses(),
         },
       },
@@ -160,7 +152,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app.get(
     '/:customer_id',
     {
-      config: { permission: 'read' },
+      config: { access: 'read' },
       schema: {
         operationId: 'get_customer_api_v1_customers__customer_id__get',
         summary: 'Get customer',
@@ -168,16 +160,16 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         security: SECURITY,
         headers: AuthHeaders,
         params: CustomerIdParams,
-        response: { 200: Envelope(Customer, { message: 'Customer retrieved', code: 'OK' }), ...errorResponses() },
+        response: { 200: Envelope(CustomerSchema, { message: 'Customer retrieved', code: 'OK' }), ...errorResponses() },
       },
     },
-    async (req) => ok(await customers.get(req.tenant, req.params.customer_id), 'Customer retrieved'),
+    async (req) => ok(await customers.get(tenantOf(req), req.params.customer_id), 'Customer retrieved'),
   );
 
   app.put(
     '/:customer_id',
     {
-      config: { permission: 'write' },
+      config: { access: 'write' },
       schema: {
         operationId: 'update_customer_api_v1_customers__customer_id__put',
         summary: 'Update customer',
@@ -185,21 +177,21 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         security: SECURITY,
         headers: AuthHeaders,
         params: CustomerIdParams,
-        body: CustomerUpdate,
+        body: CustomerUpdateSchema,
         response: {
-          200: Envelope(Customer, { message: 'Customer updated', code: 'UPDATED' }),
+          200: Envelope(CustomerSchema, { message: 'Customer updated', code: 'UPDATED' }),
           ...errorResponses(400, 409, 413, 415),
         },
       },
     },
     async (req) =>
-      ok(await customers.update(req.tenant, req.params.customer_id, req.body), 'Customer updated', 'UPDATED'),
+      ok(await customers.update(tenantOf(req), req.params.customer_id, req.body), 'Customer updated', 'UPDATED'),
   );
 
   app.delete(
     '/:customer_id',
     {
-      config: { permission: 'delete' },
+      config: { access: 'delete' },
       schema: {
         operationId: 'delete_customer_api_v1_customers__customer_id__delete',
         summary: 'Delete customer',
@@ -212,7 +204,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req) => {
-      await customers.remove(req.tenant, req.params.customer_id);
+      await customers.remove(tenantOf(req), req.params.customer_id);
       return deleted('Customer deleted');
     },
   );

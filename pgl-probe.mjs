@@ -1,0 +1,13 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+let t=Date.now();
+const pg = await PGlite.create({ extensions: { pg_trgm }, postgresqlconf: ['shared_buffers=16MB'] });
+console.log('create', Date.now()-t); t=Date.now();
+const { readFileSync } = await import('node:fs');
+await pg.exec(readFileSync('src/core/db/migrations/0001_init.sql','utf8'));
+console.log('migrate', Date.now()-t); t=Date.now();
+const dump = await pg.dumpDataDir('none');
+console.log('dump', Date.now()-t, dump.size); t=Date.now();
+const pg2 = await PGlite.create({ extensions: { pg_trgm }, loadDataDir: dump, postgresqlconf: ['shared_buffers=16MB'] });
+console.log('load', Date.now()-t); t=Date.now();
+console.log((await pg2.query("select count(*) from pg_tables where schemaname='public'")).rows);

@@ -1,0 +1,45 @@
+import type { FastifyRequest } from 'fastify';
+import type { TenantContext } from '../platform/tenant.js';
+import { PERMISSIONS, type Permission } from '../resources/businesses/roles.js';
+import type { Verified } from '../resources/tokens/authenticator.js';
+import type { RouteValidators } from './validation.js';
+
+/**
+ * What a route requires of its caller. Every route declares one; a route that
+ * does not fails start-up, so no endpoint is public by omission.
+ * - `public`: no authentication (health, readiness, the OpenAPI document, the docs page).
+ * - `token`: a valid token, no `x-business-id` (the caller's own resources).
+ * - a permission: a valid token, `x-business-id`, and a role there that allows it.
+ */
+export type Access = 'public' | 'token' | Permission;
+
+export function isAccess(value: unknown): value is Access {
+  return value === 'public' || value === 'token' || (PERMISSIONS as readonly unknown[]).includes(value);
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    /** The body is multipart, read by the handler: no JSON body validation. */
+    multipart?: boolean;
+    validators?: RouteValidators;
+  }
+  interface FastifyRequest {
+    /** Set on every route that is not public. */
+    caller?: Verified;
+    /** Set on every route that needs a role in a business. */
+    tenant?: TenantContext;
+  }
+}
+
+/** The tenant of a business route (its access is a permission, so authentication set it). */
+export function tenantOf(req: FastifyRequest): TenantContext {
+  if (!req.tenant) throw new Error(`${req.routeOptions.url}: tenantOf on a route without a business`);
+  return req.tenant;
+}
+
+/** The verified caller of a route that is not public. */
+export function callerOf(req: FastifyRequest): Verified {
+  if (!req.caller) throw new Error(`${req.routeOptions.url}: callerOf on a public route`);
+  return req.caller;
+}

@@ -1,0 +1,139 @@
+import type { Db } from '../../platform/db/db.js';
+import { ForbiddenError, UnauthenticatedError } from '../../platform/errors.js';
+import { allows, type Permission, type Role } from '../businesses/roles.js';
+import { hashToken, TOKEN_RE } from './service.js';
+
+// last_used_at is bookkeeping, not a hot-path write: at most once a minute per token.
+const LAST_USED_EVERY_MS = 60_000;
+
+interface TokenRow {
+  id: string;
+  user_id: string;
+  expired: boolean;
+  expires_at_ms: number | null;
+  revoked: boolean;
+  stale: boolean;
+  role: Role | null;
+}
+
+/** The verified caller: whose token, and (when a business was named) their role there. */
+export interface Verified {
+  userId: string;
+  tokenId: string;
+  role: Role | null;
+}
+
+interface CacheEntry extends Verified {
+  /** When the token itself expires (epoch ms), or null. */
+  expiresAt: number | null;
+  /** When this entry must be looked up again (epoch ms). */
+  until: number;
+}
+
+export interface AuthenticatorOptions {
+  /**
+   * How long a verified token and membership may be reused without asking the
+   * database, in ms; 0 disables the cache. This bounds staleness: a revoked
+   * token, or a changed or removed membership, takes effect within this time.
+   */
+  cacheTtlMs?: number;
+  /** The clock (tests replace it). */
+  now?: () => number;
+}
+
+const CACHE_MAX = 10_000;
+
+export class Authenticator {
+  private readonly lastTouched = new Map<string, number>();
+  private readonly touching = new Set<Promise<unknown>>();
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly ttl: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Db,
+    opts: AuthenticatorOptions = {},
+  ) {
+    this.ttl = opts.cacheTtlMs ?? 0;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Resolves a bearer token to its user and, when `businessId` is given, to the
+   * user's membership there — one query, or none while a verified answer is
+   * cached. Throws 401 for a missing, unknown, expired or revoked token;
+   * returns `role: null` when there is no membership.
+   */
+  async verify(token: string | undefined, businessId: string | null): Promise<Verified> {
+    if (token === undefined || !TOKEN_RE.test(token)) throw new UnauthenticatedError();
+    const hash = hashToken(token);
+    const key = `${hash}|${businessId ?? ''}`;
+    const now = this.now();
+    if (this.ttl > 0) {
+      const hit = this.cache.get(key);
+      if (hit && hit.until > now) {
+        if (hit.expiresAt !== null && hit.expiresAt <= now) {
+          this.cache.delete(key);
+          throw new UnauthenticatedError();
+        }
+        return { userId: hit.userId, tokenId: hit.tokenId, role: hit.role };
+      }
+    }
+    const { rows } = await this.db.query<TokenRow>(
+      `SELECT t.id, t.user_id,
+              (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired,
+              (extract(epoch FROM t.expires_at) * 1000)::float8 AS expires_at_ms,
+              (t.revoked_at IS NOT NULL) AS revoked,
+              (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds') AS stale,
+              m.role
+         FROM api_tokens t
+         LEFT JOIN memberships m ON m.user_id = t.user_id AND m.business_id = $2::uuid
+        WHERE t.token_hash = $1`,
+      [hash, businessId],
+    );
+    const row = rows[0];
+    if (!row || row.expired || row.revoked) {
+      this.cache.delete(key);
+      throw new UnauthenticatedError();
+    }
+    if (row.stale) this.touch(row.id);
+    const verified = { userId: row.user_id, tokenId: row.id, role: row.role };
+    if (this.ttl > 0) {
+      if (this.cache.size >= CACHE_MAX) {
+        // Oldest first: Map keeps insertion order.
+        const oldest = this.cache.keys().next().value;
+        if (oldest !== undefined) this.cache.delete(oldest);
+      }
+      this.cache.set(key, { ...verified, expiresAt: row.expires_at_ms, until: now + this.ttl });
+    }
+    return verified;
+  }
+
+  /** Records use in the background; a failure here must never fail the request. */
+  private touch(tokenId: string): void {
+    const now = Date.now();
+    const last = this.lastTouched.get(tokenId);
+    if (last !== undefined && now - last < LAST_USED_EVERY_MS) return;
+    this.lastTouched.set(tokenId, now);
+    if (this.lastTouched.size > 10_000) this.lastTouched.clear();
+    const done = this.db
+      .query(
+        `UPDATE api_tokens SET last_used_at = now()
+          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')`,
+        [tokenId],
+      )
+      .catch(() => this.lastTouched.delete(tokenId))
+      .finally(() => this.touching.delete(done));
+    this.touching.add(done);
+  }
+
+  /** Resolves when the background bookkeeping started so far has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.touching]);
+  }
+}
+
+export function requireRole(role: Role | null, permission: Permission): Role {
+  if (role === null || !allows(role, permission)) throw new ForbiddenError();
+  return role;
+}
