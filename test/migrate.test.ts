@@ -5,7 +5,7 @@ import { loadMigrations, migrate } from '../src/platform/db/migrate.js';
 import { openDb } from '../src/platform/db/open.js';
 import { PostgresDb } from '../src/platform/db/postgres.js';
 import { cursorSecret } from '../src/platform/settings.js';
-import { BACKEND, freshPostgresDatabase } from './helpers/harness.js';
+import { BACKEND, freshMigratedDb, freshPostgresDatabase } from './helpers/harness.js';
 
 let url: string | undefined;
 let drop: (() => Promise<void>) | undefined;
@@ -63,7 +63,7 @@ describe('migrations', () => {
   });
 
   test('the cursor secret is created once and kept; CURSOR_SECRET overrides it', async () => {
-    const db = await openDb({ databaseUrl: url });
+    const { db, drop } = await freshMigratedDb();
     try {
       const { rows } = await db.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'cursor_secret'`);
       assert.match(rows[0]?.value ?? '', /^[0-9a-f]{64}$/);
@@ -71,6 +71,7 @@ describe('migrations', () => {
       assert.equal(await cursorSecret(db, 'o'.repeat(40)), 'o'.repeat(40));
     } finally {
       await db.close();
+      await drop();
     }
   });
 });

@@ -40,6 +40,8 @@ export interface AppOptions {
   /** See AuthenticatorOptions.cacheTtlMs; 0 (the default here) always asks the database. */
   authCacheTtlMs?: number;
   logger?: FastifyServerOptions['logger'];
+  /** More routes, registered after the API's own (embedding, tests); they declare access like any route. */
+  extraRoutes?: (app: FastifyInstance) => Promise<void>;
 }
 
 export interface Services {
@@ -223,6 +225,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(healthRoutes, { db: opts.db });
   await app.register(customerRoutes, { services, prefix: '/api/v1/customers' });
   await app.register(contactRoutes, { services, prefix: '/api/v1/customers' });
+
+  if (opts.extraRoutes) await app.register(opts.extraRoutes);
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
   await publicRoutes(app, async (scope) => {

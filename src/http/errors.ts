@@ -80,7 +80,7 @@ export class HttpError extends Error {
 
 /**
  * The one error path: domain errors, this edge's own errors, Fastify's request
- * errors and anything unexpected become the contract's `{"detail": ...}`
+ * errors and anything unexpected become `{"detail": ...}`
  * bodies. Nothing internal (stack, SQL, driver text) reaches a client.
  */
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {

@@ -11,7 +11,7 @@ import {
 
 /**
  * Request validation with pydantic's 422 shape. Fastify stops at the first
- * failing part of a request; the contract wants every problem at once, so each
+ * failing part of a request; a 422 here reports every problem at once, so each
  * route's params, query and body checks are compiled here and all three run,
  * their problems merged into one 422 with locations prefixed by the part.
  */

@@ -1,7 +1,7 @@
 /**
  * Typed domain errors. The core throws these and nothing else on purpose; each
  * edge maps them in one exhaustive switch on `kind`: the HTTP layer to a status
- * and the contract's `{"detail": ...}` bodies (`http/errors.ts`), the CLI to its
+ * and `{"detail": ...}` bodies (`http/errors.ts`), the CLI to its
  * own wording and exit codes (`cli/main.ts`). Nothing here knows of either.
  */
 abstract class Base extends Error {

@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../../src/http/app.js';
 import type { Db, Queryable, QueryResult } from '../../src/platform/db/db.js';
+import { migrate, migrationsDigest } from '../../src/platform/db/migrate.js';
 import { openDb } from '../../src/platform/db/open.js';
+import { PgliteDb } from '../../src/platform/db/pglite.js';
+import { PostgresDb } from '../../src/platform/db/postgres.js';
 import { cursorSecret } from '../../src/platform/settings.js';
 import type { Role } from '../../src/resources/businesses/roles.js';
 import { addMember, createBusiness } from '../../src/resources/businesses/service.js';
@@ -45,19 +51,108 @@ export async function freshPostgresDatabase(baseUrl: string): Promise<{ url: str
   };
 }
 
+async function admin<T>(baseUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: baseUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function withDatabase(baseUrl: string, name: string): string {
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * A fresh database, already migrated: a copy of a template database that is
+ * migrated once per schema (named by the migrations' digest, so a changed
+ * migration makes a new one) and shared by every test file of every run.
+ * Copying a template takes milliseconds; migrating takes far longer.
+ */
+export async function migratedPostgresDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const template = `customers_api_test_tpl_${migrationsDigest()}`;
+  const name = `customers_api_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin(baseUrl, async (c) => {
+    // Session lock: test processes starting together build the template once.
+    await c.query('SELECT pg_advisory_lock(7310447202)');
+    try {
+      const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
+      if (exists.rowCount === 0) {
+        const building = `${template}_${process.pid}`;
+        await c.query(`DROP DATABASE IF EXISTS ${building}`);
+        await c.query(`CREATE DATABASE ${building}`);
+        const db = new PostgresDb({ connectionString: withDatabase(baseUrl, building), max: 1 });
+        try {
+          await migrate(db);
+        } finally {
+          await db.close();
+        }
+        await c.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
+      }
+      await c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+    } finally {
+      await c.query('SELECT pg_advisory_unlock(7310447202)');
+    }
+  });
+  return {
+    url: withDatabase(baseUrl, name),
+    drop: () => admin(baseUrl, async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
+}
+
+let pgliteTemplate: Promise<Blob> | undefined;
+
+/**
+ * A migrated embedded database to start each test's from: made once per
+ * schema and kept as a file in the system's temp directory, so test processes
+ * load it instead of initialising and migrating a database each.
+ */
+function migratedPgliteDump(): Promise<Blob> {
+  pgliteTemplate ??= (async () => {
+    const file = join(tmpdir(), `customers-api-test-pglite-${migrationsDigest()}.tar`);
+    try {
+      return new Blob([readFileSync(file)]);
+    } catch {
+      const db = await PgliteDb.open();
+      try {
+        await migrate(db);
+        const dump = await db.dump();
+        const partial = `${file}.${process.pid}`;
+        writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+        renameSync(partial, file); // atomic: a reader sees the whole file or none
+        return dump;
+      } finally {
+        await db.close();
+      }
+    }
+  })();
+  return pgliteTemplate;
+}
+
+/** A fresh, migrated, empty database of the run's backend, and how to drop it. */
+export async function freshMigratedDb(
+  poolMax = 10,
+): Promise<{ db: Db; databaseUrl: string | undefined; drop: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (base) {
+    const fresh = await migratedPostgresDatabase(base);
+    const db = await openDb({ databaseUrl: fresh.url, poolMax });
+    return { db, databaseUrl: fresh.url, drop: fresh.drop };
+  }
+  const db = await PgliteDb.open(undefined, { from: await migratedPgliteDump() });
+  await migrate(db);
+  return { db, databaseUrl: undefined, drop: async () => {} };
+}
+
 /** A fresh database (migrated) and the app on it. */
 export async function setup(
   opts: { wrapDb?: (db: Db) => Db; bodyLimit?: number; authCacheTtlMs?: number } = {},
 ): Promise<Harness> {
-  const base = process.env.TEST_DATABASE_URL;
-  let drop: (() => Promise<void>) | undefined;
-  let databaseUrl: string | undefined;
-  if (base) {
-    const fresh = await freshPostgresDatabase(base);
-    databaseUrl = fresh.url;
-    drop = fresh.drop;
-  }
-  const raw = await openDb({ databaseUrl, poolMax: 10 });
+  const { db: raw, databaseUrl, drop } = await freshMigratedDb();
   const db = opts.wrapDb ? opts.wrapDb(raw) : raw;
   const app = await buildApp({
     db,
@@ -72,7 +167,7 @@ export async function setup(
     async close() {
       await app.close();
       await raw.close();
-      await drop?.();
+      await drop();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,13 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
     .sort()
     .map((name) => ({ name, sql: readFileSync(join(dir, name), 'utf8') }));
+}
+
+/** A digest of the migrations' names and contents: equal digests, equal schemas. */
+export function migrationsDigest(migrations = loadMigrations()): string {
+  const h = createHash('sha256');
+  for (const m of migrations) h.update(`${m.name}\n${m.sql}\n`);
+  return h.digest('hex').slice(0, 16);
 }
 
 async function lockAndEnsureTable(tx: Queryable): Promise<Set<string>> {

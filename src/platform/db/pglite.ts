@@ -99,8 +99,12 @@ export class PgliteDb implements Db {
     private readonly lockPath: string | undefined,
   ) {}
 
-  /** Opens (creating if needed) the embedded database in `dataDir`, or an in-memory one when undefined. */
-  static async open(dataDir?: string): Promise<PgliteDb> {
+  /**
+   * Opens (creating if needed) the embedded database in `dataDir`, or an
+   * in-memory one when undefined. `from` starts a new database from a dump
+   * (see `dump()`) instead of an empty one.
+   */
+  static async open(dataDir?: string, opts: { from?: Blob } = {}): Promise<PgliteDb> {
     let lockPath: string | undefined;
     let pgDir: string | undefined;
     if (dataDir !== undefined) {
@@ -116,6 +120,7 @@ export class PgliteDb implements Db {
     try {
       const pg = await PGlite.create({
         dataDir: pgDir,
+        ...(opts.from ? { loadDataDir: opts.from } : {}),
         extensions: { pg_trgm },
         parsers,
         // The WASM heap holds shared_buffers and never gives memory back; PGlite's
@@ -153,6 +158,11 @@ export class PgliteDb implements Db {
         },
       }),
     );
+  }
+
+  /** The whole database as an uncompressed tarball, to start others from (`open(…, { from })`). */
+  async dump(): Promise<Blob> {
+    return await this.pg.dumpDataDir('none');
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../src/http/app.js';
+import { MAX_PREPARED, preparedCount } from '../src/platform/db/postgres.js';
+import { BACKEND, type Harness, setup } from './helpers/harness.js';
+import { PUBLIC_ROUTES, ROUTES } from './helpers/routes.js';
+
+let h: Harness;
+before(async () => {
+  h = await setup();
+});
+after(async () => {
+  await h?.close();
+});
+
+/** Fastify's `/a/:id/` as the route table writes it: `/a/{id}`. */
+const openApiPath = (url: string) => url.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/(.)\/$/, '$1');
+
+describe('the route table', () => {
+  test('every registered route is public by the list, or in the table that drives the auth and isolation suites', () => {
+    const registered = h.app.routeTable.filter((r) => r.method !== 'HEAD');
+    assert.ok(registered.length > ROUTES.length, 'routes were recorded');
+    assert.deepEqual(
+      registered
+        .filter((r) => r.access === 'public')
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+      [...PUBLIC_ROUTES].sort(),
+      'public routes',
+    );
+    assert.deepEqual(
+      registered
+        .filter((r) => r.access !== 'public')
+        .map((r) => `${r.method} ${openApiPath(r.url)} needs ${r.access}`)
+        .sort(),
+      ROUTES.map((r) => `${r.name} needs ${r.permission}`).sort(),
+      'authenticated routes and what each needs: add a new route to test/helpers/routes.ts',
+    );
+  });
+
+  test('a route that declares no access fails start-up, naming it', async () => {
+    await assert.rejects(
+      buildApp({
+        db: h.db,
+        cursorSecret: 'x'.repeat(64),
+        extraRoutes: async (app) => {
+          app.get('/api/v1/forgotten', async () => ({ open: true }));
+        },
+      }),
+      /routes without a valid config\.access .*GET \/api\/v1\/forgotten/,
+    );
+  });
+
+  test('a route with a declared access starts, and is enforced', async () => {
+    const app = await buildApp({
+      db: h.db,
+      cursorSecret: 'x'.repeat(64),
+      extraRoutes: async (scope) => {
+        scope.get('/api/v1/declared', { config: { access: 'token' } }, async () => ({ ok: true }));
+      },
+    });
+    try {
+      const r = await app.inject({ url: '/api/v1/declared' });
+      assert.equal(r.statusCode, 401, r.body);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the source layout', () => {
+  const src = fileURLToPath(new URL('../src/', import.meta.url));
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
+  const imports = (file: string) =>
+    [...readFileSync(file, 'utf8').matchAll(/^import [^;]*? from '([^']+)';/gms)].map((m) => m[1] as string);
+
+  test('the core (platform/ and every resource but its routes.ts) imports nothing of HTTP or the CLI', () => {
+    const core = files(src).filter((f) => {
+      const rel = relative(src, f);
+      return rel.startsWith('platform/') || (rel.startsWith('resources/') && !rel.endsWith('/routes.ts'));
+    });
+    assert.ok(core.length > 10);
+    const offending = core.flatMap((f) =>
+      imports(f)
+        .filter((i) => /^fastify$|^@fastify\/|^@scalar\/|\/http\/|\/cli\//.test(i))
+        .map((i) => `${relative(src, f)} imports ${i}`),
+    );
+    assert.deepEqual(offending, []);
+  });
+
+  test('platform/ knows no resource', () => {
+    const offending = files(join(src, 'platform')).flatMap((f) =>
+      imports(f)
+        .filter((i) => i.includes('/resources/'))
+        .map((i) => `${relative(src, f)} imports ${i}`),
+    );
+    assert.deepEqual(offending, []);
+  });
+});
+
+describe('prepared statements', () => {
+  test('are bounded: texts past the bound run unnamed, and still answer', {
+    skip: BACKEND !== 'postgres',
+  }, async () => {
+    for (let i = 0; i <= MAX_PREPARED; i++) {
+      const { rows } = await h.db.query<{ n: number }>(`SELECT ${i}::int AS n`);
+      assert.equal(rows[0]?.n, i);
+    }
+    assert.equal(preparedCount(), MAX_PREPARED);
+    const { rows } = await h.db.query<{ n: number }>('SELECT $1::int + 1 AS n', [41]);
+    assert.equal(rows[0]?.n, 42);
+  });
+});
