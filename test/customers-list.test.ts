@@ -188,7 +188,8 @@ describe('search', () => {
     for (const name of names) ids[name] = (await createCustomer(h, t, { name })).id;
   });
 
-  const search = async (q: string, extra = '') => {
+  /** Names matching `q`, best match first (sort_by=relevance). */
+  const search = async (q: string, extra = '&sort_by=relevance') => {
     const r = await call(h, {
       url: `/api/v1/customers?search=${encodeURIComponent(q)}${extra}`,
       headers: t.headers,
@@ -214,6 +215,35 @@ describe('search', () => {
     assert.deepEqual(await search('zzzzqqq'), []);
   });
 
+  test('without sort_by, the matches come newest first, like every list', async () => {
+    const byAge = names.filter((n) => n.toLowerCase().includes('acme')).map((n) => ids[n]);
+    const r = await call(h, { url: '/api/v1/customers?search=acme', headers: t.headers });
+    assert.equal(r.status, 200, r.res.body);
+    assert.deepEqual(
+      r.body.data.items.map((c: { id: string }) => c.id),
+      byAge.reverse(),
+    );
+    const relevance = await search('acme');
+    assert.equal(relevance[0], 'Acme', 'sort_by=relevance: the exact name first');
+  });
+
+  test('sort_by=relevance without search → 422 naming the allowed values', async () => {
+    const r = await call(h, { url: '/api/v1/customers?sort_by=relevance', headers: t.headers });
+    assert.equal(r.status, 422, r.res.body);
+    assert.equal(r.body.detail.length, 1);
+    const [e] = r.body.detail;
+    assert.equal(e.type, 'literal_error');
+    assert.deepEqual(e.loc, ['query', 'sort_by']);
+    assert.equal(e.input, 'relevance');
+    assert.equal(
+      e.ctx.expected,
+      "'created_at', 'updated_at', 'name', 'email', 'credit_limit_cents', 'status' or 'amount'",
+    );
+    const bogus = await call(h, { url: '/api/v1/customers?sort_by=bogus', headers: t.headers });
+    assert.equal(bogus.status, 422);
+    assert.match(bogus.body.detail[0].msg, /'relevance'/, 'the enum lists relevance as a value');
+  });
+
   test('with sort_by, the matches in that order; the total counts the matches', async () => {
     const r = await call(h, {
       url: '/api/v1/customers?search=acme&sort_by=name&descending=false&include_total_count=true',
@@ -226,15 +256,21 @@ describe('search', () => {
     assert.equal(r.body.data.total, 3);
   });
 
-  test('relevance order pages like any other: the walk equals one big page, cursors bound to the text', async () => {
-    for (const q of ['acme', 'ac', 'o']) {
-      const all = await page<Row>(h, t.headers, '/api/v1/customers', { search: q, limit: 1000 });
+  test('both orders page like any other: the walk equals one big page, cursors bound to the text', async () => {
+    for (const [q, sort_by] of [
+      ['acme', 'relevance'],
+      ['ac', 'relevance'],
+      ['o', 'relevance'],
+      ['acme', undefined],
+      ['o', undefined],
+    ] as const) {
+      const all = await page<Row>(h, t.headers, '/api/v1/customers', { search: q, sort_by, limit: 1000 });
       for (const direction of ['next', 'prev'] as const) {
-        const w = await walk<Row>(h, t.headers, '/api/v1/customers', { search: q, limit: 1 }, direction);
+        const w = await walk<Row>(h, t.headers, '/api/v1/customers', { search: q, sort_by, limit: 1 }, direction);
         assert.deepEqual(
           w.ids,
           all.items.map((c) => c.id),
-          `${q} ${direction}`,
+          `${q} ${sort_by} ${direction}`,
         );
       }
     }
@@ -288,7 +324,10 @@ describe('update', () => {
       payload: { name: null, email: null, status: null },
     });
     assert.equal(bad.status, 422);
-    assert.equal(bad.body.detail.length, 3);
+    assert.deepEqual(
+      bad.body.detail.map((e: { loc: string[]; type: string }) => `${e.loc[1]} ${e.type}`),
+      ['name string_type', 'email string_type', 'status literal_error'],
+    );
   });
 
   test('e-mail conflicts → 409; keeping one’s own e-mail is fine', async () => {

@@ -115,7 +115,7 @@ describe('create customer', () => {
 });
 
 describe('get customer', () => {
-  test('returns its contacts, primary first, then oldest first', async () => {
+  test('returns its contacts, primary first, then newest first', async () => {
     const customer = await createCustomer(h, t);
     const a = await createContact(h, t, customer.id, { name: 'A' });
     const b = await createContact(h, t, customer.id, { name: 'B', is_primary: true });
@@ -125,9 +125,9 @@ describe('get customer', () => {
     assert.equal(r.body.message, 'Customer retrieved');
     assert.deepEqual(
       r.body.data.contacts.map((x: { id: string }) => x.id),
-      [b.id, a.id, c.id],
+      [b.id, c.id, a.id],
     );
-    const embedded = r.body.data.contacts[2];
+    const embedded = r.body.data.contacts[1];
     assert.deepEqual(Object.keys(embedded).sort(), [
       'created_at',
       'customer_id',

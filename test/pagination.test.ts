@@ -402,6 +402,7 @@ describe('list parameters', () => {
         prev_cursor: null,
         has_next: false,
         has_prev: false,
+        has_more: false,
       });
     }
   });

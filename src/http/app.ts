@@ -11,12 +11,12 @@ import { contactRoutes } from '../resources/contacts/routes.js';
 import { ContactsService } from '../resources/contacts/service.js';
 import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
 import { customerRoutes } from '../resources/customers/routes.js';
-import { CustomerContactSchema } from '../resources/customers/schemas.js';
 import { CustomersService } from '../resources/customers/service.js';
 import { Authenticator, requireRole } from '../resources/tokens/authenticator.js';
 import { type Access, isAccess } from './access.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
+import { PACKAGE_VERSION, publishOpenApi } from './openapi.js';
 import { HTTPError, HTTPValidationError, ValidationErrorItem } from './schemas.js';
 import { compileRouteValidators, headerIssue, RequestValidationError, validateRequest } from './validation.js';
 
@@ -114,7 +114,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addSchema(HTTPError);
   app.addSchema(ValidationErrorItem);
   app.addSchema(HTTPValidationError);
-  app.addSchema(CustomerContactSchema);
+
+  // Many HTTP wrappers send `Content-Type: application/json` on every request: an empty
+  // body is then no body at all, exactly as without the header. A route that needs a
+  // body still answers 422 "body: Field required" (validation sees it missing).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
 
   // Validation happens in the preValidation hook below, after authentication, so
   // every part of a request is checked and all problems reported together.
@@ -205,17 +217,23 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       openapi: '3.1.0',
       info: {
         title: 'Customers API',
-        version: '1.0.0',
+        version: PACKAGE_VERSION,
         description:
           "A self-hostable implementation of DayZero's Customers API: accounts-receivable customers and their contacts.",
+        license: { name: 'MIT', identifier: 'MIT' },
       },
-      tags: [{ name: 'customers', description: 'Customers and their contacts' }],
+      servers: [{ url: '/', description: 'This server' }],
+      tags: [
+        { name: 'customers', description: 'Customers and their contacts' },
+        { name: 'businesses', description: "The businesses the token's user belongs to" },
+      ],
       components: {
         securitySchemes: {
           HTTPBearer: { type: 'http', scheme: 'bearer', description: 'An API token: `dz_…`' },
         },
       },
     },
+    transformObject: (doc) => publishOpenApi('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
     refResolver: {
       buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },

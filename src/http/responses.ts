@@ -9,14 +9,15 @@ export function deleted(message: string) {
   return { success: true, message, code: 'DELETED' as const };
 }
 
-export function pageParams(q: PageQueryStatic, defaultSort = 'created_at'): PageParams {
+/** The core's page parameters from a validated query (the schema's defaults applied again, for the types). */
+export function pageParams(q: PageQueryStatic): PageParams {
   return {
     cursor: q.cursor,
-    limit: q.limit,
-    direction: q.direction,
-    includeTotalCount: q.include_total_count,
-    sortBy: q.sort_by ?? defaultSort,
-    descending: q.descending,
+    limit: q.limit ?? 50,
+    direction: q.direction ?? 'next',
+    includeTotalCount: q.include_total_count ?? false,
+    sortBy: q.sort_by ?? 'created_at',
+    descending: q.descending ?? true,
   };
 }
 

@@ -1,33 +1,56 @@
 import Type, { type TSchema } from 'typebox';
-import { Nullable } from '../platform/schema.js';
+import { component, Nullable } from '../platform/schema.js';
 
 /** Response shapes of the HTTP edge: the success envelope, list pages, error bodies. */
 
-export function Envelope<T extends TSchema>(data: T, example: { message: string; code: string }) {
-  return Type.Object({
-    success: Type.Boolean({ examples: [true] }),
-    message: Type.String({ examples: [example.message] }),
-    code: Type.String({ description: 'OK, CREATED, UPDATED or DELETED', examples: [example.code] }),
-    data,
-  });
+const componentName = (schema: TSchema): string => {
+  const name = (schema as unknown as Record<string, unknown>)['x-component'];
+  if (typeof name !== 'string') throw new Error('an enveloped or listed schema must be a named component');
+  return name;
+};
+
+/** The success envelope around `data`: DayZero's `SuccessEnvelope_<Model>_`. */
+export function Envelope<T extends TSchema>(data: T) {
+  return Type.Object(
+    {
+      success: Type.Boolean({ examples: [true] }),
+      message: Type.String({ description: 'A short human sentence, e.g. "Customer created"' }),
+      code: Type.String({ description: 'OK, CREATED, UPDATED or DELETED', examples: ['OK'] }),
+      data,
+    },
+    component(`SuccessEnvelope_${componentName(data)}_`),
+  );
 }
 
-export const DeletedEnvelope = Type.Object({
-  success: Type.Boolean({ examples: [true] }),
-  message: Type.String(),
-  code: Type.String({ examples: ['DELETED'] }),
-});
+/** The envelope of a delete: no `data`. */
+export const DeletedEnvelope = Type.Object(
+  {
+    success: Type.Boolean({ examples: [true] }),
+    message: Type.String({ description: 'A short human sentence, e.g. "Customer deleted"' }),
+    code: Type.String({ examples: ['DELETED'] }),
+  },
+  component('SuccessEnvelope_NoneType_'),
+);
 
-export function PaginatedOf<T extends TSchema>(item: T) {
-  return Type.Object({
-    items: Type.Array(item),
-    total: Nullable(Type.Integer(), { description: 'Rows across all pages; null unless include_total_count=true' }),
-    limit: Type.Integer({ description: 'The page size used' }),
-    next_cursor: Nullable(Type.String(), { description: 'Pass with direction=next for the following page' }),
-    prev_cursor: Nullable(Type.String(), { description: 'Pass with direction=prev for the preceding page' }),
-    has_next: Type.Boolean(),
-    has_prev: Type.Boolean(),
-  });
+/** One page of a list, named like DayZero's (`CustomerListResponse`). */
+export function PaginatedOf<T extends TSchema>(item: T, name: string) {
+  return Type.Object(
+    {
+      items: Type.Array(item, { description: 'The page, in the requested order' }),
+      total: Nullable(Type.Integer(), { description: 'Rows across all pages; null unless include_total_count=true' }),
+      limit: Type.Integer({ description: 'The page size used' }),
+      next_cursor: Nullable(Type.String(), {
+        description: 'Pass with direction=next for the following page; null when has_next is false',
+      }),
+      prev_cursor: Nullable(Type.String(), {
+        description: 'Pass with direction=prev for the preceding page; null when has_prev is false',
+      }),
+      has_next: Type.Boolean({ description: 'Rows exist after this page' }),
+      has_prev: Type.Boolean({ description: 'Rows exist before this page' }),
+      has_more: Type.Boolean({ description: "Always equal to has_next (the pagination guide's loop reads it)" }),
+    },
+    component(name),
+  );
 }
 
 export const HTTPError = Type.Object(
@@ -76,7 +99,13 @@ export function errorResponses(...extra: number[]): Record<number, TSchema> {
   return out;
 }
 
+/**
+ * Declared optional, as DayZero's own document declares them, so generated
+ * clients can set them once; the server answers 401 / 422 when they are wrong.
+ */
 export const AuthHeaders = Type.Object({
-  'x-business-id': Type.String({ format: 'uuid', description: 'The business (tenant) to act in' }),
+  'x-business-id': Type.Optional(
+    Type.String({ format: 'uuid', description: 'The business (tenant) to act in. Needed: missing → 422' }),
+  ),
   'x-user-email': Type.Optional(Type.String({ description: 'Recorded as created_by / updated_by for audit' })),
 });

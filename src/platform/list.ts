@@ -47,6 +47,8 @@ export interface Page<T> {
   prev_cursor: string | null;
   has_next: boolean;
   has_prev: boolean;
+  /** Always equal to has_next: DayZero's pagination guide loops on it. */
+  has_more: boolean;
 }
 
 /** Columns every row of a keyset query carries besides the resource's own. */
@@ -204,6 +206,7 @@ export function assemblePage<R extends KeysetRow, T>(
     prev_cursor: prev && codec.encode(binding, prev),
     has_next: hasNext,
     has_prev: hasPrev,
+    has_more: hasNext,
   };
 }
 

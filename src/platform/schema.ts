@@ -17,41 +17,61 @@ export const Timestamp = Type.String({
 });
 export const Id = Type.String({ format: 'uuid', examples: ['019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e'] });
 
-/** The pagination and sort parameters of every list endpoint . */
+/**
+ * A string enum as `{type: "string", enum: [...]}` (TypeBox's own Enum omits
+ * the type, which generated clients then cannot type).
+ */
+export function StringEnum<const V extends readonly string[]>(values: V, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<V[number]>({ ...options, type: 'string', enum: [...values] });
+}
+
+/**
+ * Marks a schema as a named component of the OpenAPI document: the document
+ * lists it once under `components.schemas` with this name and refers to it
+ * with `$ref` wherever it is used (see `http/openapi.ts`).
+ */
+export const component = (name: string) => ({ 'x-component': name });
+
+export const DIRECTIONS = ['next', 'prev'] as const;
+
+/**
+ * The pagination and sort parameters of every list. Each has a default, so
+ * each is optional.
+ */
 export function PageQuery<S extends string, E extends Record<string, TSchema> = Record<never, TSchema>>(
   sorts: readonly S[],
   extra: E = {} as E,
-  sortOptions: { default?: S; description?: string } = { default: 'created_at' as S },
+  sortDescription = "Column name to sort by (e.g. 'created_at', 'amount', 'name'). When changing sort, reset cursor to None.",
 ) {
-  const sortDescription =
-    sortOptions.description ??
-    "Column name to sort by (e.g. 'created_at', 'amount', 'name'). When changing sort, reset cursor to None.";
-  const sortBy = Type.Enum(sorts as S[], {
-    ...(sortOptions.default !== undefined ? { default: sortOptions.default } : {}),
-    description: sortDescription,
-  });
   return Type.Object({
     ...extra,
     cursor: Type.Optional(Type.String({ description: 'Cursor for pagination' })),
-    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Pagination limit' }),
-    direction: Type.Enum(['next', 'prev'], { default: 'next', description: "Pagination direction: 'next' or 'prev'" }),
-    include_total_count: Type.Boolean({
-      default: false,
-      description: 'Whether to include total count (expensive - avoid if possible)',
-    }),
-    sort_by: sortOptions.default !== undefined ? sortBy : Type.Optional(sortBy),
-    descending: Type.Boolean({
-      default: true,
-      description: 'Sort direction: true for descending (newest/largest first), false for ascending',
-    }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50, description: 'Pagination limit' })),
+    direction: Type.Optional(
+      StringEnum(DIRECTIONS, { default: 'next', description: "Pagination direction: 'next' or 'prev'" }),
+    ),
+    include_total_count: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Whether to include total count (expensive - avoid if possible)',
+      }),
+    ),
+    sort_by: Type.Optional(StringEnum(sorts, { default: 'created_at', description: sortDescription })),
+    descending: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: 'Sort direction: true for descending (newest/largest first), false for ascending',
+      }),
+    ),
   });
 }
 
+/** The page parameters as validation leaves them (defaults applied, so never undefined in practice). */
 export type PageQueryStatic = {
   cursor?: string | undefined;
-  limit: number;
-  direction: 'next' | 'prev';
-  include_total_count: boolean;
+  limit?: number | undefined;
+  direction?: 'next' | 'prev' | undefined;
+  include_total_count?: boolean | undefined;
   sort_by?: string | undefined;
-  descending: boolean;
+  descending?: boolean | undefined;
 };

@@ -254,7 +254,9 @@ function compileWith(ajv: Ajv, schema: object): Check {
       const issue = toIssue(e, original);
       if (issue) issues.push(issue);
     }
-    return issues;
+    // A string enum given a non-string fails both `type` and `enum`; pydantic reports the enum alone.
+    const literal = new Set(issues.filter((i) => i.type === 'literal_error').map((i) => JSON.stringify(i.loc)));
+    return issues.filter((i) => i.type !== 'string_type' || !literal.has(JSON.stringify(i.loc)));
   };
 }
 

@@ -13,6 +13,7 @@ import { PostgresDb } from '../../src/platform/db/postgres.js';
 import { cursorSecret } from '../../src/platform/settings.js';
 import type { Role } from '../../src/resources/businesses/roles.js';
 import { addMember, createBusiness } from '../../src/resources/businesses/service.js';
+import { ContractChecker } from './contract.js';
 
 /** Which backend this run uses: PostgreSQL when TEST_DATABASE_URL is set, else embedded PGlite. */
 export const BACKEND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -20,6 +21,8 @@ export const BACKEND = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 export interface Harness {
   db: Db;
   app: FastifyInstance;
+  /** Every response `call()` receives is checked against the app's published OpenAPI document. */
+  contract?: Promise<ContractChecker>;
   /** The fresh database's URL (PostgreSQL only). */
   databaseUrl: string | undefined;
   close(): Promise<void>;
@@ -216,6 +219,15 @@ export interface Json {
 
 export async function call(h: Harness, opts: InjectOptions): Promise<Json> {
   const res = await h.app.inject(opts);
+  h.contract ??= ContractChecker.of(h.app);
+  const url = typeof opts.url === 'string' ? opts.url : String(opts.path ?? '');
+  (await h.contract).check(
+    opts.method ?? 'GET',
+    url,
+    res.statusCode,
+    res.headers['content-type'] as string | undefined,
+    res.body,
+  );
   let body: unknown;
   try {
     body = res.body === '' ? undefined : JSON.parse(res.body);

@@ -31,6 +31,7 @@ export async function page<T>(
   const p = r.body.data as PageBody<T>;
   assert.equal(p.next_cursor === null, !p.has_next, 'next_cursor null exactly when has_next is false');
   assert.equal(p.prev_cursor === null, !p.has_prev, 'prev_cursor null exactly when has_prev is false');
+  assert.equal(p.has_more, p.has_next, 'has_more is has_next');
   assert.ok(p.items.length <= p.limit);
   return p;
 }

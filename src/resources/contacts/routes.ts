@@ -32,7 +32,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         params: CustomerIdParams,
         querystring: ContactListQuery,
         response: {
-          200: Envelope(PaginatedOf(ContactSchema), { message: 'Contacts retrieved', code: 'OK' }),
+          200: Envelope(PaginatedOf(ContactSchema, 'EntityContactListResponse')),
           ...errorResponses(),
         },
       },
@@ -54,7 +54,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         params: CustomerIdParams,
         body: ContactCreateSchema,
         response: {
-          201: Envelope(ContactSchema, { message: 'Contact created', code: 'CREATED' }),
+          201: Envelope(ContactSchema),
           ...errorResponses(400, 409, 413, 415),
         },
       },
@@ -76,7 +76,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         security: SECURITY,
         headers: AuthHeaders,
         params: ContactIdParams,
-        response: { 200: Envelope(ContactSchema, { message: 'Contact retrieved', code: 'OK' }), ...errorResponses() },
+        response: { 200: Envelope(ContactSchema), ...errorResponses() },
       },
     },
     async (req) =>
@@ -96,7 +96,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
         params: ContactIdParams,
         body: ContactUpdateSchema,
         response: {
-          200: Envelope(ContactSchema, { message: 'Contact updated', code: 'UPDATED' }),
+          200: Envelope(ContactSchema),
           ...errorResponses(400, 409, 413, 415),
         },
       },

@@ -1,11 +1,11 @@
 import Type, { type Static } from 'typebox';
-import { Id, Nullable, PageQuery, Timestamp } from '../../platform/schema.js';
+import { component, Id, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
 
 /** A contact as the API returns it (DayZero's EntityContactResponse). */
 export const ContactSchema = Type.Object(
   {
     id: Id,
-    entity_type: Type.String({ enum: ['customer'], description: 'Always "customer"' }),
+    entity_type: StringEnum(['customer'], { description: 'Always "customer"' }),
     entity_id: Type.String({ format: 'uuid', description: "The customer's id" }),
     name: Type.String({ examples: ['Ada Lovelace'] }),
     email: Nullable(Type.String(), { examples: ['ada@example.com'] }),
@@ -16,9 +16,9 @@ export const ContactSchema = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  { title: 'EntityContactResponse' },
+  component('EntityContactResponse'),
 );
-export type Contact = Omit<Static<typeof ContactSchema>, 'entity_type'> & { entity_type: 'customer' };
+export type Contact = Static<typeof ContactSchema>;
 
 const name = Type.String({
   minLength: 1,
@@ -42,7 +42,7 @@ export const ContactCreateSchema = Type.Object(
     ),
     notes: Type.Optional(notes),
   },
-  { title: 'EntityContactCreate' },
+  component('EntityContactCreateRequest'),
 );
 export type ContactInput = Static<typeof ContactCreateSchema>;
 
@@ -55,14 +55,18 @@ export const ContactUpdateSchema = Type.Object(
     is_primary: Type.Optional(Type.Boolean()),
     notes: Type.Optional(notes),
   },
-  { title: 'EntityContactUpdate', description: 'Partial: a field left out is unchanged; null clears it' },
+  { ...component('EntityContactUpdateRequest'), description: 'Partial: a field left out is unchanged; null clears it' },
 );
 export type ContactPatch = Static<typeof ContactUpdateSchema>;
 
 export const CONTACT_SORT_NAMES = ['created_at', 'updated_at', 'name', 'email', 'role'] as const;
 export type ContactSort = (typeof CONTACT_SORT_NAMES)[number];
 
-export const ContactListQuery = PageQuery(CONTACT_SORT_NAMES);
+export const ContactListQuery = PageQuery(
+  CONTACT_SORT_NAMES,
+  {},
+  "Column name to sort by: 'created_at', 'updated_at', 'name', 'email' or 'role'. When changing sort, reset cursor to None.",
+);
 
 export const CustomerIdParams = Type.Object({ customer_id: Type.String() });
 export const ContactIdParams = Type.Object({ customer_id: Type.String(), contact_id: Type.String() });

@@ -12,12 +12,13 @@ import { csvRecords } from './csv.js';
 import {
   BulkUploadResultSchema,
   BulkUploadTemplateSchema,
+  CUSTOMER_SORT_NAMES,
   CustomerCreateSchema,
   CustomerListQuery,
   CustomerSchema,
   CustomerUpdateSchema,
+  RELEVANCE,
 } from './schemas.js';
-import { RELEVANCE } from './service.js';
 
 const tags = ['customers'];
 
@@ -28,6 +29,21 @@ const tags = ['customers'];
 async function* whole(file: AsyncIterable<Buffer> & { truncated: boolean }): AsyncGenerator<Buffer> {
   for await (const chunk of file) yield chunk;
   if (file.truncated) throw new HttpError(413, 'File too large: the limit is 5 MB');
+}
+
+/** `sort_by=relevance` ranks matches of a search: without one it is refused, naming what is allowed. */
+function relevanceWithoutSearch(): RequestValidationError {
+  const allowed = CUSTOMER_SORT_NAMES.filter((n) => n !== RELEVANCE).map((n) => `'${n}'`);
+  const expected = `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
+  return new RequestValidationError([
+    {
+      type: 'literal_error',
+      loc: ['query', 'sort_by'],
+      msg: `Input should be ${expected} ('relevance' only together with search)`,
+      input: RELEVANCE,
+      ctx: { expected },
+    },
+  ]);
 }
 
 /** Endpoints 1–7: customers. */
@@ -42,23 +58,24 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         operationId: 'get_customers_api_v1_customers_get',
         summary: 'List customers',
         description:
-          "The business's customers (soft-deleted ones excluded), filtered and paginated. With `search` and no `sort_by`, the best matches come first.",
+          "The business's customers (soft-deleted ones excluded), filtered and paginated, newest first unless `sort_by` says otherwise — with `search` too. `sort_by=relevance` (only with `search`) puts the best matches first.",
         tags,
         security: SECURITY,
         headers: AuthHeaders,
         querystring: CustomerListQuery,
         response: {
-          200: Envelope(PaginatedOf(CustomerSchema), { message: 'Customers retrieved', code: 'OK' }),
+          200: Envelope(PaginatedOf(CustomerSchema, 'CustomerListResponse')),
           ...errorResponses(),
         },
       },
     },
     async (req) => {
       const q = req.query;
+      if (q.sort_by === RELEVANCE && q.search === undefined) throw relevanceWithoutSearch();
       const page = await customers.list(
         tenantOf(req),
         { id: q.id, email: q.email, status: q.status, search: q.search },
-        pageParams(q, q.search !== undefined ? RELEVANCE : 'created_at'),
+        pageParams(q),
       );
       return ok(page, 'Customers retrieved');
     },
@@ -76,7 +93,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         headers: AuthHeaders,
         body: CustomerCreateSchema,
         response: {
-          201: Envelope(CustomerSchema, { message: 'Customer created', code: 'CREATED' }),
+          201: Envelope(CustomerSchema),
           ...errorResponses(409, 413, 415),
         },
       },
@@ -101,7 +118,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         consumes: ['multipart/form-data'],
         body: Type.Object({ file: Type.String({ format: 'binary', description: 'The CSV file' }) }),
         response: {
-          201: Envelope(BulkUploadResultSchema, { message: 'Customers uploaded', code: 'CREATED' }),
+          201: Envelope(BulkUploadResultSchema),
           ...errorResponses(413, 415),
         },
       },
@@ -141,7 +158,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         security: SECURITY,
         headers: AuthHeaders,
         response: {
-          200: Envelope(BulkUploadTemplateSchema, { message: 'Template retrieved', code: 'OK' }),
+          200: Envelope(BulkUploadTemplateSchema),
           ...errorResponses(),
         },
       },
@@ -160,7 +177,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         security: SECURITY,
         headers: AuthHeaders,
         params: CustomerIdParams,
-        response: { 200: Envelope(CustomerSchema, { message: 'Customer retrieved', code: 'OK' }), ...errorResponses() },
+        response: { 200: Envelope(CustomerSchema), ...errorResponses() },
       },
     },
     async (req) => ok(await customers.get(tenantOf(req), req.params.customer_id), 'Customer retrieved'),
@@ -179,7 +196,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         params: CustomerIdParams,
         body: CustomerUpdateSchema,
         response: {
-          200: Envelope(CustomerSchema, { message: 'Customer updated', code: 'UPDATED' }),
+          200: Envelope(CustomerSchema),
           ...errorResponses(400, 409, 413, 415),
         },
       },

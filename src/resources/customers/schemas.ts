@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Id, Nullable, PageQuery, Timestamp } from '../../platform/schema.js';
+import { component, Id, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
 
 export const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
@@ -15,7 +15,12 @@ export const CUSTOMER_COLUMN_SORTS = [
 ] as const;
 export type CustomerSort = (typeof CUSTOMER_COLUMN_SORTS)[number];
 export const CUSTOMER_SORT_ALIASES: Record<string, CustomerSort> = { amount: 'credit_limit_cents' };
-export const CUSTOMER_SORT_NAMES = [...CUSTOMER_COLUMN_SORTS, ...Object.keys(CUSTOMER_SORT_ALIASES)];
+/** Best match first: our extension, allowed only together with `search`. */
+export const RELEVANCE = 'relevance';
+export const CUSTOMER_SORT_NAMES = [...CUSTOMER_COLUMN_SORTS, ...Object.keys(CUSTOMER_SORT_ALIASES), RELEVANCE];
+
+/** DayZero's CounterpartyStatus, shared by customers and vendors. */
+export const CounterpartyStatusSchema = StringEnum(CUSTOMER_STATUSES, component('CounterpartyStatus'));
 
 /** A contact as embedded in a customer (DayZero's CustomerContactResponse). */
 export const CustomerContactSchema = Type.Object(
@@ -31,7 +36,7 @@ export const CustomerContactSchema = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
   },
-  { $id: 'CustomerContactResponse', title: 'CustomerContactResponse' },
+  component('CustomerContactResponse'),
 );
 export type CustomerContact = Static<typeof CustomerContactSchema>;
 
@@ -51,17 +56,18 @@ export const CustomerSchema = Type.Object(
     notes: Nullable(Type.String()),
     credit_limit_cents: Nullable(Type.Integer(), { description: 'Integer cents' }),
     default_payment_term_id: Nullable(Type.String()),
-    status: Type.Enum([...CUSTOMER_STATUSES]),
+    status: CounterpartyStatusSchema,
     category: Nullable(Type.String()),
     is_deleted: Type.Boolean(),
     deleted_at: Nullable(Timestamp),
     stripe_customer_id: Nullable(Type.String()),
     invoice_footer: Nullable(Type.String()),
-    contacts: Nullable(Type.Array(Type.Ref('CustomerContactResponse')), {
-      description: 'Primary first; filled when one customer is fetched, null in lists',
+    contacts: Nullable(Type.Array(CustomerContactSchema), {
+      description:
+        'Primary first, then newest, at most 1,000 (the contacts list pages through all); filled when one customer is fetched or updated, [] on create, null in lists',
     }),
   },
-  { title: 'CustomerResponse' },
+  component('CustomerResponse'),
 );
 export type Customer = Static<typeof CustomerSchema>;
 
@@ -99,9 +105,9 @@ export const CustomerCreateSchema = Type.Object(
     name,
     email,
     ...optionalFields,
-    status: Type.Optional(Type.Enum([...CUSTOMER_STATUSES], { default: 'active' })),
+    status: Type.Optional({ ...CounterpartyStatusSchema, default: 'active' }),
   },
-  { title: 'CustomerCreate' },
+  component('CustomerCreateRequest'),
 );
 export type CustomerInput = Static<typeof CustomerCreateSchema>;
 
@@ -110,9 +116,12 @@ export const CustomerUpdateSchema = Type.Object(
     name: Type.Optional(name),
     email: Type.Optional(email),
     ...optionalFields,
-    status: Type.Optional(Type.Enum([...CUSTOMER_STATUSES])),
+    status: Type.Optional(CounterpartyStatusSchema),
   },
-  { title: 'CustomerUpdate', description: 'Partial: a field left out is unchanged; null clears an optional field' },
+  {
+    ...component('CustomerUpdateRequest'),
+    description: 'Partial: a field left out is unchanged; null clears an optional field',
+  },
 );
 export type CustomerPatch = Static<typeof CustomerUpdateSchema>;
 
@@ -121,7 +130,7 @@ export const CustomerListQuery = PageQuery(
   {
     id: Type.Optional(Type.String({ format: 'uuid', description: 'Exact customer id' })),
     email: Type.Optional(Type.String({ maxLength: 320, description: 'Exact e-mail, case-insensitive' })),
-    status: Type.Optional(Type.Enum([...CUSTOMER_STATUSES])),
+    status: Type.Optional(CounterpartyStatusSchema),
     search: Type.Optional(
       Type.String({
         minLength: 1,
@@ -131,10 +140,7 @@ export const CustomerListQuery = PageQuery(
       }),
     ),
   },
-  {
-    description:
-      'Column name to sort by: created_at, updated_at, name, email, credit_limit_cents (alias amount) or status. Default: created_at, or best match first when `search` is given. When changing sort, reset cursor to None.',
-  },
+  "Column name to sort by: 'created_at', 'updated_at', 'name', 'email', 'credit_limit_cents' (alias 'amount'), 'status', or 'relevance' (best match first; only with search). When changing sort, reset cursor to None.",
 );
 
 const BulkError = Type.Object({
@@ -148,7 +154,7 @@ export const BulkUploadResultSchema = Type.Object(
     skipped: Type.Integer({ description: 'Rows whose e-mail already exists in the business or earlier in the file' }),
     errors: Type.Array(BulkError),
   },
-  { title: 'BulkUploadResult' },
+  component('CustomerBulkUploadResponse'),
 );
 
 export const BulkUploadTemplateSchema = Type.Object(
@@ -159,5 +165,5 @@ export const BulkUploadTemplateSchema = Type.Object(
     csv_content_base64: Type.String(),
     xls_content_base64: Nullable(Type.String()),
   },
-  { title: 'BulkUploadTemplate' },
+  component('TemplateResponse'),
 );

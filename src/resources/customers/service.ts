@@ -24,6 +24,7 @@ import {
   type CustomerPatch,
   type CustomerSort,
   type CustomerStatus,
+  RELEVANCE,
 } from './schemas.js';
 
 /** Optional text fields a caller may set, in column order. */
@@ -46,8 +47,6 @@ const CUSTOMER_SORTS: Record<CustomerSort, SortKey> = {
   credit_limit_cents: bigintKey('credit_limit_cents', true),
   status: textKey('status', false),
 };
-/** Best match first: only with a search. */
-export const RELEVANCE = 'relevance';
 
 export interface CustomerFilters {
   id?: string | undefined;
@@ -182,6 +181,7 @@ export class CustomersService {
     const keyParams: unknown[] = [];
     if (sortBy !== RELEVANCE) key = CUSTOMER_SORTS[sortBy];
     else {
+      // The edges refuse this combination; reaching here is a bug.
       if (q === undefined) throw new Error('relevance order needs a search');
       keyParams.push(q);
       const qp = `$${p.values.length + 1}::text`;
@@ -215,24 +215,18 @@ export class CustomersService {
     return toCustomer(row, []);
   }
 
-  /** A customer with its contacts, primary first; deleted customers are still returned. */
+  /** A customer with its contacts (see embeddedContacts); deleted customers are still returned. */
   async get(ctx: TenantContext, customerId: string): Promise<Customer> {
     if (!isUuid(customerId)) throw new NotFoundError('customer');
-    const [customer, contacts] = await Promise.all([
-      this.db.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE business_id = $1 AND id = $2`, [
+    const [row, contacts] = await Promise.all([
+      queryOne<CustomerRow>(this.db, `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE business_id = $1 AND id = $2`, [
         ctx.businessId,
         customerId,
       ]),
-      this.db.query<ContactRow>(
-        `SELECT id, customer_id, name, email, phone, role, is_primary, notes, created_at, updated_at
-           FROM contacts WHERE business_id = $1 AND customer_id = $2
-          ORDER BY is_primary DESC, created_at, id`,
-        [ctx.businessId, customerId],
-      ),
+      embeddedContacts(this.db, ctx, customerId),
     ]);
-    const row = customer.rows[0];
     if (!row) throw new NotFoundError('customer');
-    return toCustomer(row, contacts.rows.map(toCustomerContact));
+    return toCustomer(row, contacts);
   }
 
   /** Partial update: omitted fields unchanged, null clears; 400 on a deleted customer, 409 on a taken e-mail. */
@@ -243,7 +237,7 @@ export class CustomersService {
       if (current.is_deleted) throw new InvalidStateError('Customer is deleted');
       const params = new Params([ctx.businessId, customerId]);
       const sets = patchAssignments(patch, CUSTOMER_PATCH, params);
-      if (sets.length === 0) return toCustomer(current, null);
+      if (sets.length === 0) return toCustomer(current, await embeddedContacts(tx, ctx, customerId));
       try {
         const row = await queryRow<CustomerRow>(
           tx,
@@ -253,7 +247,7 @@ export class CustomersService {
             RETURNING ${CUSTOMER_COLUMNS}`,
           params.values,
         );
-        return toCustomer(row, null);
+        return toCustomer(row, await embeddedContacts(tx, ctx, customerId));
       } catch (err) {
         if (sqlState(err) === '23505') throw new ConflictError(EMAIL_TAKEN);
         throw err;
@@ -271,6 +265,21 @@ export class CustomersService {
     );
     if (rowCount === 0) throw new NotFoundError('customer');
   }
+}
+
+/** At most this many contacts are embedded in a customer; the contacts list pages through all of them. */
+export const MAX_EMBEDDED_CONTACTS = 1000;
+
+/** The contacts embedded in a customer: the primary first, then the newest, at most MAX_EMBEDDED_CONTACTS. */
+async function embeddedContacts(q: Queryable, ctx: TenantContext, customerId: string): Promise<CustomerContact[]> {
+  const { rows } = await q.query<ContactRow>(
+    `SELECT id, customer_id, name, email, phone, role, is_primary, notes, created_at, updated_at
+       FROM contacts WHERE business_id = $1 AND customer_id = $2
+      ORDER BY is_primary DESC, created_at DESC, id DESC
+      LIMIT $3`,
+    [ctx.businessId, customerId, MAX_EMBEDDED_CONTACTS],
+  );
+  return rows.map(toCustomerContact);
 }
 
 async function lockCustomer(tx: Queryable, ctx: TenantContext, customerId: string): Promise<CustomerRow> {

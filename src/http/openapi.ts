@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+
+/** The package's own version: the OpenAPI document's `info.version`. */
+export const PACKAGE_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Lifts every schema marked `x-component: Name` into `components.schemas.Name`
+ * and puts `{"$ref": "#/components/schemas/Name"}` in its place, so generated
+ * clients get DayZero's type names. The route schemas that validate and
+ * serialize stay as they are: this only changes how the same schemas are
+ * written down. One name must always mean one schema.
+ */
+function liftComponents(doc: Json): void {
+  const components = (doc.components ??= {}) as Json;
+  const schemas = (components.schemas ??= {}) as Json;
+  const seen = new Map<string, string>();
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (!isObject(node)) return node;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(node)) if (k !== 'x-component') out[k] = visit(v);
+    const name = node['x-component'];
+    if (typeof name !== 'string') return out;
+    // A use may add its own default (OpenAPI 3.1 allows it beside $ref): the component is the rest.
+    const { default: fallback, ...definition } = out;
+    const here: Json = fallback === undefined ? {} : { default: fallback };
+    const text = JSON.stringify(definition);
+    const before = seen.get(name);
+    if (before !== undefined && before !== text) throw new Error(`OpenAPI component ${name} has two definitions`);
+    seen.set(name, text);
+    schemas[name] = definition;
+    return { $ref: `#/components/schemas/${name}`, ...here };
+  };
+  doc.paths = visit(doc.paths);
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!seen.has(name)) schemas[name] = visit(schema);
+  }
+  components.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** FastAPI's wording for every 2xx response. */
+function describeSuccess(doc: Json): void {
+  for (const item of Object.values((doc.paths ?? {}) as Json)) {
+    if (!isObject(item)) continue;
+    for (const op of Object.values(item)) {
+      if (!isObject(op) || !isObject(op.responses)) continue;
+      for (const [status, response] of Object.entries(op.responses)) {
+        if (/^2\d\d$/.test(status) && isObject(response)) response.description = 'Successful Response';
+      }
+    }
+  }
+}
+
+/** The published document, from the one @fastify/swagger generates out of the route schemas. */
+export function publishOpenApi<T>(generated: T): T {
+  const doc = generated as unknown as Json;
+  liftComponents(doc);
+  describeSuccess(doc);
+  return generated;
+}
