@@ -16,8 +16,10 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
  * written down. One name must always mean one schema.
  */
 function liftComponents(doc: Json): void {
-  const components = (doc.components ??= {}) as Json;
-  const schemas = (components.schemas ??= {}) as Json;
+  doc.components ??= {};
+  const components = doc.components as Json;
+  components.schemas ??= {};
+  const schemas = components.schemas as Json;
   const seen = new Map<string, string>();
   const visit = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(visit);
