@@ -30,7 +30,7 @@ after(async () => {
 async function fixture(t: Tenant): Promise<Ids> {
   const customer = await createCustomer(h, t);
   const contact = await createContact(h, t, customer.id);
-  return { customerId: customer.id, contactId: contact.id };
+  return { businessId: t.businessId, customerId: customer.id, contactId: contact.id };
 }
 
 function expect401(r: { status: number; body: unknown; res: { headers: Record<string, unknown> } }, what: string) {
@@ -81,42 +81,63 @@ for (const route of ROUTES) {
       expect401(await call(h, route.request(ids, authHeaders(revoked.token, t.businessId))), 'revoked');
     });
 
-    test('x-business-id missing → 422 missing; not a UUID → 422 uuid_parsing', async () => {
-      const missing = await call(h, route.request(ids, { authorization: `Bearer ${t.ownerToken}` }));
-      assert.equal(missing.status, 422, missing.res.body);
-      assert.deepEqual(missing.body.detail, [
-        { type: 'missing', loc: ['header', 'x-business-id'], msg: 'Field required', input: null },
-      ]);
-      const bad = await call(
-        h,
-        route.request(ids, { authorization: `Bearer ${t.ownerToken}`, 'x-business-id': 'acme' }),
-      );
-      assert.equal(bad.status, 422, bad.res.body);
-      assert.equal(bad.body.detail[0].type, 'uuid_parsing');
-      assert.deepEqual(bad.body.detail[0].loc, ['header', 'x-business-id']);
-    });
+    const permission = route.permission;
+    if (permission === 'token') {
+      test('needs no x-business-id; any x-business-id is ignored', async () => {
+        for (const headers of [
+          { authorization: `Bearer ${t.ownerToken}` },
+          authHeaders(t.ownerToken, 'acme'),
+          authHeaders(t.ownerToken, (await tenant(h)).businessId),
+        ]) {
+          const r = await call(h, route.request(ids, headers));
+          assert.equal(r.status, route.ok, r.res.body);
+        }
+      });
 
-    test('a business the user is not a member of, or that does not exist → 403', async () => {
-      const other = await tenant(h);
-      for (const businessId of [other.businessId, '00000000-0000-7000-8000-000000000000']) {
-        const r = await call(h, route.request(ids, authHeaders(t.ownerToken, businessId)));
-        assert.equal(r.status, 403, r.res.body);
-        assert.deepEqual(r.body, { detail: 'Not enough permissions' });
-      }
-    });
-
-    test(`roles: only those allowed to ${route.permission} may call it`, async () => {
-      for (const role of ['viewer', 'member', 'admin', 'owner'] as Role[]) {
-        const fresh = await fixture(t);
-        const r = await call(h, route.request(fresh, await t.as(role)));
-        if (allows(role, route.permission)) {
+      test('every role may call it (it reads only what belongs to the caller)', async () => {
+        for (const role of ['viewer', 'member', 'admin', 'owner'] as Role[]) {
+          const r = await call(h, route.request(ids, await t.as(role)));
           assert.equal(r.status, route.ok, `${role}: ${r.res.body}`);
-        } else {
-          assert.equal(r.status, 403, `${role}: ${r.res.body}`);
+        }
+      });
+    } else {
+      test('x-business-id missing → 422 missing; not a UUID → 422 uuid_parsing', async () => {
+        const missing = await call(h, route.request(ids, { authorization: `Bearer ${t.ownerToken}` }));
+        assert.equal(missing.status, 422, missing.res.body);
+        assert.deepEqual(missing.body.detail, [
+          { type: 'missing', loc: ['header', 'x-business-id'], msg: 'Field required', input: null },
+        ]);
+        const bad = await call(
+          h,
+          route.request(ids, { authorization: `Bearer ${t.ownerToken}`, 'x-business-id': 'acme' }),
+        );
+        assert.equal(bad.status, 422, bad.res.body);
+        assert.equal(bad.body.detail[0].type, 'uuid_parsing');
+        assert.deepEqual(bad.body.detail[0].loc, ['header', 'x-business-id']);
+      });
+
+      test('a business the user is not a member of, or that does not exist → 403', async () => {
+        const other = await tenant(h);
+        for (const businessId of [other.businessId, '00000000-0000-7000-8000-000000000000']) {
+          const r = await call(h, route.request(ids, authHeaders(t.ownerToken, businessId)));
+          assert.equal(r.status, 403, r.res.body);
           assert.deepEqual(r.body, { detail: 'Not enough permissions' });
         }
-      }
-    });
+      });
+
+      test(`roles: only those allowed to ${permission} may call it`, async () => {
+        for (const role of ['viewer', 'member', 'admin', 'owner'] as Role[]) {
+          const fresh = await fixture(t);
+          const r = await call(h, route.request(fresh, await t.as(role)));
+          if (allows(role, permission)) {
+            assert.equal(r.status, route.ok, `${role}: ${r.res.body}`);
+          } else {
+            assert.equal(r.status, 403, `${role}: ${r.res.body}`);
+            assert.deepEqual(r.body, { detail: 'Not enough permissions' });
+          }
+        }
+      });
+    }
   });
 }
 

@@ -100,6 +100,28 @@ for (const route of ROUTES.filter((r) => r.idBearing)) {
   });
 }
 
+describe('isolation: businesses', () => {
+  test('another business is not found, whether it exists or not, and its name never shows', async () => {
+    for (const id of [b.businessId, '00000000-0000-7000-8000-000000000000', 'nope']) {
+      const r = await call(h, { url: `/api/v1/businesses/${id}`, headers: a.headers });
+      assert.equal(r.status, 404, `${id}: ${r.res.body}`);
+      assert.deepEqual(r.body, { detail: 'Business not found' });
+    }
+  });
+
+  test("the list holds only the businesses the token's user belongs to, filters included", async () => {
+    for (const q of ['', `?id=${b.businessId}`, `?id=${a.businessId}`]) {
+      const r = await call(h, { url: `/api/v1/businesses${q}`, headers: a.headers });
+      assert.equal(r.status, 200, r.res.body);
+      assert.deepEqual(
+        r.body.data.items.map((x: { id: string }) => x.id),
+        q.includes(b.businessId) ? [] : [a.businessId],
+        q,
+      );
+    }
+  });
+});
+
 describe('isolation: lists and reads show only the tenant', () => {
   test("a business's list holds only its customer's contacts", async () => {
     const r = await call(h, {

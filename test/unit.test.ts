@@ -10,7 +10,7 @@ import { toRfc3339 } from '../src/platform/text.js';
 describe('cursor codec', () => {
   const codec = new CursorCodec('s'.repeat(64));
   const binding = {
-    businessId: '01900000-0000-7000-8000-000000000001',
+    owner: '01900000-0000-7000-8000-000000000001',
     scope: 'contacts:x',
     sortBy: 'name',
     descending: true,
@@ -26,8 +26,8 @@ describe('cursor codec', () => {
   });
 
   test('is bound to the business, scope and sort, and to the secret', () => {
-    const c = codec.encode(binding, { value: 'x', id: binding.businessId, inclusive: false });
-    assert.equal(codec.decode({ ...binding, businessId: '01900000-0000-7000-8000-000000000002' }, c), 'malformed');
+    const c = codec.encode(binding, { value: 'x', id: binding.owner, inclusive: false });
+    assert.equal(codec.decode({ ...binding, owner: '01900000-0000-7000-8000-000000000002' }, c), 'malformed');
     assert.equal(codec.decode({ ...binding, scope: 'contacts:y' }, c), 'malformed');
     assert.equal(codec.decode({ ...binding, sortBy: 'email' }, c), 'sort_mismatch');
     assert.equal(codec.decode({ ...binding, descending: false }, c), 'sort_mismatch');

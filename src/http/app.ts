@@ -7,6 +7,7 @@ import { CursorCodec } from '../platform/cursor.js';
 import type { Db } from '../platform/db/db.js';
 import { emailProblem } from '../platform/email.js';
 import { isUuid, uuidv7 } from '../platform/ids.js';
+import { businessRoutes } from '../resources/businesses/routes.js';
 import { contactRoutes } from '../resources/contacts/routes.js';
 import { ContactsService } from '../resources/contacts/service.js';
 import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
@@ -46,6 +47,7 @@ export interface AppOptions {
 
 export interface Services {
   db: Db;
+  codec: CursorCodec;
   contacts: ContactsService;
   customers: CustomersService;
 }
@@ -107,6 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const auth = new Authenticator(opts.db, { cacheTtlMs: opts.authCacheTtlMs ?? 0 });
   const services: Services = {
     db: opts.db,
+    codec,
     contacts: new ContactsService(opts.db, codec),
     customers: new CustomersService(opts.db, codec),
   };
@@ -241,6 +244,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, parts: 20 } });
   await app.register(healthRoutes, { db: opts.db });
+  await app.register(businessRoutes, { services, prefix: '/api/v1/businesses' });
   await app.register(customerRoutes, { services, prefix: '/api/v1/customers' });
   await app.register(contactRoutes, { services, prefix: '/api/v1/customers' });
 

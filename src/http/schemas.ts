@@ -89,10 +89,19 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'Service Unavailable - database unreachable',
 };
 
-/** The error responses of an authenticated route, for serialization and OpenAPI. */
+/** The error responses of a route that acts in a business (401, 403, 404, 422, 500, 503, and `extra`). */
 export function errorResponses(...extra: number[]): Record<number, TSchema> {
+  return errorsOf([401, 403, 404, ...extra]);
+}
+
+/** The error responses of a route that needs only a token (401, 422, 500, 503, and `extra`). */
+export function tokenErrorResponses(...extra: number[]): Record<number, TSchema> {
+  return errorsOf([401, ...extra]);
+}
+
+function errorsOf(codes: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  for (const code of [401, 403, 404, ...extra, 500, 503]) {
+  for (const code of [...codes, 500, 503]) {
     out[code] = Type.Ref('HTTPError', { description: ERROR_TEXT[code] ?? 'Error' });
   }
   out[422] = Type.Ref('HTTPValidationError', { description: 'Validation Error' });

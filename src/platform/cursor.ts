@@ -9,9 +9,12 @@ export interface Position {
   inclusive: boolean;
 }
 
-/** What a cursor is bound to. `scope` names the list (parent resource, filters). */
+/**
+ * What a cursor is bound to. `owner` is whose list it is (a business, or a
+ * user for lists of a user's own); `scope` names the list (parent resource, filters).
+ */
 export interface CursorBinding {
-  businessId: string;
+  owner: string;
   scope: string;
   sortBy: string;
   descending: boolean;
@@ -31,7 +34,7 @@ const MAC_BYTES = 16;
 
 function mac(secret: string, binding: CursorBinding, body: string): Buffer {
   return createHmac('sha256', secret)
-    .update(`${binding.businessId}\n${binding.scope}\n${body}`)
+    .update(`${binding.owner}\n${binding.scope}\n${body}`)
     .digest()
     .subarray(0, MAC_BYTES);
 }

@@ -212,8 +212,8 @@ export function assemblePage<R extends KeysetRow, T>(
 
 /** One list: where its rows come from, how they are ordered, and how a row becomes an item. */
 export interface ListSpec<R, T> {
-  /** What cursors of this list are bound to besides the sort: the business and the list's scope. */
-  businessId: string;
+  /** What cursors of this list are bound to besides the sort: whose list (a business id…) and its scope. */
+  owner: string;
   scope: string;
   /** The sort's name (bound into cursors) and its key. */
   sortBy: string;
@@ -253,7 +253,7 @@ export async function listPage<R extends KeysetRow, T>(
   spec: ListSpec<R, T>,
 ): Promise<Page<T>> {
   const binding: CursorBinding = {
-    businessId: spec.businessId,
+    owner: spec.owner,
     scope: spec.scope,
     sortBy: spec.sortBy,
     descending: params.descending,

@@ -55,3 +55,8 @@ export function patchAssignments<P extends object>(patch: P, spec: PatchSpec<P>,
   }
   return sets;
 }
+
+/** A LIKE pattern matching `text` anywhere, LIKE's own metacharacters escaped. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

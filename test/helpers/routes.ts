@@ -3,14 +3,17 @@ import type { Permission } from '../../src/resources/businesses/roles.js';
 import { multipart } from './harness.js';
 
 export interface Ids {
+  /** The caller's business (routes that name a business). */
+  businessId?: string;
   customerId: string;
   contactId: string;
 }
 
 export interface RouteCase {
   name: string;
-  permission: Permission;
-  /** Ids the route names, in the order a 404 is decided. */
+  /** What the caller needs: a role allowing this permission in the business, or just a token. */
+  permission: Permission | 'token';
+  /** The route names a customer (and maybe a contact): the tenant-isolation suite tries other tenants' ids. */
   idBearing: boolean;
   request(ids: Ids, headers: Record<string, string>): InjectOptions;
   /** The status of a successful call. */
@@ -32,6 +35,20 @@ export const PUBLIC_ROUTES = [
  * until it is), and both suites then cover it.
  */
 export const ROUTES: RouteCase[] = [
+  {
+    name: 'GET /api/v1/businesses',
+    permission: 'token',
+    idBearing: false,
+    ok: 200,
+    request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/businesses?sort_by=name', headers }),
+  },
+  {
+    name: 'GET /api/v1/businesses/{business_id}',
+    permission: 'token',
+    idBearing: false,
+    ok: 200,
+    request: (ids, headers) => ({ method: 'GET', url: `/api/v1/businesses/${ids.businessId ?? 'missing'}`, headers }),
+  },
   {
     name: 'GET /api/v1/customers',
     permission: 'read',

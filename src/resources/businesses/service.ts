@@ -1,10 +1,22 @@
+import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
 import { NotFoundError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
-import { queryOne } from '../../platform/sql.js';
+import {
+  type KeysetRow,
+  listPage,
+  type Page,
+  type PageParams,
+  type SortKey,
+  textKey,
+  timestampKey,
+} from '../../platform/list.js';
+import { containsPattern, Params, queryOne } from '../../platform/sql.js';
+import { foldCase, toRfc3339 } from '../../platform/text.js';
 import { type IssuedToken, issueToken } from '../tokens/service.js';
 import { ensureUser } from '../users/service.js';
 import type { Role } from './roles.js';
+import type { Business, BusinessSort } from './schemas.js';
 
 /** Not found unless the business exists: the one check every command naming a business makes. */
 export async function requireBusiness(q: Queryable, businessId: string): Promise<void> {
@@ -23,7 +35,11 @@ export interface CreatedBusiness {
 export async function createBusiness(db: Db, input: { name: string; ownerEmail: string }): Promise<CreatedBusiness> {
   return await db.transaction(async (tx) => {
     const businessId = uuidv7();
-    await tx.query('INSERT INTO businesses (id, name) VALUES ($1, $2)', [businessId, input.name]);
+    await tx.query('INSERT INTO businesses (id, name, name_key) VALUES ($1, $2, $3)', [
+      businessId,
+      input.name,
+      foldCase(input.name),
+    ]);
     const userId = await ensureUser(tx, input.ownerEmail);
     await tx.query(`INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, 'owner')`, [
       businessId,
@@ -55,4 +71,74 @@ export async function addMember(
 /** Whether the database holds any business yet (the first start creates a demo one). */
 export async function hasBusinesses(q: Queryable): Promise<boolean> {
   return (await queryOne(q, 'SELECT 1 FROM businesses LIMIT 1')) !== null;
+}
+
+interface BusinessRow {
+  id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+  role: Role;
+}
+
+const BUSINESS_SORTS: Record<BusinessSort, SortKey> = {
+  created_at: timestampKey('created_at'),
+  name: textKey('name_key', false),
+};
+const BUSINESS_COLUMNS = 't.id, t.name, t.created_at, t.updated_at, m.role';
+
+function toBusiness(r: BusinessRow): Business {
+  return {
+    id: r.id,
+    name: r.name,
+    created_at: toRfc3339(r.created_at),
+    updated_at: toRfc3339(r.updated_at),
+    role: r.role,
+  };
+}
+
+export interface BusinessFilters {
+  id?: string | undefined;
+  name?: string | undefined;
+}
+
+/** One page of the businesses `userId` is a member of, with the user's role in each. */
+export async function listBusinesses(
+  db: Db,
+  codec: CursorCodec,
+  userId: string,
+  filters: BusinessFilters,
+  params: PageParams,
+): Promise<Page<Business>> {
+  const p = new Params([userId]);
+  const where = ['m.user_id = $1'];
+  if (filters.id !== undefined) where.push(`t.id = ${p.bind(filters.id)}::uuid`);
+  if (filters.name !== undefined) where.push(`t.name_key LIKE ${p.bind(containsPattern(foldCase(filters.name)))}`);
+  const sortBy = params.sortBy as BusinessSort;
+  return await listPage<BusinessRow & KeysetRow, Business>(db, codec, params, {
+    owner: `user:${userId}`,
+    scope: `businesses:${JSON.stringify([filters.id ?? null, filters.name === undefined ? null : foldCase(filters.name)])}`,
+    sortBy,
+    key: BUSINESS_SORTS[sortBy],
+    from: 'businesses t JOIN memberships m ON m.business_id = t.id',
+    columns: BUSINESS_COLUMNS,
+    where: where.join(' AND '),
+    params: p.values,
+    total: 'count',
+    map: toBusiness,
+  });
+}
+
+/** A business `userId` is a member of; not found otherwise (whether or not it exists). */
+export async function getBusiness(db: Db, userId: string, businessId: string): Promise<Business> {
+  const row = isUuid(businessId)
+    ? await queryOne<BusinessRow>(
+        db,
+        `SELECT ${BUSINESS_COLUMNS} FROM businesses t JOIN memberships m ON m.business_id = t.id
+          WHERE m.user_id = $1 AND t.id = $2`,
+        [userId, businessId],
+      )
+    : null;
+  if (!row) throw new NotFoundError('business');
+  return toBusiness(row);
 }

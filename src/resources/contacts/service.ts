@@ -120,7 +120,7 @@ export class ContactsService {
     if (!isUuid(customerId)) customerNotFound();
     const sortBy = params.sortBy as ContactSort;
     return await listPage<ContactRow & KeysetRow, Contact>(this.db, this.codec, params, {
-      businessId: ctx.businessId,
+      owner: ctx.businessId,
       scope: `contacts:${customerId}`,
       sortBy,
       key: CONTACT_SORTS[sortBy],

@@ -12,7 +12,15 @@ import {
   textKey,
   timestampKey,
 } from '../../platform/list.js';
-import { Params, type PatchSpec, patchAssignments, queryOne, queryRow, same } from '../../platform/sql.js';
+import {
+  containsPattern,
+  Params,
+  type PatchSpec,
+  patchAssignments,
+  queryOne,
+  queryRow,
+  same,
+} from '../../platform/sql.js';
 import type { TenantContext } from '../../platform/tenant.js';
 import { foldCase, searchKey, toRfc3339 } from '../../platform/text.js';
 import type { ContactRow } from '../contacts/service.js';
@@ -141,11 +149,6 @@ const CUSTOMER_PATCH: PatchSpec<CustomerPatch> = {
   invoice_footer: { invoice_footer: same },
 };
 
-/** LIKE pattern matching `text` anywhere, with LIKE's own metacharacters escaped. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export class CustomersService {
   constructor(
     private readonly db: Db,
@@ -194,7 +197,7 @@ export class CustomersService {
       };
     }
     return await listPage<CustomerRow & KeysetRow, Customer>(this.db, this.codec, params, {
-      businessId: ctx.businessId,
+      owner: ctx.businessId,
       // A cursor is bound to the filters and search text it was issued for.
       scope: `customers:${JSON.stringify([filters.id ?? null, filters.email?.trim().toLowerCase() ?? null, filters.status ?? null, q ?? null])}`,
       sortBy,
@@ -272,11 +275,18 @@ export const MAX_EMBEDDED_CONTACTS = 1000;
 
 /** The contacts embedded in a customer: the primary first, then the newest, at most MAX_EMBEDDED_CONTACTS. */
 async function embeddedContacts(q: Queryable, ctx: TenantContext, customerId: string): Promise<CustomerContact[]> {
+  // The primary (one row, by its unique index) and the newest others (by the created_at
+  // index, read backwards): never a sort of all of a customer's contacts.
+  const columns = 'id, customer_id, name, email, phone, role, is_primary, notes, created_at, updated_at';
   const { rows } = await q.query<ContactRow>(
-    `SELECT id, customer_id, name, email, phone, role, is_primary, notes, created_at, updated_at
-       FROM contacts WHERE business_id = $1 AND customer_id = $2
-      ORDER BY is_primary DESC, created_at DESC, id DESC
-      LIMIT $3`,
+    `SELECT * FROM (
+       (SELECT ${columns} FROM contacts WHERE business_id = $1 AND customer_id = $2 AND is_primary)
+       UNION ALL
+       (SELECT ${columns} FROM contacts WHERE business_id = $1 AND customer_id = $2 AND NOT is_primary
+         ORDER BY created_at DESC, id DESC LIMIT $3)
+     ) c
+     ORDER BY is_primary DESC, created_at DESC, id DESC
+     LIMIT $3`,
     [ctx.businessId, customerId, MAX_EMBEDDED_CONTACTS],
   );
   return rows.map(toCustomerContact);

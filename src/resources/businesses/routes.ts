@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { callerOf } from '../../http/access.js';
+import type { Services } from '../../http/app.js';
+import { ok, pageParams, SECURITY } from '../../http/responses.js';
+import { Envelope, PaginatedOf, tokenErrorResponses } from '../../http/schemas.js';
+import { RequestValidationError } from '../../http/validation.js';
+import { BusinessIdParams, BusinessListQuery, BusinessSchema, UNSUPPORTED_BUSINESS_FILTERS } from './schemas.js';
+import { getBusiness, listBusinesses } from './service.js';
+
+const tags = ['businesses'];
+
+/** DayZero's integration filters would silently return wrong data if ignored: refused, naming each. */
+function refuseIntegrationFilters(query: unknown): void {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const given = UNSUPPORTED_BUSINESS_FILTERS.filter((name) => q[name] !== undefined);
+  if (given.length === 0) return;
+  throw new RequestValidationError(
+    given.map((name) => ({
+      type: 'value_error',
+      loc: ['query', name],
+      msg: `Value error, ${name} filters by an integration this server does not have; it is not supported`,
+      input: q[name],
+      ctx: { error: 'unsupported filter' },
+    })),
+  );
+}
+
+/** DayZero's businesses, read side: a token finds its businesses (and so its x-business-id). */
+export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/',
+    {
+      config: { access: 'token' },
+      schema: {
+        operationId: 'list_businesses_api_v1_businesses_get',
+        summary: 'List businesses',
+        description:
+          "The businesses the token's user is a member of, with the user's role in each. Needs no `x-business-id`: this is how a client holding only a token finds it.",
+        tags,
+        security: SECURITY,
+        querystring: BusinessListQuery,
+        response: {
+          200: Envelope(PaginatedOf(BusinessSchema, 'BusinessCursorListResponse')),
+          ...tokenErrorResponses(),
+        },
+      },
+    },
+    async (req) => {
+      refuseIntegrationFilters(req.query);
+      const q = req.query;
+      const page = await listBusinesses(
+        services.db,
+        services.codec,
+        callerOf(req).userId,
+        { id: q.id, name: q.name },
+        pageParams(q),
+      );
+      return ok(page, 'Businesses retrieved');
+    },
+  );
+
+  app.get(
+    '/:business_id',
+    {
+      config: { access: 'token' },
+      schema: {
+        operationId: 'get_business_api_v1_businesses__business_id__get',
+        summary: 'Get business',
+        description: 'A business the caller is a member of; any other is 404.',
+        tags,
+        security: SECURITY,
+        params: BusinessIdParams,
+        response: { 200: Envelope(BusinessSchema), ...tokenErrorResponses(404) },
+      },
+    },
+    async (req) =>
+      ok(await getBusiness(services.db, callerOf(req).userId, req.params.business_id), 'Business retrieved'),
+  );
+};

@@ -1,0 +1,43 @@
+import Type, { type Static } from 'typebox';
+import { component, Id, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import { ROLES } from './roles.js';
+
+/** DayZero's Role. */
+export const RoleSchema = StringEnum(ROLES, component('Role'));
+
+/** A business the caller belongs to, with the caller's role there. */
+export const BusinessSchema = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ examples: ['Acme Holdings'] }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    role: { ...RoleSchema, description: "The caller's role in this business" },
+  },
+  component('BusinessResponse'),
+);
+export type Business = Static<typeof BusinessSchema>;
+
+export const BUSINESS_SORT_NAMES = ['created_at', 'name'] as const;
+export type BusinessSort = (typeof BUSINESS_SORT_NAMES)[number];
+
+/** DayZero's integration filters: they name integrations this server does not have. */
+export const UNSUPPORTED_BUSINESS_FILTERS = ['teal_instance', 'stripe_account_id', 'shopify_shop_domain', 'user_id'];
+
+export const BusinessListQuery = PageQuery(
+  BUSINESS_SORT_NAMES,
+  {
+    id: Type.Optional(Type.String({ format: 'uuid', description: 'Exact business id' })),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        'x-trim': true,
+        description: 'Part of the name, case-insensitive',
+      }),
+    ),
+  },
+  "Column name to sort by: 'created_at' or 'name'. When changing sort, reset cursor to None.",
+);
+
+export const BusinessIdParams = Type.Object({ business_id: Type.String() });
