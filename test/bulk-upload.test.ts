@@ -103,6 +103,21 @@ describe('bulk upload', () => {
     assert.equal(await count(), before);
   });
 
+  test('the message says what happened: no row created and some invalid is not "uploaded"', async () => {
+    const allBad = await upload('name,email\nA,not-an-email\nB,\n');
+    assert.equal(allBad.status, 201, allBad.res.body);
+    assert.equal(allBad.body.success, true);
+    assert.equal(allBad.body.data.created, 0);
+    assert.equal(allBad.body.message, 'Customers uploaded: 0 rows created, 2 rows failed validation');
+    const mixed = await upload('name,email\nA,a@mixed.example\nB,a@mixed.example\nC,bad\n');
+    assert.equal(
+      mixed.body.message,
+      'Customers uploaded: 1 row created, 1 row skipped (e-mail already exists), 1 row failed validation',
+    );
+    const clean = await upload('name,email\nD,d@mixed.example\n');
+    assert.equal(clean.body.message, 'Customers uploaded');
+  });
+
   test('empty file → 422; header only → nothing to do', async () => {
     const empty = await upload('');
     assert.equal(empty.status, 422);
@@ -133,6 +148,8 @@ describe('bulk upload', () => {
       payload: { file: 'name,email' },
     });
     assert.equal(json.status, 415, json.res.body);
+    const says = { detail: "Unsupported media type: send multipart/form-data with the CSV in field 'file'" };
+    assert.deepEqual(json.body, says);
     const csv = await call(h, {
       method: 'POST',
       url: '/api/v1/customers/bulk-upload',
@@ -140,6 +157,7 @@ describe('bulk upload', () => {
       payload: 'name,email\n',
     });
     assert.equal(csv.status, 415, csv.res.body);
+    assert.deepEqual(csv.body, says);
     const other = await upload('name,email\n', { field: 'upload' });
     assert.equal(other.status, 422, other.res.body);
     assert.deepEqual(other.body.detail[0], {

@@ -114,9 +114,12 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       return reply.code(413).send({ detail: 'Too many parts: send one file in the field "file"' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return reply
-        .code(err.statusCode === 415 ? 415 : 400)
-        .send({ detail: err.statusCode === 415 ? 'Unsupported media type: send application/json' : 'Bad Request' });
+      if (err.statusCode !== 415) return reply.code(400).send({ detail: 'Bad Request' });
+      return reply.code(415).send({
+        detail: request.routeOptions.config.multipart
+          ? "Unsupported media type: send multipart/form-data with the CSV in field 'file'"
+          : 'Unsupported media type: send application/json',
+      });
   }
   if (err instanceof SyntaxError && err.statusCode === 400) {
     return validation(reply, [

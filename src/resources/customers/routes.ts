@@ -46,6 +46,15 @@ function relevanceWithoutSearch(): RequestValidationError {
   ]);
 }
 
+/** What a bulk upload did, in a sentence: it never claims an upload that created nothing. */
+export function uploadMessage(r: { created: number; skipped: number; errors: unknown[] }): string {
+  const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+  const parts = [`${rows(r.created)} created`];
+  if (r.skipped > 0) parts.push(`${rows(r.skipped)} skipped (e-mail already exists)`);
+  if (r.errors.length > 0) parts.push(`${rows(r.errors.length)} failed validation`);
+  return r.errors.length === 0 && r.skipped === 0 ? 'Customers uploaded' : `Customers uploaded: ${parts.join(', ')}`;
+}
+
 /** Endpoints 1–7: customers. */
 export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { customers, db } = services;
@@ -139,7 +148,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
           maxRows: MAX_IMPORT_ROWS,
           mode: 'all-or-nothing',
         });
-        return reply.code(201).send(ok(result, 'Customers uploaded', 'CREATED'));
+        return reply.code(201).send(ok(result, uploadMessage(result), 'CREATED'));
       } finally {
         // Whatever stopped the import, read the rest of the upload so the connection stays usable.
         part.file.resume();
