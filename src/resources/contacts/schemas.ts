@@ -37,8 +37,9 @@ export const ContactCreateSchema = Type.Object(
     email: Type.Optional(email),
     phone: Type.Optional(phone),
     role: Type.Optional(role),
+    // Left out → false. Not a schema `default`, which generated clients would make required.
     is_primary: Type.Optional(
-      Type.Boolean({ default: false, description: 'Making a contact primary demotes the previous primary' }),
+      Type.Boolean({ description: 'Default false. Making a contact primary demotes the previous primary' }),
     ),
     notes: Type.Optional(notes),
   },

@@ -105,7 +105,9 @@ export const CustomerCreateSchema = Type.Object(
     name,
     email,
     ...optionalFields,
-    status: Type.Optional({ ...CounterpartyStatusSchema, default: 'active' }),
+    // Left out → 'active' (applied by the service). Not a schema `default`: generated clients
+    // would then make the field required in the request type.
+    status: Type.Optional(CounterpartyStatusSchema),
   },
   component('CustomerCreateRequest'),
 );
