@@ -2,10 +2,11 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import apiReference from '@scalar/fastify-api-reference';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { CursorCodec } from '../platform/cursor.js';
 import type { Db } from '../platform/db/db.js';
 import { emailProblem } from '../platform/email.js';
+import { UnavailableError } from '../platform/errors.js';
 import { isUuid, uuidv7 } from '../platform/ids.js';
 import { businessRoutes } from '../resources/businesses/routes.js';
 import { contactRoutes } from '../resources/contacts/routes.js';
@@ -43,6 +44,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** More routes, registered after the API's own (embedding, tests); they declare access like any route. */
   extraRoutes?: (app: FastifyInstance) => Promise<void>;
+  /** The whole request (headers and body) must arrive within this many ms, or 408 (0: no limit). */
+  requestTimeoutMs?: number;
 }
 
 export interface Services {
@@ -65,6 +68,72 @@ async function publicRoutes(app: FastifyInstance, register: (scope: FastifyInsta
 }
 
 export type App = FastifyInstance;
+
+const MAX_JSON_DEPTH = 64;
+
+/** How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** A JSON body nested deeper than MAX_JSON_DEPTH: a 422 like any unreadable JSON. */
+export class TooDeepError extends RequestValidationError {
+  constructor() {
+    super([
+      {
+        type: 'json_invalid',
+        loc: ['body'],
+        msg: 'JSON decode error',
+        input: {},
+        ctx: { error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` },
+      },
+    ]);
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
+ * Errors Node's HTTP parser meets before Fastify sees a request (headers too
+ * large, a request too slow, a malformed request line): answered on the raw
+ * socket, still as `{"detail": ...}`.
+ */
+function rawClientError(this: FastifyInstance, err: NodeJS.ErrnoException, socket: import('node:net').Socket) {
+  if (err.code === 'ECONNRESET' || !socket.writable) return;
+  const status =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || err.code === 'ERR_HTTP_HEADERS_TIMEOUT'
+        ? 408
+        : err.code === 'HPE_URI_TOO_LONG'
+          ? 414
+          : 400;
+  const body = JSON.stringify({ detail: STATUS_TEXT[status] });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
@@ -93,9 +162,24 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 export async function buildApp(opts: AppOptions): Promise<App> {
+  const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 1_048_576,
+    requestTimeout,
+    // Node checks request deadlines on this interval (its default, 30 s, would let a 1 s deadline slip by 29).
+    ...({ http: { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 2) || 1000)) } } as object),
+    // Shutdown answers 503 in the contract's shape itself (see `closing` below).
+    return503OnClosing: false,
+    frameworkErrors: (err, _request, reply: FastifyReply) => {
+      reply
+        .code(400)
+        .type('application/json; charset=utf-8')
+        .send(
+          JSON.stringify({ detail: err.code === 'FST_ERR_BAD_URL' ? 'Bad Request: malformed URL' : 'Bad Request' }),
+        );
+    },
+    clientErrorHandler: rawClientError,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     requestIdHeader: false,
     genReqId: (req) => {
@@ -126,6 +210,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(null, undefined);
+      return;
+    }
+    // Nesting past any real body's would only exhaust the stack of whoever walks it.
+    if (jsonDepth(text) > MAX_JSON_DEPTH) {
+      done(new TooDeepError(), undefined);
       return;
     }
     parseJson(request, text, done);
@@ -166,11 +255,25 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+  // Headers must arrive within the request deadline too (Node's own default is a minute).
+  if (requestTimeout > 0) app.server.headersTimeout = Math.min(requestTimeout, 60_000);
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
   });
 
-  app.addHook('preValidation', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (closing) {
+      reply.header('connection', 'close').header('retry-after', '5');
+      throw new UnavailableError();
+    }
+  });
+
+  // Authentication runs as soon as the headers are in, before any body is read: a
+  // request without a valid token never costs the server its body's memory.
+  app.addHook('onRequest', async (request) => {
     if (request.is404) return;
     const config = request.routeOptions.config;
     const access = config.access;
@@ -198,6 +301,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         actorEmail: actorEmail(request.headers['x-user-email']),
       };
     }
+  });
+
+  app.addHook('preValidation', async (request) => {
+    if (request.is404) return;
+    const config = request.routeOptions.config;
     const validators = config.validators;
     if (validators) {
       const issues = validateRequest(validators, request);

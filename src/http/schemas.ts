@@ -78,7 +78,7 @@ export const HTTPValidationError = Type.Object(
 );
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Bad Request - the resource is in a state that forbids this',
+  400: 'Bad Request - a malformed request, or a resource in a state that forbids this',
   401: 'Unauthorized - Authentication required',
   403: 'Forbidden - Insufficient permissions',
   404: 'Not Found - Resource does not exist',
@@ -101,7 +101,8 @@ export function tokenErrorResponses(...extra: number[]): Record<number, TSchema>
 
 function errorsOf(codes: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  for (const code of [...codes, 500, 503]) {
+  // Every route can meet a malformed request (400) and an unavailable database or a shutdown (503).
+  for (const code of [...new Set([400, ...codes])].sort((a, b) => a - b).concat(500, 503)) {
     out[code] = Type.Ref('HTTPError', { description: ERROR_TEXT[code] ?? 'Error' });
   }
   out[422] = Type.Ref('HTTPValidationError', { description: 'Validation Error' });

@@ -7,6 +7,7 @@ import {
   type JsonSchema,
   normalizeBody,
   normalizeQuery,
+  unstorableText,
 } from '../platform/validation.js';
 
 /**
@@ -66,14 +67,20 @@ const under = (part: string, issues: Issue[]): Issue[] => issues.map((i) => ({ .
  * problems. Fields of an object body are normalized before validation.
  */
 export function validateRequest(v: RouteValidators, req: RequestParts): Issue[] {
-  const issues: Issue[] = [];
-  if (v.path) issues.push(...under('path', v.path(req.params)));
-  if (v.query) {
+  const issues: Issue[] = [
+    ...under('path', unstorableText(req.params)),
+    ...under('query', unstorableText(req.query)),
+    ...under('body', unstorableText(req.body)),
+  ];
+  // A part with text no column can hold is reported as such, not checked further.
+  const unreadable = new Set(issues.map((i) => i.loc[0]));
+  if (v.path && !unreadable.has('path')) issues.push(...under('path', v.path(req.params)));
+  if (v.query && !unreadable.has('query')) {
     const q = (req.query ?? {}) as Record<string, unknown>;
     if (v.querySchema) normalizeQuery(q, v.querySchema);
     issues.push(...under('query', v.query(q)));
   }
-  if (v.body) {
+  if (v.body && !unreadable.has('body')) {
     const body = req.body;
     if (body === undefined || body === null) {
       issues.push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null });

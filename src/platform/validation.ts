@@ -278,3 +278,45 @@ export function objectChecker(schema: object): (obj: Record<string, unknown>) =>
     return check(obj, original);
   };
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Strings no database column can hold as sent: the NUL character (PostgreSQL
+ * text cannot contain it) and lone UTF-16 surrogates (not Unicode; a driver
+ * would store them as U+FFFD, silently changing the data). Walks a parsed
+ * value and reports each such string where it is.
+ */
+export function unstorableText(value: unknown, loc: (string | number)[] = []): Issue[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) {
+      return [
+        {
+          type: 'string_unicode',
+          loc,
+          msg: 'Input should be a valid string without the NUL character (\\u0000)',
+          input: value,
+        },
+      ];
+    }
+    if (LONE_SURROGATE.test(value)) {
+      return [
+        {
+          type: 'string_unicode',
+          loc,
+          msg: 'Input should be a valid string, not lone UTF-16 surrogates',
+          input: value,
+        },
+      ];
+    }
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => unstorableText(v, [...loc, i]));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...unstorableText(k, [...loc, k]),
+      ...unstorableText(v, [...loc, k]),
+    ]);
+  }
+  return [];
+}

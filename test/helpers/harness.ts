@@ -153,7 +153,7 @@ export async function freshMigratedDb(
 
 /** A fresh database (migrated) and the app on it. */
 export async function setup(
-  opts: { wrapDb?: (db: Db) => Db; bodyLimit?: number; authCacheTtlMs?: number } = {},
+  opts: { wrapDb?: (db: Db) => Db; bodyLimit?: number; authCacheTtlMs?: number; requestTimeoutMs?: number } = {},
 ): Promise<Harness> {
   const { db: raw, databaseUrl, drop } = await freshMigratedDb();
   const db = opts.wrapDb ? opts.wrapDb(raw) : raw;
@@ -162,6 +162,7 @@ export async function setup(
     cursorSecret: await cursorSecret(raw),
     bodyLimit: opts.bodyLimit ?? 64 * 1024,
     authCacheTtlMs: opts.authCacheTtlMs,
+    requestTimeoutMs: opts.requestTimeoutMs,
   });
   return {
     db: raw,

@@ -6,6 +6,7 @@ import { HttpError } from '../../http/errors.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
+import { searchKey } from '../../platform/text.js';
 import { CustomerIdParams } from '../contacts/schemas.js';
 import { importCustomers, importTemplate, MAX_IMPORT_ROWS } from './bulk-import.js';
 import { csvRecords } from './csv.js';
@@ -17,6 +18,7 @@ import {
   CustomerListQuery,
   CustomerSchema,
   CustomerUpdateSchema,
+  MAX_SEARCH_LENGTH,
   RELEVANCE,
 } from './schemas.js';
 
@@ -27,8 +29,26 @@ const tags = ['customers'];
  * multipart reader truncates silently, and a truncated file must never import.
  */
 async function* whole(file: AsyncIterable<Buffer> & { truncated: boolean }): AsyncGenerator<Buffer> {
-  for await (const chunk of file) yield chunk;
+  try {
+    for await (const chunk of file) yield chunk;
+  } catch (err) {
+    throw malformed(err);
+  }
   if (file.truncated) throw new HttpError(413, 'File too large: the limit is 5 MB');
+}
+
+/** The multipart reader's own failures (no boundary, a part cut short) are the client's: 400. */
+function malformed(err: unknown): unknown {
+  const message = err instanceof Error ? err.message : '';
+  const code = (err as { code?: unknown }).code;
+  if (
+    message.startsWith('Multipart:') ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    message.includes('Unexpected end of form')
+  ) {
+    return new HttpError(400, 'Malformed multipart/form-data body: send one complete part named "file"');
+  }
+  return err;
 }
 
 /** `sort_by=relevance` ranks matches of a search: without one it is refused, naming what is allowed. */
@@ -53,6 +73,26 @@ export function uploadMessage(r: { created: number; skipped: number; errors: unk
   if (r.skipped > 0) parts.push(`${rows(r.skipped)} skipped (e-mail already exists)`);
   if (r.errors.length > 0) parts.push(`${rows(r.errors.length)} failed validation`);
   return r.errors.length === 0 && r.skipped === 0 ? 'Customers uploaded' : `Customers uploaded: ${parts.join(', ')}`;
+}
+
+/**
+ * The search text is matched in its normalised form (accents split off, then
+ * dropped; compatibility characters expanded): one character can become
+ * eighteen, so the 200-character bound holds after normalisation too, or a
+ * short query could cost a long trigram scan.
+ */
+function checkSearchLength(search: string): void {
+  const normalised = Array.from(searchKey(search)).length;
+  if (normalised <= MAX_SEARCH_LENGTH) return;
+  throw new RequestValidationError([
+    {
+      type: 'string_too_long',
+      loc: ['query', 'search'],
+      msg: `String should have at most ${MAX_SEARCH_LENGTH} characters once normalised (this one has ${normalised})`,
+      input: search,
+      ctx: { max_length: MAX_SEARCH_LENGTH },
+    },
+  ]);
 }
 
 /** Endpoints 1–7: customers. */
@@ -81,6 +121,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     async (req) => {
       const q = req.query;
       if (q.sort_by === RELEVANCE && q.search === undefined) throw relevanceWithoutSearch();
+      if (q.search !== undefined) checkSearchLength(q.search);
       const page = await customers.list(
         tenantOf(req),
         { id: q.id, email: q.email, status: q.status, search: q.search },
@@ -136,7 +177,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       if (!req.isMultipart()) {
         throw new HttpError(415, "Unsupported media type: send multipart/form-data with the CSV in field 'file'");
       }
-      const part = await req.file();
+      const part = await req.file().catch((err: unknown) => {
+        throw malformed(err);
+      });
       if (part?.fieldname !== 'file') {
         part?.file.resume();
         throw new RequestValidationError([

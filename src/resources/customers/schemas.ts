@@ -15,6 +15,9 @@ export const CUSTOMER_COLUMN_SORTS = [
 ] as const;
 export type CustomerSort = (typeof CUSTOMER_COLUMN_SORTS)[number];
 export const CUSTOMER_SORT_ALIASES: Record<string, CustomerSort> = { amount: 'credit_limit_cents' };
+/** The longest search text, in characters, as sent and once normalised. */
+export const MAX_SEARCH_LENGTH = 200;
+
 /** Best match first: our extension, allowed only together with `search`. */
 export const RELEVANCE = 'relevance';
 export const CUSTOMER_SORT_NAMES = [...CUSTOMER_COLUMN_SORTS, ...Object.keys(CUSTOMER_SORT_ALIASES), RELEVANCE];
@@ -136,9 +139,10 @@ export const CustomerListQuery = PageQuery(
     search: Type.Optional(
       Type.String({
         minLength: 1,
-        maxLength: 200,
+        maxLength: MAX_SEARCH_LENGTH,
         'x-trim': true,
-        description: 'Fuzzy and substring match on the name, case- and accent-insensitive',
+        description:
+          'Fuzzy and substring match on the name, case- and accent-insensitive; at most 200 characters, also once normalised',
       }),
     ),
   },
