@@ -84,6 +84,9 @@ export class HttpError extends Error {
  * bodies. Nothing internal (stack, SQL, driver text) reaches a client.
  */
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  // Answered before its body was read (a 401 from the headers alone): end the connection
+  // rather than wait for, and read, a body nobody will use.
+  if (!request.raw.complete) reply.header('connection', 'close');
   if (err instanceof RequestValidationError) return validation(reply, err.issues);
   if (isDomainError(err)) return sendDomainError(err, reply);
   if (err instanceof HttpError) return reply.code(err.status).send({ detail: err.detail });
