@@ -21,6 +21,37 @@ export const ConfigSchema = Type.Object({
     description: 'how long a verified token may be reused without a lookup; bounds how late a revocation takes effect',
   }),
   BODY_LIMIT: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'request body limit in bytes' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({
+    default: 30_000,
+    minimum: 100,
+    maximum: 600_000,
+    description: 'the whole request (headers and body) must arrive within this, or 408',
+  }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({
+    default: 10_000,
+    minimum: 100,
+    maximum: 600_000,
+    description: 'on SIGTERM/SIGINT, in-flight requests may finish within this; then the process exits regardless',
+  }),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({
+    default: 5_000,
+    minimum: 0,
+    maximum: 3_600_000,
+    description: 'deadline of each statement of a request (PostgreSQL); 0 = none',
+  }),
+  DB_LONG_STATEMENT_TIMEOUT_MS: Type.Integer({
+    default: 600_000,
+    minimum: 0,
+    maximum: 86_400_000,
+    description: 'deadline of each statement of migrations, bulk uploads and CLI commands; 0 = none',
+  }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ default: 3_000, minimum: 100, maximum: 600_000 }),
+  DB_STARTUP_WAIT_SECONDS: Type.Number({
+    default: 30,
+    minimum: 0,
+    maximum: 3600,
+    description: 'how long start-up keeps trying to reach PostgreSQL before giving up',
+  }),
   DEMO: Type.Optional(Type.Enum(['0', '1', 'true', 'false'])),
 });
 export type Config = Static<typeof ConfigSchema>;

@@ -22,13 +22,25 @@ export async function createDemo(db: Db): Promise<DemoData> {
   return { business_id: b.business_id, token: b.token, customer_id: customerId };
 }
 
-/** The server's logger: pino, JSON lines. */
+/** Anything shaped like one of our tokens, wherever it appears in a URL (`?access_token=dz_…`, a path). */
+const TOKEN_IN_TEXT = /dz_[A-Za-z0-9_-]{8,}/g;
+
+export function redactTokens(text: string): string {
+  return text.replace(TOKEN_IN_TEXT, 'dz_[redacted]');
+}
+
+/** The server's logger: pino, JSON lines on stdout and nothing else there. */
 export function loggerOptions(level: string, stream?: NodeJS.WritableStream) {
   return {
     level,
     ...(stream ? { stream } : {}),
     // Tokens never reach the logs, even if a serializer starts logging headers.
     redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' },
+    serializers: {
+      req(req: { method: string; url: string; id?: string; ip?: string }) {
+        return { method: req.method, url: redactTokens(req.url), id: req.id, remoteAddress: req.ip };
+      },
+    },
   };
 }
 
@@ -44,8 +56,20 @@ export interface Running {
  * Opens the database (applying migrations), creates the demo data when asked
  * or on an empty embedded database, and listens.
  */
-export async function startServer(config: Config, opts: { demo?: boolean } = {}): Promise<Running> {
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DB_POOL_MAX });
+export async function startServer(
+  config: Config,
+  opts: { demo?: boolean; onWait?: (attempt: number, reason: string, retryInMs: number) => void } = {},
+): Promise<Running> {
+  const db = await openDb({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolMax: config.DB_POOL_MAX,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    startupWaitMs: config.DB_STARTUP_WAIT_SECONDS * 1000,
+    onWait: opts.onWait,
+  });
   try {
     let demo: DemoData | null = null;
     const wantDemo =
@@ -57,6 +81,8 @@ export async function startServer(config: Config, opts: { demo?: boolean } = {})
       cursorSecret: await cursorSecret(db, config.CURSOR_SECRET),
       bodyLimit: config.BODY_LIMIT,
       authCacheTtlMs: config.AUTH_CACHE_SECONDS * 1000,
+      requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
       logger: loggerOptions(config.LOG_LEVEL),
     });
     await app.listen({ port: config.PORT, host: config.HOST });
@@ -66,13 +92,39 @@ export async function startServer(config: Config, opts: { demo?: boolean } = {})
     const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     let closing: Promise<void> | undefined;
     const close = () => {
-      // Stop accepting, let in-flight requests finish, then release the database.
-      closing ??= app.close().finally(() => db.close());
+      // Stop accepting and close idle keep-alive connections at once, let in-flight requests
+      // finish, then release the database — all within the shutdown deadline, after which
+      // whatever is left is cut off.
+      closing ??= withDeadline(
+        app.close().finally(() => db.close()),
+        config.SHUTDOWN_TIMEOUT_MS,
+        () => {
+          app.server.closeAllConnections();
+          void db.close().catch(() => {});
+        },
+      );
       return closing;
     };
     return { app, db, url, demo, close };
   } catch (err) {
     await db.close();
     throw err;
+  }
+}
+
+/** Resolves when `work` does, or after `ms` (running `onLate` first) — whichever comes first. */
+async function withDeadline(work: Promise<unknown>, ms: number, onLate: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      onLate();
+      resolve();
+    }, ms);
+    timer.unref();
+  });
+  try {
+    await Promise.race([work.then(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -252,7 +252,7 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
     try {
       await new Promise<void>((resolve, reject) => {
         let out = '';
-        server.stdout.on('data', (d) => {
+        server.stderr.on('data', (d) => {
           out += d;
           if (out.includes('listening on')) resolve();
         });

@@ -27,6 +27,7 @@ function pythonSkip(): string | false {
 }
 let server: ChildProcessByStdio<null, Readable, Readable>;
 let banner = '';
+let logged = '';
 let cleanup: () => Promise<void>;
 
 before(async () => {
@@ -41,11 +42,15 @@ before(async () => {
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
   server = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  server.stdout.on('data', (d) => {
+    logged += d;
+  });
   await new Promise<void>((resolve, reject) => {
-    server.stdout.on('data', (d) => {
+    // The banner is for a person: it goes to stderr; stdout carries JSON log lines only.
+    server.stderr.on('data', (d) => {
       banner += d;
       if (banner.includes("-H 'x-business-id:")) resolve();
     });
@@ -70,6 +75,25 @@ function printed() {
 }
 
 describe('first run', () => {
+  test('stdout holds JSON log lines only; the banner (with its token) is not among them', async () => {
+    await fetch(`${printed().url}?access_token=${printed().token}`, { headers: { 'x-request-id': 'log-probe' } });
+    // The request is logged as it completes: wait for its line to arrive.
+    await new Promise<void>((resolve) => {
+      const seen = () => {
+        if (!logged.includes('"log-probe"')) return;
+        server.stdout.off('data', seen);
+        resolve();
+      };
+      server.stdout.on('data', seen);
+      seen();
+    });
+    const lines = logged.split('\n').filter((l) => l !== '');
+    assert.ok(lines.length > 0, 'something was logged');
+    for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), line);
+    assert.equal(logged.includes(printed().token), false, 'no token in the logs, not even from a URL');
+    assert.equal(logged.includes('listening on'), false);
+  });
+
   test('prints the base URL, the docs URL, the demo business, token and a curl', () => {
     assert.match(banner, /listening on http:\/\/127\.0\.0\.1:\d+/);
     assert.match(banner, /API reference: +http:\/\/127\.0\.0\.1:\d+\/docs/);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import type { Db } from '../platform/db/db.js';
 import { migrate } from '../platform/db/migrate.js';
-import { openDb } from '../platform/db/open.js';
+import { DatabaseUnreachableError, describeUrl, openDb } from '../platform/db/open.js';
 import { type DomainError, isDomainError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 import { isRole, ROLES } from '../resources/businesses/roles.js';
@@ -102,7 +102,16 @@ function progressBar(io: CliIo, label: string): ((done: number, total: number) =
 async function withDb<T>(io: CliIo, fn: (db: Db) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   if (io.db) return await fn(io.db);
   const config = loadConfig(io.env);
-  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: 4, ...opts });
+  const db = await openDb({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolMax: 4,
+    // CLI work (imports, seeding) is long by nature: it gets the long deadline.
+    statementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
+    longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    ...opts,
+  });
   try {
     return await fn(db);
   } finally {
@@ -112,7 +121,14 @@ async function withDb<T>(io: CliIo, fn: (db: Db) => Promise<T>, opts: { migrate?
 
 async function serve(io: CliIo, values: Values): Promise<void> {
   const config = loadConfig(io.env);
-  const running = await startServer(config, values.demo ? { demo: true } : {});
+  // stdout carries the JSON log lines only; what a person reads goes to stderr.
+  const running = await startServer(config, {
+    ...(values.demo ? { demo: true } : {}),
+    onWait: (attempt, reason, retryInMs) =>
+      io.stderr(
+        `customers-api: waiting for PostgreSQL at ${describeUrl(config.DATABASE_URL ?? '')} (attempt ${attempt}: ${reason}); retrying in ${(retryInMs / 1000).toFixed(1)} s\n`,
+      ),
+  });
   const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${config.DATA_DIR}`;
   const lines = [
     '',
@@ -137,7 +153,7 @@ async function serve(io: CliIo, values: Values): Promise<void> {
       `  -H 'x-business-id: ${d.business_id}'`,
     );
   }
-  io.stdout(`${lines.join('\n')}\n\n`);
+  io.stderr(`${lines.join('\n')}\n\n`);
   const stop = (signal: string) => {
     running.app.log.info({ signal }, 'shutting down');
     running.close().then(
@@ -333,7 +349,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     }
     if (json) io.stderr(`${JSON.stringify({ error: message })}\n`);
     else io.stderr(`customers-api: ${message}\n`);
-    const unexpected = !usage && !isDomainError(err);
+    const unexpected = !usage && !isDomainError(err) && !(err instanceof DatabaseUnreachableError);
     if (unexpected && !json && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
     return usage ? 2 : 1;
   }

@@ -46,11 +46,15 @@ export interface AppOptions {
   extraRoutes?: (app: FastifyInstance) => Promise<void>;
   /** The whole request (headers and body) must arrive within this many ms, or 408 (0: no limit). */
   requestTimeoutMs?: number;
+  /** The statement deadline of a bulk upload's transaction (PostgreSQL), ms. */
+  longStatementTimeoutMs?: number;
 }
 
 export interface Services {
   db: Db;
   codec: CursorCodec;
+  /** For work that is long by nature (bulk upload): its statements' deadline, ms. */
+  longStatementTimeoutMs: number;
   contacts: ContactsService;
   customers: CustomersService;
 }
@@ -168,7 +172,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     requestTimeout,
     // Node checks request deadlines on this interval (its default, 30 s, would let a 1 s deadline slip by 29).
-    ...({ http: { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 2) || 1000)) } } as object),
+    ...({
+      http: { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 2) || 1000)) },
+    } as object),
     // Shutdown answers 503 in the contract's shape itself (see `closing` below).
     return503OnClosing: false,
     frameworkErrors: (err, _request, reply: FastifyReply) => {
@@ -194,6 +200,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const services: Services = {
     db: opts.db,
     codec,
+    longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000,
     contacts: new ContactsService(opts.db, codec),
     customers: new CustomersService(opts.db, codec),
   };

@@ -139,6 +139,11 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     // A client error raised by Fastify itself (bad URL encoding, header size…): say only its class.
     return reply.code(status).send({ detail: status === 400 ? 'Bad Request' : 'Request error' });
   }
+  if (request.raw.destroyed || err.code === 'ECONNRESET' || err.message === 'aborted') {
+    // The client went away mid-request: normal on the internet, nothing to alarm anyone about.
+    request.log.info({ code: err.code }, 'client disconnected');
+    return reply.code(400).send({ detail: 'Client disconnected' });
+  }
   request.log.error({ err }, 'unhandled error');
   return reply.code(500).send({ detail: 'Internal Server Error', request_id: request.id });
 }

@@ -2,14 +2,25 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../platform/db/db.js';
 import { UnavailableError } from '../platform/errors.js';
 
+/** /readyz answers within this, whatever the database does. */
+export const READY_TIMEOUT_MS = 1500;
+
 /** Liveness and readiness, without authentication. */
 export const healthRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
   app.get('/healthz', { schema: { hide: true }, config: { access: 'public' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true }, config: { access: 'public' } }, async () => {
+  // A probe must answer promptly whatever the database does: past this, "not ready".
+  app.get('/readyz', { schema: { hide: true }, config: { access: 'public' } }, async (_req, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UnavailableError()), READY_TIMEOUT_MS);
+    });
     try {
-      await db.query('SELECT 1');
+      await Promise.race([db.query('SELECT 1'), late]);
     } catch {
+      reply.header('retry-after', '5');
       throw new UnavailableError();
+    } finally {
+      clearTimeout(timer);
     }
     return { status: 'ok', database: db.kind };
   });

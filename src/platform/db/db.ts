@@ -16,10 +16,18 @@ export interface Queryable {
  * one `pg` Pool, and embedded PGlite through its own API. Both return INT8 as
  * string and timestamps as PostgreSQL's own UTC text (microseconds intact).
  */
+export interface TransactionOptions {
+  /**
+   * This transaction's statements may each run this long (ms) instead of the
+   * pool's interactive deadline: migrations, bulk uploads, CLI work. 0: no limit.
+   */
+  statementTimeoutMs?: number;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -34,20 +42,26 @@ export function sqlState(err: unknown): string | undefined {
 
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 
-/** True when the error means "the database cannot be reached", not "the query is wrong". */
+/**
+ * True when the error means "the database cannot answer now" — unreachable,
+ * restarting, or past the statement deadline — not "the query is wrong".
+ */
 export function isUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (CONNECTION_ERRNOS.has(code)) return true;
-    // Class 08: connection exception; 57P01..57P03: admin shutdown, crash shutdown, cannot connect now.
-    if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code)) return true;
+    // Class 08: connection exception; 57P01..57P03: admin shutdown, crash shutdown, cannot connect now;
+    // 57014: canceled (the statement deadline passed); 53300: too many connections.
+    if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code) || code === '57014' || code === '53300') return true;
   }
   const message = (err as { message?: unknown }).message;
   return (
     typeof message === 'string' &&
     (message.includes('timeout exceeded when trying to connect') ||
       message.includes('Connection terminated') ||
-      message.includes('Client was closed'))
+      message.includes('Client was closed') ||
+      message.includes('Query read timeout') ||
+      message.includes('Client has encountered a connection error'))
   );
 }

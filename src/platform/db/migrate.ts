@@ -44,16 +44,25 @@ async function lockAndEnsureTable(tx: Queryable): Promise<Set<string>> {
  * advisory lock, so instances starting together apply each migration once.
  * Returns the names applied by this call.
  */
-export async function migrate(db: Db, migrations = loadMigrations()): Promise<string[]> {
+export async function migrate(
+  db: Db,
+  migrations = loadMigrations(),
+  opts: { statementTimeoutMs?: number | undefined } = {},
+): Promise<string[]> {
   const applied: string[] = [];
+  // Waiting for another instance's migration, or rewriting a large table, is not interactive work.
+  const statementTimeoutMs = opts.statementTimeoutMs ?? 600_000;
   for (const m of migrations) {
-    const done = await db.transaction(async (tx) => {
-      const already = await lockAndEnsureTable(tx);
-      if (already.has(m.name)) return false;
-      await tx.exec(m.sql);
-      await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [m.name]);
-      return true;
-    });
+    const done = await db.transaction(
+      async (tx) => {
+        const already = await lockAndEnsureTable(tx);
+        if (already.has(m.name)) return false;
+        await tx.exec(m.sql);
+        await tx.query('INSERT INTO schema_migrations (name) VALUES ($1)', [m.name]);
+        return true;
+      },
+      { statementTimeoutMs },
+    );
     if (done) applied.push(m.name);
   }
   return applied;

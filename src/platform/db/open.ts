@@ -1,7 +1,10 @@
-import type { Db } from './db.js';
+import { type Db, isUnavailable } from './db.js';
 import { migrate } from './migrate.js';
 import { PgliteDb } from './pglite.js';
 import { PostgresDb } from './postgres.js';
+
+/** The database could not be reached within the start-up wait: one clear line, no stack. */
+export class DatabaseUnreachableError extends Error {}
 
 export interface OpenOptions {
   databaseUrl?: string | undefined;
@@ -9,20 +12,68 @@ export interface OpenOptions {
   poolMax?: number | undefined;
   /** Apply pending migrations before returning (default true). */
   migrate?: boolean;
+  /** The deadline of each interactive statement (PostgreSQL; default 5000 ms). */
+  statementTimeoutMs?: number;
+  /** The deadline of each statement of long work: migrations (default 10 minutes). */
+  longStatementTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** How long to keep trying to reach PostgreSQL at start-up (default 0: try once). */
+  startupWaitMs?: number;
+  /** Told of each failed attempt while waiting (attempt number, what failed, ms until the next). */
+  onWait?: (attempt: number, reason: string, retryInMs: number) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Where a PostgreSQL URL points, for messages (never its password). */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'the DATABASE_URL given';
+  }
+}
+
+/** Retries `SELECT 1` with backoff until it answers or `waitMs` has passed. */
+async function reachable(db: Db, url: string, opts: OpenOptions): Promise<void> {
+  const deadline = Date.now() + (opts.startupWaitMs ?? 0);
+  let delay = 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.query('SELECT 1');
+      return;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (!isUnavailable(err) && !/password|authentication|does not exist|role/i.test(reason)) throw err;
+      const left = deadline - Date.now();
+      if (left <= 0 || !isUnavailable(err)) {
+        throw new DatabaseUnreachableError(`cannot reach PostgreSQL at ${describeUrl(url)}: ${reason}`);
+      }
+      const wait = Math.min(delay, left);
+      opts.onWait?.(attempt, reason, wait);
+      await sleep(wait);
+      delay = Math.min(delay * 2, 2000);
+    }
+  }
 }
 
 /** PostgreSQL when a URL is given, otherwise the embedded database in `dataDir` (in memory when absent). */
 export async function openDb(opts: OpenOptions): Promise<Db> {
   const db: Db = opts.databaseUrl
-    ? new PostgresDb({ connectionString: opts.databaseUrl, max: opts.poolMax })
+    ? new PostgresDb({
+        connectionString: opts.databaseUrl,
+        max: opts.poolMax,
+        statementTimeoutMs: opts.statementTimeoutMs,
+        connectTimeoutMs: opts.connectTimeoutMs,
+      })
     : await PgliteDb.open(opts.dataDir);
-  if (opts.migrate !== false) {
-    try {
-      await migrate(db);
-    } catch (err) {
-      await db.close();
-      throw err;
-    }
+  try {
+    if (opts.databaseUrl) await reachable(db, opts.databaseUrl, opts);
+    if (opts.migrate !== false) await migrate(db, undefined, { statementTimeoutMs: opts.longStatementTimeoutMs });
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
   }
   return db;
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { DatabaseLockedError } from '../errors.js';
-import type { Db, Queryable, QueryResult } from './db.js';
+import type { Db, Queryable, QueryResult, TransactionOptions } from './db.js';
 
 const raw = (v: string) => v;
 // Same conversions as the PostgreSQL backend: exact INT8, timestamps as text.
@@ -146,7 +146,12 @@ export class PgliteDb implements Db {
     await this.pg.exec(text);
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * PGlite runs one statement at a time on this process's own thread and cannot
+   * cancel it, so statement deadlines do not apply here: work is bounded by its
+   * input instead (request limits, search length).
+   */
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, _opts?: TransactionOptions): Promise<T> {
     return await this.pg.transaction(async (tx) =>
       fn({
         async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {

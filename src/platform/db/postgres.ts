@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from './db.js';
+import { type Db, isUnavailable, type Queryable, type QueryResult, type TransactionOptions } from './db.js';
 
 const OID = { INT8: 20, TIMESTAMP: 1114, TIMESTAMPTZ: 1184, DATE: 1082 } as const;
 const raw = (v: string) => v;
@@ -17,7 +17,15 @@ export interface PostgresOptions {
   connectionString: string;
   max?: number;
   applicationName?: string;
+  /** Each statement's deadline on the server, ms (default 5000; 0: none). A client-side guard a little later covers a stalled network. */
+  statementTimeoutMs?: number;
+  /** How long to wait for a connection (default 3000 ms). */
+  connectTimeoutMs?: number;
 }
+
+/** How much later than the server's deadline the client gives up on a statement (a stalled network never answers). */
+const CLIENT_GRACE_MS = 2000;
+const clientTimeout = (statementMs: number) => (statementMs > 0 ? statementMs + CLIENT_GRACE_MS : undefined);
 
 /**
  * At most this many SQL texts get a named prepared statement. The texts are the
@@ -48,14 +56,17 @@ export function preparedCount(): number {
   return names.size;
 }
 
-function wrap(client: pg.PoolClient): Queryable {
+function wrap(client: pg.PoolClient, queryTimeout: number | undefined): Queryable {
+  // A transaction with its own deadline sets the client-side guard per statement too.
+  const withTimeout = (config: pg.QueryConfig) =>
+    queryTimeout === undefined ? config : ({ ...config, query_timeout: queryTimeout } as pg.QueryConfig);
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const res = await client.query(prepared(text, params));
+      const res = await client.query(withTimeout(prepared(text, params)));
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     },
     async exec(text: string): Promise<void> {
-      await client.query(text);
+      await client.query(withTimeout({ text }));
     },
   };
 }
@@ -64,15 +75,22 @@ export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   readonly pool: pg.Pool;
 
+  private readonly statementTimeoutMs: number;
+
   constructor(opts: PostgresOptions) {
+    this.statementTimeoutMs = opts.statementTimeoutMs ?? 5_000;
     this.pool = new pg.Pool({
       connectionString: opts.connectionString,
       max: opts.max ?? 10,
       application_name: opts.applicationName ?? 'customers-api',
       // Every session speaks UTC so timestamp text is always "+00".
       options: '-c TimeZone=UTC',
-      connectionTimeoutMillis: 5_000,
+      // Every statement has a deadline on the server, and a slightly later one here.
+      statement_timeout: this.statementTimeoutMs > 0 ? this.statementTimeoutMs : undefined,
+      query_timeout: clientTimeout(this.statementTimeoutMs),
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 3_000,
       idleTimeoutMillis: 30_000,
+      keepAlive: true,
       types,
     });
     // An idle client losing its connection must not crash the process; the next query reconnects.
@@ -88,25 +106,45 @@ export class PostgresDb implements Db {
     await this.pool.query(text);
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client that loses its connection (the server restarting) emits 'error':
+    // without a listener that would end the process. The statement in flight fails on its own.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
+    const own = opts.statementTimeoutMs;
+    const queryTimeout = own === undefined ? undefined : own > 0 ? (clientTimeout(own) as number) : 0;
     try {
       await client.query('BEGIN');
+      if (own !== undefined) {
+        await client.query({
+          text: `SET LOCAL statement_timeout = ${Math.max(0, Math.floor(own))}`,
+          query_timeout: queryTimeout,
+        } as pg.QueryConfig);
+      }
       try {
-        const result = await fn(wrap(client));
+        const result = await fn(wrap(client, queryTimeout));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollbackErr) {
-          // The connection is unusable: drop it from the pool rather than reuse it.
-          broken = rollbackErr as Error;
+        if (!broken) {
+          try {
+            await client.query('ROLLBACK');
+          } catch (rollbackErr) {
+            // The connection is unusable: drop it from the pool rather than reuse it.
+            broken = rollbackErr as Error;
+          }
         }
         throw err;
       }
+    } catch (err) {
+      if (isUnavailable(err)) broken ??= err as Error;
+      throw err;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

@@ -47,6 +47,8 @@ export interface ImportOptions {
    * and `onProgress` reports only committed rows (the CLI, for files of any size).
    */
   mode: 'all-or-nothing' | 'per-batch';
+  /** The deadline of each statement (PostgreSQL), ms; the pool's interactive one when absent. */
+  statementTimeoutMs?: number;
   onProgress?: (progress: ImportResult & { rows: number }) => void;
 }
 
@@ -120,7 +122,7 @@ export async function importCustomers(
       held.push(pending);
       return;
     }
-    const created = await db.transaction((tx) => insert(tx, pending));
+    const created = await db.transaction((tx) => insert(tx, pending), { statementTimeoutMs: opts.statementTimeoutMs });
     result.created += created;
     result.skipped += pending.length - created;
     opts.onProgress?.({ ...result, rows });
@@ -167,11 +169,14 @@ export async function importCustomers(
   await commit(batch);
 
   if (opts.mode === 'all-or-nothing' && held.length > 0) {
-    const counts = await db.transaction(async (tx) => {
-      let created = 0;
-      for (const pending of held) created += await insert(tx, pending);
-      return created;
-    });
+    const counts = await db.transaction(
+      async (tx) => {
+        let created = 0;
+        for (const pending of held) created += await insert(tx, pending);
+        return created;
+      },
+      { statementTimeoutMs: opts.statementTimeoutMs },
+    );
     const valid = held.reduce((n, p) => n + p.length, 0);
     result.created = counts;
     result.skipped += valid - counts;

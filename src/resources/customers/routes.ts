@@ -189,6 +189,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       try {
         const result = await importCustomers(db, tenantOf(req), csvRecords(whole(part.file)), {
           maxRows: MAX_IMPORT_ROWS,
+          statementTimeoutMs: services.longStatementTimeoutMs,
           mode: 'all-or-nothing',
         });
         return reply.code(201).send(ok(result, uploadMessage(result), 'CREATED'));
