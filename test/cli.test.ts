@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { run } from '../src/cli/main.js';
 import type { Db } from '../src/platform/db/db.js';
 import { loadMigrations } from '../src/platform/db/migrate.js';
+import { acquireLock, releaseLock } from '../src/platform/db/pglite.js';
 import { BIN, cli } from './helpers/cli.js';
 import { BACKEND, freshMigratedDb, freshPostgresDatabase, unique } from './helpers/harness.js';
 
@@ -273,5 +274,69 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).tokens.length, 1);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  const lockPath = (dir: string) => join(dir, 'customers-api.lock');
+  /** Takes the data dir's lock as opening the database would (without the seconds of creating one). */
+  const opensAfter = async (dir: string) => {
+    releaseLock(acquireLock(dir));
+    assert.equal(existsSync(lockPath(dir)), false, 'released');
+  };
+
+  test('an empty or unreadable lock file never blocks (locks are always written whole)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'customers-api-lock-'));
+    try {
+      writeFileSync(lockPath(dir), '');
+      await opensAfter(dir);
+      writeFileSync(lockPath(dir), '{"pid":');
+      await opensAfter(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a dead holder whose PID is now another process's (the container case) does not block", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'customers-api-lock-'));
+    try {
+      // This very PID, but a start time that is not this process's: the holder was an earlier process.
+      writeFileSync(
+        lockPath(dir),
+        JSON.stringify({ pid: process.pid, host: hostname(), process_start: '1', command: 'old', started_at: 'then' }),
+      );
+      await opensAfter(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a server killed as PID 1 of its own namespace leaves a lock that the next process takes over', {
+    skip: spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0 ? false : 'needs unshare',
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'customers-api-lock-'));
+    const server = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, BIN, 'serve'], {
+      env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        server.stderr.on('data', (d) => {
+          out += d;
+          if (out.includes('listening on')) resolve();
+        });
+        server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+      });
+      assert.equal(JSON.parse(readFileSync(lockPath(dir), 'utf8')).pid, 1, 'the holder was PID 1');
+    } finally {
+      process.kill(-(server.pid as number), 'SIGKILL');
+      await new Promise((resolve) => server.once('close', resolve));
+    }
+    try {
+      assert.ok(existsSync(lockPath(dir)), 'the killed holder left its lock');
+      await opensAfter(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

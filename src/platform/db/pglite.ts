@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
@@ -18,9 +18,32 @@ const parsers = {
 interface LockInfo {
   pid: number;
   host: string;
+  /** When the holder process started, as the kernel counts it (Linux): tells a reused PID from its owner. */
+  process_start?: string | null;
+  /** The kernel's boot id (Linux): a lock from before a reboot has no live holder. */
+  boot_id?: string | null;
   command: string;
   started_at: string;
 }
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or null off Linux. */
+function processStart(pid: number): string | null {
+  const stat = readText(`/proc/${pid}/stat`);
+  if (stat === null) return null;
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19] ?? null;
+}
+
+const BOOT_ID = readText('/proc/sys/kernel/random/boot_id');
 
 function processAlive(pid: number): boolean {
   try {
@@ -32,60 +55,83 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * An exclusive lock file beside the data: PGlite is single-process, and two
- * processes writing one data dir would corrupt it. A lock left by a dead
- * process on this host is taken over.
+ * Whether the lock's holder is certainly gone: on this host, and its PID dead,
+ * or held since by another process (same PID, another start time — the
+ * container case, where every server is PID 1), or from before a reboot. A
+ * lock that cannot be read as ours never came from a live holder either (locks
+ * are written whole, see acquireLock). A holder on another host cannot be
+ * checked, so it holds.
  */
-function acquireLock(dir: string): string {
+function holderGone(holder: Partial<LockInfo> | null, host: string): boolean {
+  if (holder === null || typeof holder.pid !== 'number') return true;
+  if (holder.host !== host) return false;
+  if (holder.boot_id && BOOT_ID && holder.boot_id !== BOOT_ID) return true;
+  if (!processAlive(holder.pid)) return true;
+  const start = processStart(holder.pid);
+  return Boolean(holder.process_start && start && holder.process_start !== start);
+}
+
+/**
+ * An exclusive lock file beside the data: PGlite is single-process, and two
+ * processes writing one data dir would corrupt it. A live holder always
+ * blocks; a dead one never does (its lock is taken over).
+ */
+export function acquireLock(dir: string): string {
   const path = join(dir, 'customers-api.lock');
   const info: LockInfo = {
     pid: process.pid,
     host: hostname(),
+    process_start: processStart(process.pid),
+    boot_id: BOOT_ID,
     command: process.argv.slice(1).join(' '),
     started_at: new Date().toISOString(),
   };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, JSON.stringify(info));
-      closeSync(fd);
-      return path;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  // Written to a file of our own, then linked into place: the lock file is never seen half-written.
+  const mine = `${path}.${process.pid}.${Date.now()}`;
+  writeFileSync(mine, JSON.stringify(info));
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(mine, path);
+        return path;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      let holder: Partial<LockInfo> | null = null;
+      try {
+        holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
+      } catch {
+        holder = null;
+      }
+      if (!holderGone(holder, info.host)) {
+        const who =
+          holder && typeof holder.pid === 'number'
+            ? `process ${holder.pid} on ${holder.host ?? 'unknown host'} (${holder.command ?? '?'}, since ${holder.started_at ?? '?'})`
+            : 'another process';
+        throw new DatabaseLockedError(
+          `The embedded database in ${dir} is in use by ${who}. Only one process may open it: stop that process, or set DATA_DIR to another directory (or DATABASE_URL to use PostgreSQL).`,
+        );
+      }
+      try {
+        unlinkSync(path);
+      } catch {
+        // Someone else removed it first; the next attempt decides.
+      }
     }
-    let holder: Partial<LockInfo> = {};
+    throw new DatabaseLockedError(`Could not take the lock on the embedded database in ${dir}.`);
+  } finally {
     try {
-      holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
+      unlinkSync(mine);
     } catch {
-      // A lock being written right now, or garbage: treat as held unless clearly stale below.
-    }
-    const stale =
-      typeof holder.pid === 'number' &&
-      holder.host === info.host &&
-      holder.pid !== process.pid &&
-      !processAlive(holder.pid);
-    if (!stale) {
-      const who =
-        typeof holder.pid === 'number'
-          ? `process ${holder.pid} on ${holder.host ?? 'unknown host'} (${holder.command ?? '?'}, since ${holder.started_at ?? '?'})`
-          : 'another process';
-      throw new DatabaseLockedError(
-        `The embedded database in ${dir} is in use by ${who}. Only one process may open it: stop that process, or set DATA_DIR to another directory (or DATABASE_URL to use PostgreSQL).`,
-      );
-    }
-    try {
-      unlinkSync(path);
-    } catch {
-      // Someone else removed it first; the next attempt decides.
+      // Already gone.
     }
   }
-  throw new DatabaseLockedError(`Could not take the lock on the embedded database in ${dir}.`);
 }
 
-function releaseLock(path: string): void {
+export function releaseLock(path: string): void {
   try {
     const holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
-    if (holder.pid === process.pid) unlinkSync(path);
+    if (holder.pid === process.pid && holder.process_start === processStart(process.pid)) unlinkSync(path);
   } catch {
     // Already gone.
   }
