@@ -49,7 +49,8 @@ export interface Running {
   db: Db;
   url: string;
   demo: DemoData | null;
-  close: () => Promise<void>;
+  /** Stops within the shutdown deadline: 'drained' when every request finished, 'forced' when cut off. */
+  close: () => Promise<'drained' | 'forced'>;
 }
 
 /**
@@ -90,11 +91,12 @@ export async function startServer(
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
     const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-    let closing: Promise<void> | undefined;
+    let closing: Promise<'drained' | 'forced'> | undefined;
     const close = () => {
       // Stop accepting and close idle keep-alive connections at once, let in-flight requests
       // finish, then release the database — all within the shutdown deadline, after which
       // whatever is left is cut off.
+      app.beginShutdown();
       closing ??= withDeadline(
         app.close().finally(() => db.close()),
         config.SHUTDOWN_TIMEOUT_MS,
@@ -112,18 +114,18 @@ export async function startServer(
   }
 }
 
-/** Resolves when `work` does, or after `ms` (running `onLate` first) — whichever comes first. */
-async function withDeadline(work: Promise<unknown>, ms: number, onLate: () => void): Promise<void> {
+/** Resolves when `work` does ('drained'), or after `ms`, running `onLate` ('forced') — whichever comes first. */
+async function withDeadline(work: Promise<unknown>, ms: number, onLate: () => void): Promise<'drained' | 'forced'> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => {
+  const late = new Promise<'forced'>((resolve) => {
     timer = setTimeout(() => {
       onLate();
-      resolve();
+      resolve('forced');
     }, ms);
     timer.unref();
   });
   try {
-    await Promise.race([work.then(() => undefined), late]);
+    return await Promise.race([work.then(() => 'drained' as const), late]);
   } finally {
     clearTimeout(timer);
   }

@@ -131,7 +131,12 @@ describe('a database that stops answering', { skip }, () => {
       AUTH_CACHE_SECONDS: '60',
     });
     const running = await startServer(config);
-    const h: Harness = { db: running.db as Db, app: running.app, databaseUrl: proxy.url, close: running.close };
+    const h: Harness = {
+      db: running.db as Db,
+      app: running.app,
+      databaseUrl: proxy.url,
+      close: async () => void (await running.close()),
+    };
     try {
       const owner = await tenant(h);
       const customer = await createCustomer(h, owner);
@@ -166,8 +171,9 @@ describe('a database that stops answering', { skip }, () => {
       const hanging = call(h, { url: '/api/v1/customers', headers: owner.headers }).catch(() => undefined);
       await sleep(100);
       const closing = Date.now();
-      await running.close();
+      const how = await running.close();
       const closedIn = Date.now() - closing;
+      assert.equal(how, 'forced', 'the hanging request was cut off at the deadline');
       t.diagnostic(`closed ${closedIn} ms after shutdown began (deadline 1000 ms)`);
       assert.ok(closedIn < 6000, `shutdown within its deadline (${closedIn} ms)`);
       await hanging;

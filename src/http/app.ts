@@ -32,6 +32,8 @@ export interface RouteInfo {
 declare module 'fastify' {
   interface FastifyInstance {
     routeTable: RouteInfo[];
+    /** From now on every request is answered 503 (the server is going away). */
+    beginShutdown: () => void;
   }
 }
 
@@ -266,6 +268,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   if (requestTimeout > 0) app.server.headersTimeout = Math.min(requestTimeout, 60_000);
 
   let closing = false;
+  app.decorate('beginShutdown', () => {
+    closing = true;
+  });
   app.addHook('preClose', async () => {
     closing = true;
   });
