@@ -129,18 +129,23 @@ interface Proc {
 async function startProcess(args: string[], env: Record<string, string>, ready: string): Promise<Proc> {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // The benchmark measures the server, not its request limits: they are off here.
+    env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_TOKEN: '0', RATE_LIMIT_PER_ADDRESS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (d) => {
+    // The server's banner is on stderr (stdout carries its JSON log); a bare script may use either.
+    const seen = (d: Buffer) => {
       out += d;
       if (out.includes(ready)) resolve();
-    });
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
   child.stdout.resume();
+  child.stderr.resume();
   return {
     pid: child.pid as number,
     peakRssMb: () => {
@@ -533,7 +538,7 @@ async function main() {
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, PostgreSQL ${pgVersion}, ${wrkVersion}`;
   lines.push(
     '',
-    `Machine: ${machine}. wrk: ${THREADS} threads, ${CONNECTIONS} connections, ${DURATION} s per scenario.`,
+    `Machine: ${machine}. wrk: ${THREADS} threads, ${CONNECTIONS} connections, ${DURATION} s per scenario. Rate limits off (RATE_LIMIT_PER_TOKEN=0, RATE_LIMIT_PER_ADDRESS=0).`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
 

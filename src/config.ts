@@ -53,6 +53,31 @@ export const ConfigSchema = Type.Object({
     description: 'how long start-up keeps trying to reach PostgreSQL before giving up',
   }),
   DEMO: Type.Optional(Type.Enum(['0', '1', 'true', 'false'])),
+  RATE_LIMIT_PER_TOKEN: Type.Integer({
+    default: 1200,
+    minimum: 0,
+    description: 'requests per window for each verified token; 0 = no limit',
+  }),
+  RATE_LIMIT_PER_ADDRESS: Type.Integer({
+    default: 120,
+    minimum: 0,
+    description: 'requests per window for each client address without a valid token; 0 = no limit',
+  }),
+  RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
+  REDIS_URL: Type.Optional(
+    Type.String({ pattern: '^rediss?://', description: 'rate-limit counters in Redis, shared by every instance' }),
+  ),
+  TRUST_PROXY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        "whose X-Forwarded-For to believe for the client address: 'true' (any), or a comma-separated list of proxy addresses/CIDRs",
+    }),
+  ),
+  METRICS: Type.Enum(['off', 'loopback', 'public'], {
+    default: 'loopback',
+    description: 'who may read GET /metrics',
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
+import type { MetricsAccess } from './http/metrics.js';
 import type { Db } from './platform/db/db.js';
 import { openDb } from './platform/db/open.js';
 import { cursorSecret } from './platform/settings.js';
@@ -61,6 +63,7 @@ export async function startServer(
   config: Config,
   opts: { demo?: boolean; onWait?: (attempt: number, reason: string, retryInMs: number) => void } = {},
 ): Promise<Running> {
+  const onClose: (() => void)[] = [];
   const db = await openDb({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -77,6 +80,16 @@ export async function startServer(
       opts.demo ??
       (config.DEMO === '1' || config.DEMO === 'true' || (!config.DATABASE_URL && config.DEMO === undefined));
     if (wantDemo && !(await hasBusinesses(db))) demo = await createDemo(db);
+    const redis = config.REDIS_URL
+      ? new Redis(config.REDIS_URL, {
+          // Fail fast while Redis is away: the rate limit fails open rather than stall requests.
+          connectTimeout: 500,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+        })
+      : undefined;
+    redis?.on('error', () => {}); // logged by the rate limit, at most once a minute
+    onClose.push(() => redis?.disconnect());
     const app = await buildApp({
       db,
       cursorSecret: await cursorSecret(db, config.CURSOR_SECRET),
@@ -85,6 +98,15 @@ export async function startServer(
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
       longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
       logger: loggerOptions(config.LOG_LEVEL),
+      rateLimit: {
+        perToken: config.RATE_LIMIT_PER_TOKEN,
+        perAddress: config.RATE_LIMIT_PER_ADDRESS,
+        windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+        redis,
+      },
+      trustProxy:
+        config.TRUST_PROXY === undefined ? undefined : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
+      metrics: config.METRICS as MetricsAccess,
     });
     await app.listen({ port: config.PORT, host: config.HOST });
     const addr = app.server.address();
@@ -98,10 +120,14 @@ export async function startServer(
       // whatever is left is cut off.
       app.beginShutdown();
       closing ??= withDeadline(
-        app.close().finally(() => db.close()),
+        app.close().finally(async () => {
+          for (const f of onClose) f();
+          await db.close();
+        }),
         config.SHUTDOWN_TIMEOUT_MS,
         () => {
           app.server.closeAllConnections();
+          for (const f of onClose) f();
           void db.close().catch(() => {});
         },
       );

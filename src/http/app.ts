@@ -2,9 +2,16 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import apiReference from '@scalar/fastify-api-reference';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { Redis } from 'ioredis';
 import { CursorCodec } from '../platform/cursor.js';
 import type { Db } from '../platform/db/db.js';
+import { PostgresDb } from '../platform/db/postgres.js';
 import { emailProblem } from '../platform/email.js';
 import { UnavailableError } from '../platform/errors.js';
 import { isUuid, uuidv7 } from '../platform/ids.js';
@@ -18,7 +25,9 @@ import { Authenticator, requireRole } from '../resources/tokens/authenticator.js
 import { type Access, isAccess } from './access.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
+import { isLoopback, Metrics, type MetricsAccess } from './metrics.js';
 import { PACKAGE_VERSION, publishOpenApi } from './openapi.js';
+import { registerRateLimit } from './rate-limit.js';
 import { HTTPError, HTTPValidationError, ValidationErrorItem } from './schemas.js';
 import { compileRouteValidators, headerIssue, RequestValidationError, validateRequest } from './validation.js';
 
@@ -30,6 +39,10 @@ export interface RouteInfo {
 }
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** Why authentication failed: answered once the rate limit has counted the request. */
+    authFailure?: unknown;
+  }
   interface FastifyInstance {
     routeTable: RouteInfo[];
     /** From now on every request is answered 503 (the server is going away). */
@@ -50,6 +63,22 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** The statement deadline of a bulk upload's transaction (PostgreSQL), ms. */
   longStatementTimeoutMs?: number;
+  /** Request limits; none when absent. */
+  rateLimit?: RateLimitOptions;
+  /** Which proxies' X-Forwarded-For to believe for the client address (Fastify's trustProxy). */
+  trustProxy?: boolean | string;
+  /** Who may read GET /metrics (default: requests from this machine only). */
+  metrics?: MetricsAccess;
+}
+
+export interface RateLimitOptions {
+  /** Requests per window for each verified token (0: no limit). */
+  perToken: number;
+  /** Requests per window for each client address without a valid token (0: no limit). */
+  perAddress: number;
+  windowMs: number;
+  /** Counters in Redis, shared by every instance; in memory when absent. */
+  redis?: Redis;
 }
 
 export interface Services {
@@ -171,6 +200,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   const app = Fastify({
     logger: opts.logger ?? false,
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     requestTimeout,
     // Node checks request deadlines on this interval (its default, 30 s, would let a 1 s deadline slip by 29).
@@ -198,13 +228,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const codec = new CursorCodec(opts.cursorSecret);
-  const auth = new Authenticator(opts.db, { cacheTtlMs: opts.authCacheTtlMs ?? 0 });
+  const metrics = new Metrics(opts.db instanceof PostgresDb ? opts.db.pool : undefined);
+  const db = metrics.timed(opts.db);
+  const auth = new Authenticator(db, {
+    cacheTtlMs: opts.authCacheTtlMs ?? 0,
+    onLookup: (hit) => metrics.authCache.inc({ result: hit ? 'hit' : 'miss' }),
+  });
+  metrics.instrument(app as unknown as FastifyInstance);
   const services: Services = {
-    db: opts.db,
+    db,
     codec,
     longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000,
-    contacts: new ContactsService(opts.db, codec),
-    customers: new CustomersService(opts.db, codec),
+    contacts: new ContactsService(db, codec),
+    customers: new CustomersService(db, codec),
   };
 
   app.addSchema(HTTPError);
@@ -284,8 +320,20 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
 
   // Authentication runs as soon as the headers are in, before any body is read: a
-  // request without a valid token never costs the server its body's memory.
+  // request without a valid token never costs the server its body's memory. Its
+  // failure is answered after the rate limit has counted the request against the
+  // client's address (so guessing tokens is limited too), still before the body.
   app.addHook('onRequest', async (request) => {
+    try {
+      await authenticate(request);
+    } catch (err) {
+      request.authFailure = err;
+    }
+  });
+  app.addHook('preParsing', async (request) => {
+    if (request.authFailure !== undefined) throw request.authFailure;
+  });
+  const authenticate = async (request: FastifyRequest) => {
     if (request.is404) return;
     const config = request.routeOptions.config;
     const access = config.access;
@@ -313,7 +361,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         actorEmail: actorEmail(request.headers['x-user-email']),
       };
     }
-  });
+  };
 
   app.addHook('preValidation', async (request) => {
     if (request.is404) return;
@@ -362,8 +410,18 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     },
   });
 
+  if (opts.rateLimit) await registerRateLimit(app as unknown as FastifyInstance, opts.rateLimit, metrics);
+
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, parts: 20 } });
-  await app.register(healthRoutes, { db: opts.db });
+  await app.register(healthRoutes, { db });
+  const metricsAccess = opts.metrics ?? 'loopback';
+  app.get('/metrics', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
+    // The peer itself, never a forwarded address: a proxy on this machine does not make a caller local.
+    if (metricsAccess === 'off' || (metricsAccess === 'loopback' && !isLoopback(request.socket.remoteAddress))) {
+      return reply.code(404).send({ detail: 'Not Found' });
+    }
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   await app.register(businessRoutes, { services, prefix: '/api/v1/businesses' });
   await app.register(customerRoutes, { services, prefix: '/api/v1/customers' });
   await app.register(contactRoutes, { services, prefix: '/api/v1/customers' });

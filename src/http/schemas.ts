@@ -85,6 +85,7 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflict - a unique rule would break',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests - see Retry-After',
   500: 'Internal Server Error',
   503: 'Service Unavailable - database unreachable',
 };
@@ -101,8 +102,9 @@ export function tokenErrorResponses(...extra: number[]): Record<number, TSchema>
 
 function errorsOf(codes: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  // Every route can meet a malformed request (400) and an unavailable database or a shutdown (503).
-  for (const code of [...new Set([400, ...codes])].sort((a, b) => a - b).concat(500, 503)) {
+  // Every route can meet a malformed request (400), its rate limit (429), and an unavailable
+  // database or a shutdown (503).
+  for (const code of [...new Set([400, 429, ...codes])].sort((a, b) => a - b).concat(500, 503)) {
     out[code] = Type.Ref('HTTPError', { description: ERROR_TEXT[code] ?? 'Error' });
   }
   out[422] = Type.Ref('HTTPValidationError', { description: 'Validation Error' });

@@ -25,6 +25,7 @@ export const PUBLIC_ROUTES = [
   'GET /healthz',
   'GET /readyz',
   'GET /openapi.json',
+  'GET /metrics',
   'GET /docs/',
   'GET /docs/js/scalar.js',
 ];

@@ -39,6 +39,8 @@ export interface AuthenticatorOptions {
   cacheTtlMs?: number;
   /** The clock (tests replace it). */
   now?: () => number;
+  /** Told of each verification: whether the cache answered it (metrics). */
+  onLookup?: (cacheHit: boolean) => void;
 }
 
 const CACHE_MAX = 10_000;
@@ -49,6 +51,7 @@ export class Authenticator {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly ttl: number;
   private readonly now: () => number;
+  private readonly onLookup: (cacheHit: boolean) => void;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +59,7 @@ export class Authenticator {
   ) {
     this.ttl = opts.cacheTtlMs ?? 0;
     this.now = opts.now ?? Date.now;
+    this.onLookup = opts.onLookup ?? (() => {});
   }
 
   /**
@@ -76,9 +80,11 @@ export class Authenticator {
           this.cache.delete(key);
           throw new UnauthenticatedError();
         }
+        this.onLookup(true);
         return { userId: hit.userId, tokenId: hit.tokenId, role: hit.role };
       }
     }
+    this.onLookup(false);
     const { rows } = await this.db.query<TokenRow>(
       `SELECT t.id, t.user_id,
               (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired,
