@@ -102,9 +102,10 @@ export function tokenErrorResponses(...extra: number[]): Record<number, TSchema>
 
 function errorsOf(codes: number[]): Record<number, TSchema> {
   const out: Record<number, TSchema> = {};
-  // Every route can meet a malformed request (400), its rate limit (429), and an unavailable
-  // database or a shutdown (503).
-  for (const code of [...new Set([400, 429, ...codes])].sort((a, b) => a - b).concat(500, 503)) {
+  // Every route can meet a malformed request (400), a body too large or of a type it cannot read
+  // (413, 415: a body is parsed before the route's rules apply), its rate limit (429), and an
+  // unavailable database or a shutdown (503).
+  for (const code of [...new Set([400, 413, 415, 429, ...codes])].sort((a, b) => a - b).concat(500, 503)) {
     out[code] = Type.Ref('HTTPError', { description: ERROR_TEXT[code] ?? 'Error' });
   }
   out[422] = Type.Ref('HTTPValidationError', { description: 'Validation Error' });
