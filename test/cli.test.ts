@@ -9,6 +9,7 @@ import type { Db } from '../src/platform/db/db.js';
 import { loadMigrations } from '../src/platform/db/migrate.js';
 import { acquireLock, releaseLock } from '../src/platform/db/pglite.js';
 import { BIN, cli } from './helpers/cli.js';
+import { freePort } from './helpers/cluster.js';
 import { BACKEND, freshMigratedDb, freshPostgresDatabase, unique } from './helpers/harness.js';
 
 /**
@@ -209,6 +210,24 @@ describe('administration commands', () => {
     const r = await cmd(['token', 'create', '--email', ownerEmail]);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /already holds 10 active tokens/);
+  });
+});
+
+describe('start-up without a database', () => {
+  test('serve waits for PostgreSQL, saying so, then fails with one clear line (exit 1, no stack)', async () => {
+    const port = await freePort();
+    const r = await cli(['serve'], {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/nothing`,
+      DB_STARTUP_WAIT_SECONDS: '1',
+      DB_CONNECT_TIMEOUT_MS: '200',
+      PORT: '0',
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`waiting for PostgreSQL at 127\\.0\\.0\\.1:${port}/nothing \\(attempt 1: `));
+    const last = r.stderr.trim().split('\n').at(-1) ?? '';
+    assert.match(last, new RegExp(`^customers-api: cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port}/nothing: `));
+    assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
   });
 });
 

@@ -115,6 +115,34 @@ describe('customers carry their contacts as DayZero returns them', () => {
   });
 });
 
+describe('a customer with very many contacts', () => {
+  test('embeds at most 1,000 (the primary first, then the newest); the list pages through all', async () => {
+    const own = await tenant(h);
+    const customer = await createCustomer(h, own);
+    // 1,005 contacts straight into the table (the API would take a while), the oldest one primary.
+    await h.db.query(
+      `INSERT INTO contacts (business_id, customer_id, id, name, name_key, is_primary, created_at, updated_at)
+       SELECT $1, $2, gen_random_uuid(), 'c' || i, 'c' || i, i = 1, now() - make_interval(secs => 2000 - i), now()
+         FROM generate_series(1, 1005) AS i`,
+      [own.businessId, customer.id],
+    );
+    await h.db.query('UPDATE customers SET contact_count = 1005 WHERE business_id = $1 AND id = $2', [
+      own.businessId,
+      customer.id,
+    ]);
+    const got = await call(h, { url: `/api/v1/customers/${customer.id}`, headers: own.headers });
+    assert.equal(got.status, 200, got.res.body);
+    const names = got.body.data.contacts.map((c: { name: string }) => c.name);
+    assert.equal(names.length, 1000);
+    assert.deepEqual(names.slice(0, 3), ['c1', 'c1005', 'c1004'], 'the primary, then the newest');
+    const total = await call(h, {
+      url: `/api/v1/customers/${customer.id}/contacts?limit=1&include_total_count=true`,
+      headers: own.headers,
+    });
+    assert.equal(total.body.data.total, 1005);
+  });
+});
+
 describe('the response check itself', () => {
   test('fails on an undeclared status and on a body outside the published schema', async () => {
     const checker = await ContractChecker.of(h.app);

@@ -114,7 +114,21 @@ function idFor(kind: 'customer' | 'contact' | 'business', ids: FuzzIds) {
   );
 }
 
+/** Mostly-valid bodies, so writes succeed (and conflict) too, not only fail validation. */
+const plausible = fc
+  .record({
+    name: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+    email: fc.emailAddress(),
+    phone: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+    role: fc.option(fc.constantFrom('Billing', 'CFO', null), { nil: undefined }),
+    is_primary: fc.option(fc.boolean(), { nil: undefined }),
+    status: fc.option(fc.constantFrom('active', 'inactive', 'blocked'), { nil: undefined }),
+    credit_limit_cents: fc.option(fc.nat(), { nil: undefined }),
+  })
+  .map((o) => JSON.stringify(o));
+
 const body = fc.oneof(
+  { weight: 4, arbitrary: plausible },
   {
     weight: 5,
     arbitrary: fc.dictionary(fc.constantFrom(...BODY_KEYS), jsonish, { maxKeys: 6 }).map((o) => JSON.stringify(o)),
