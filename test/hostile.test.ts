@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { call, createCustomer, type Harness, multipart, setup, type Tenant, tenant } from './helpers/harness.js';
+import {
+  BACKEND,
+  call,
+  createCustomer,
+  type Harness,
+  multipart,
+  setup,
+  type Tenant,
+  tenant,
+} from './helpers/harness.js';
 
 /** Input an attacker or a broken client sends: always a 4xx in the contract's shape, never a 500. */
 let h: Harness;
@@ -203,5 +212,26 @@ describe('slow and unauthenticated clients', () => {
     const r = await rawExchange(port, [head]);
     assert.match(r.text, /^HTTP\/1\.1 401 /, r.text);
     assert.doesNotMatch(r.text, / 408 /);
+  });
+});
+
+describe('a reader that goes away', () => {
+  test('its statement is cancelled on the server, not left running', { skip: BACKEND !== 'postgres' }, async () => {
+    const controller = new AbortController();
+    const marker = `cancel-probe-${process.pid}-${Date.now()}`;
+    const running = h.db.query(`SELECT pg_sleep(30), '${marker}'`, [], { signal: controller.signal });
+    const active = async () =>
+      (
+        await h.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`,
+          [`%${marker}%`],
+        )
+      ).rows[0]?.n;
+    // Wait until the statement is really running on the server.
+    for (let i = 0; i < 500 && (await active()) !== 1; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(await active(), 1, 'the statement started');
+    controller.abort();
+    await assert.rejects(running, (err: { code?: string }) => err.code === '57014');
+    assert.equal(await active(), 0, 'nothing left running');
   });
 });

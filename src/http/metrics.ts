@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db, Queryable, QueryResult, TransactionOptions } from '../platform/db/db.js';
+import type { Db, Queryable, QueryOptions, QueryResult, TransactionOptions } from '../platform/db/db.js';
 
 /** Who may read /metrics: nobody, requests from this machine only, or anyone. */
 export type MetricsAccess = 'off' | 'loopback' | 'public';
@@ -79,8 +79,8 @@ export class Metrics {
       }
     };
     const wrap = (q: Queryable): Queryable => ({
-      query: <R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> =>
-        time(() => q.query<R>(text, params)),
+      query: <R>(text: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<R>> =>
+        time(() => q.query<R>(text, params, opts)),
       exec: (text: string) => time(() => q.exec(text)),
     });
     return {

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { PageParams } from '../platform/list.js';
 import type { PageQueryStatic } from '../platform/schema.js';
 
@@ -22,3 +23,15 @@ export function pageParams(q: PageQueryStatic): PageParams {
 }
 
 export const SECURITY = [{ HTTPBearer: [] }];
+
+/**
+ * Aborted if the client goes away before its response is sent (PostgreSQL then
+ * cancels the statements it was waiting for).
+ */
+export function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

@@ -240,6 +240,8 @@ export interface ListSpec<R, T> {
   /** Where the total comes from with include_total_count: a count of `where`, or the `_total` column. */
   total: 'count' | 'column';
   map: (row: R) => T;
+  /** Aborted when the reader has gone: the statements are cancelled (PostgreSQL). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -275,9 +277,11 @@ export async function listPage<R extends KeysetRow, T>(
     : `SELECT * FROM ${ks.union} p ORDER BY ${ks.orderBy('p')}`;
   const counting = params.includeTotalCount && spec.total === 'count';
   const [page, count] = await Promise.all([
-    db.query<R & { _total?: number | string }>(text, ks.values),
+    db.query<R & { _total?: number | string }>(text, ks.values, { signal: spec.signal }),
     counting
-      ? db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.from} WHERE ${spec.where}`, spec.params)
+      ? db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.from} WHERE ${spec.where}`, spec.params, {
+          signal: spec.signal,
+        })
       : null,
   ]);
   const first = page.rows[0];

@@ -4,9 +4,21 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+export interface QueryOptions {
+  /**
+   * Aborting it cancels the statement on the server (PostgreSQL): a reader that
+   * went away stops costing the database. PGlite cannot cancel and ignores it.
+   */
+  signal?: AbortSignal | undefined;
+}
+
 export interface Queryable {
   /** One parameterized statement. */
-  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    opts?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   /** Several statements without parameters (migrations, session settings). */
   exec(text: string): Promise<void>;
 }

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { type Db, isUnavailable, type Queryable, type QueryResult, type TransactionOptions } from './db.js';
+import {
+  type Db,
+  isUnavailable,
+  type Queryable,
+  type QueryOptions,
+  type QueryResult,
+  type TransactionOptions,
+} from './db.js';
 
 const OID = { INT8: 20, TIMESTAMP: 1114, TIMESTAMPTZ: 1184, DATE: 1082 } as const;
 const raw = (v: string) => v;
@@ -97,9 +104,36 @@ export class PostgresDb implements Db {
     this.pool.on('error', () => {});
   }
 
-  async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const res = await this.pool.query(prepared(text, params));
-    return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+  async query<R>(text: string, params?: readonly unknown[], opts: QueryOptions = {}): Promise<QueryResult<R>> {
+    const { signal } = opts;
+    if (!signal) {
+      const res = await this.pool.query(prepared(text, params));
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    }
+    signal.throwIfAborted();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
+    // The caller left: ask the server, on another connection, to cancel this session's statement.
+    const pid = (client as unknown as { processID?: number }).processID;
+    const cancel = () => {
+      if (pid !== undefined) void this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {});
+    };
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      const res = await client.query(prepared(text, params));
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    } catch (err) {
+      if (isUnavailable(err) && !signal.aborted) broken = err as Error;
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
   }
 
   async exec(text: string): Promise<void> {

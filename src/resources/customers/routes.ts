@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { tenantOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
 import { HttpError } from '../../http/errors.js';
-import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
+import { clientGone, deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
 import { searchKey } from '../../platform/text.js';
@@ -118,7 +118,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query;
       if (q.sort_by === RELEVANCE && q.search === undefined) throw relevanceWithoutSearch();
       if (q.search !== undefined) checkSearchLength(q.search);
@@ -126,6 +126,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         tenantOf(req),
         { id: q.id, email: q.email, status: q.status, search: q.search },
         pageParams(q),
+        clientGone(reply),
       );
       return ok(page, 'Customers retrieved');
     },

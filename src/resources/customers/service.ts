@@ -160,7 +160,13 @@ export class CustomersService {
    * `search` and no explicit sort, the best matches come first: exact
    * substrings, then by trigram similarity, then id.
    */
-  async list(ctx: TenantContext, filters: CustomerFilters, params: PageParams): Promise<Page<Customer>> {
+  /** One page of the business's live customers; `signal` cancels the statements if the reader leaves. */
+  async list(
+    ctx: TenantContext,
+    filters: CustomerFilters,
+    params: PageParams,
+    signal?: AbortSignal,
+  ): Promise<Page<Customer>> {
     const p = new Params([ctx.businessId]);
     const where = ['t.business_id = $1', 'NOT t.is_deleted'];
     if (filters.id !== undefined) where.push(`t.id = ${p.bind(filters.id)}::uuid`);
@@ -209,6 +215,7 @@ export class CustomersService {
       keyParams,
       total: 'count',
       map: (r) => toCustomer(r, null),
+      signal,
     });
   }
 
