@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { buildApp } from '../src/http/app.js';
+import { cursorSecret } from '../src/platform/settings.js';
+import { loggerOptions } from '../src/server.js';
 import {
   BACKEND,
   call,
@@ -159,6 +164,7 @@ function rawExchange(port: number, chunks: string[], gapMs = 0): Promise<{ text:
       resolve({ text, ms: Date.now() - started });
     };
     const limit = setTimeout(done, 10_000);
+    limit.unref();
     socket.on('data', (d) => {
       text += d;
     });
@@ -233,5 +239,52 @@ describe('a reader that goes away', () => {
     controller.abort();
     await assert.rejects(running, (err: { code?: string }) => err.code === '57014');
     assert.equal(await active(), 0, 'nothing left running');
+  });
+});
+
+describe('clients that disconnect', () => {
+  test('mid-body is logged as a normal event (info), never as an error', async () => {
+    const entries: { level: number; msg: string }[] = [];
+    let answered: () => void = () => {};
+    const settled = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n')) {
+          if (!line) continue;
+          const entry = JSON.parse(line);
+          entries.push(entry);
+          if (entry.msg === 'request completed' || entry.msg === 'client disconnected') answered();
+        }
+        done();
+      },
+    });
+    const logged = await buildApp({
+      db: h.db,
+      cursorSecret: await cursorSecret(h.db),
+      logger: loggerOptions('info', stream),
+    });
+    try {
+      const port = Number(new URL(await logged.listen({ port: 0, host: '127.0.0.1' })).port);
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        `POST /api/v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: ${t.headers.authorization}\r\n` +
+          `x-business-id: ${t.businessId}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":`,
+      );
+      // Let the server start reading the body, then go away.
+      await new Promise((r) => setTimeout(r, 100));
+      socket.destroy();
+      await Promise.race([settled, new Promise((r) => setTimeout(r, 5000).unref())]);
+    } finally {
+      await logged.close();
+    }
+    assert.ok(
+      entries.some((e) => e.msg === 'client disconnected' && e.level === 30),
+      JSON.stringify(entries.map((e) => [e.level, e.msg])),
+    );
+    const errors = entries.filter((e) => e.level >= 50);
+    assert.deepEqual(errors, [], 'no error-level log line');
   });
 });

@@ -129,6 +129,11 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       { type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: {}, ctx: { error: 'Invalid JSON' } },
     ]);
   }
+  if (request.raw.destroyed || request.raw.readableAborted) {
+    // The client went away mid-request: normal on the internet, nothing to alarm anyone about.
+    request.log.info({ code: err.code }, 'client disconnected');
+    return reply.code(400).send({ detail: 'Client disconnected' });
+  }
   if (isUnavailable(err)) {
     request.log.error({ err }, 'database unavailable');
     reply.header('retry-after', RETRY_AFTER_SECONDS);
@@ -138,11 +143,6 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (status !== undefined && status >= 400 && status < 500) {
     // A client error raised by Fastify itself (bad URL encoding, header size…): say only its class.
     return reply.code(status).send({ detail: status === 400 ? 'Bad Request' : 'Request error' });
-  }
-  if (request.raw.destroyed || err.code === 'ECONNRESET' || err.message === 'aborted') {
-    // The client went away mid-request: normal on the internet, nothing to alarm anyone about.
-    request.log.info({ code: err.code }, 'client disconnected');
-    return reply.code(400).send({ detail: 'Client disconnected' });
   }
   request.log.error({ err }, 'unhandled error');
   return reply.code(500).send({ detail: 'Internal Server Error', request_id: request.id });
