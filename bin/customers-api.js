@@ -9,7 +9,13 @@ let cli;
 if (existsSync(compiled)) {
   cli = await import(compiled.href);
 } else {
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write('customers-api: not built yet: run `npm run build` first (npm ci does it for you)\n');
+    process.exit(1);
+  }
   register();
   cli = await import('../src/cli/main.ts');
 }
