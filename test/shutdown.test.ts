@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +86,7 @@ describe('shutdown', () => {
       detached: true,
     });
     let serverPid = 0;
+    const builtBefore = statSync(join(ROOT, 'dist/.built')).mtimeMs;
     try {
       await new Promise<void>((resolve, reject) => {
         let out = '';
@@ -115,6 +116,7 @@ describe('shutdown', () => {
         check();
       });
       assert.ok(gone, `the server (PID ${serverPid}) stopped with npm`);
+      assert.equal(statSync(join(ROOT, 'dist/.built')).mtimeMs, builtBefore, 'nothing changed, nothing rebuilt');
     } finally {
       try {
         process.kill(-(npm.pid as number), 'SIGKILL');

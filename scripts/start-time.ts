@@ -1,0 +1,66 @@
+// npm run start-time: how long `npm start` takes to serve its first request, on an
+// empty embedded database (the first start: creates it and the demo data) and on
+// the database that start left (a later start). Runs each a few times; prints the
+// median. The server is stopped by its process group after each measurement.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.RUNS ?? 3);
+
+/** Starts `npm start`, polls /healthz until 200; returns the seconds that took. */
+async function timeStart(dataDir: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stderr.on('data', (d) => {
+        out += d;
+        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}`)));
+    });
+    for (;;) {
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+    }
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-(child.pid as number), 'SIGTERM');
+    await exited;
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const first: number[] = [];
+const later: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const dir = mkdtempSync(join(tmpdir(), 'customers-api-start-'));
+  try {
+    first.push(await timeStart(dir));
+    later.push(await timeStart(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const fmt = (xs: number[]) => `${median(xs).toFixed(2)} s (runs: ${xs.map((x) => x.toFixed(2)).join(', ')})`;
+process.stdout.write(
+  `npm start → first request served, embedded database, median of ${RUNS}:\n` +
+    `  first start (empty data dir): ${fmt(first)}   target ≤ 5 s\n` +
+    `  later start:                  ${fmt(later)}   target ≤ 2 s\n` +
+    `  Node ${process.version}\n`,
+);
