@@ -429,6 +429,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   if (opts.extraRoutes) await app.register(opts.extraRoutes);
 
   app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+  // A person who opens the server's address lands on its reference.
+  app.get('/', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) =>
+    reply.redirect('/docs/', 302),
+  );
   await publicRoutes(app, async (scope) => {
     await scope.register(apiReference, {
       routePrefix: '/docs',

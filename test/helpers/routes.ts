@@ -22,6 +22,7 @@ export interface RouteCase {
 
 /** The routes anyone may call, without a token (test/structure.test.ts holds the app to this list). */
 export const PUBLIC_ROUTES = [
+  'GET /',
   'GET /healthz',
   'GET /readyz',
   'GET /openapi.json',
