@@ -8,7 +8,7 @@ import { run } from '../src/cli/main.js';
 import type { Db } from '../src/platform/db/db.js';
 import { loadMigrations } from '../src/platform/db/migrate.js';
 import { acquireLock, releaseLock } from '../src/platform/db/pglite.js';
-import { BIN, cli } from './helpers/cli.js';
+import { BIN, cli, listening } from './helpers/cli.js';
 import { freePort } from './helpers/cluster.js';
 import { BACKEND, freshMigratedDb, freshPostgresDatabase, unique } from './helpers/harness.js';
 
@@ -270,14 +270,7 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        server.stderr.on('data', (d) => {
-          out += d;
-          if (out.includes('listening on')) resolve();
-        });
-        server.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-      });
+      await listening(server);
       const r = await cli(['migrate'], { DATA_DIR: dir, DATABASE_URL: '' });
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`in use by process ${server.pid}`));
@@ -338,14 +331,7 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
       detached: true,
     });
     try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        server.stderr.on('data', (d) => {
-          out += d;
-          if (out.includes('listening on')) resolve();
-        });
-        server.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-      });
+      await listening(server);
       assert.equal(JSON.parse(readFileSync(lockPath(dir), 'utf8')).pid, 1, 'the holder was PID 1');
     } finally {
       process.kill(-(server.pid as number), 'SIGKILL');

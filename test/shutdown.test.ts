@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
+import { listening } from './helpers/cli.js';
 import { BACKEND, freshMigratedDb } from './helpers/harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -88,14 +89,7 @@ describe('shutdown', () => {
     let serverPid = 0;
     const builtBefore = statSync(join(ROOT, 'dist/.built')).mtimeMs;
     try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        npm.stderr.on('data', (d) => {
-          out += d;
-          if (out.includes('listening on')) resolve();
-        });
-        npm.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}`)));
-      });
+      await listening(npm);
       serverPid = JSON.parse(readFileSync(join(dir, 'customers-api.lock'), 'utf8')).pid;
       const exited = new Promise((resolve) => npm.once('exit', resolve));
       npm.kill('SIGTERM');

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/customers-api.js', import.meta.url));
@@ -26,5 +27,19 @@ export function cli(args: string[], env: Record<string, string | undefined>): Pr
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Resolves once a started server prints its banner on stderr ("listening on …"); rejects if it exits first. */
+export function listening(
+  child: import('node:child_process').ChildProcessByStdio<null, Readable, Readable>,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stderr.on('data', (d) => {
+      out += d;
+      if (out.includes('listening on')) resolve(out);
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code} before listening: ${out}`)));
   });
 }
