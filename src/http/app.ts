@@ -314,7 +314,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (closing) {
-      reply.header('connection', 'close').header('retry-after', '5');
+      reply.header('connection', 'close');
       throw new UnavailableError();
     }
   });

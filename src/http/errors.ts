@@ -6,6 +6,9 @@ import { RequestValidationError } from './validation.js';
 
 const RETRY_AFTER_SECONDS = '5';
 
+/** What a multipart route says to a body of another type, whoever notices it first. */
+export const SEND_MULTIPART = "Unsupported media type: send multipart/form-data with the CSV in field 'file'";
+
 const NOT_FOUND: Record<Resource, string> = {
   business: 'Business not found',
   customer: 'Customer not found',
@@ -110,7 +113,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     case 'FST_REQ_FILE_TOO_LARGE':
       return reply.code(413).send({ detail: 'File too large: the limit is 5 MB' });
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return reply.code(415).send({ detail: 'Unsupported media type: send multipart/form-data' });
+      return reply.code(415).send({ detail: SEND_MULTIPART });
     case 'FST_FILES_LIMIT':
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
@@ -120,7 +123,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       if (err.statusCode !== 415) return reply.code(400).send({ detail: 'Bad Request' });
       return reply.code(415).send({
         detail: request.routeOptions.config.multipart
-          ? "Unsupported media type: send multipart/form-data with the CSV in field 'file'"
+          ? SEND_MULTIPART
           : 'Unsupported media type: send application/json',
       });
   }

@@ -9,7 +9,7 @@ export const READY_TIMEOUT_MS = 1500;
 export const healthRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
   app.get('/healthz', { schema: { hide: true }, config: { access: 'public' } }, async () => ({ status: 'ok' }));
   // A probe must answer promptly whatever the database does: past this, "not ready".
-  app.get('/readyz', { schema: { hide: true }, config: { access: 'public' } }, async (_req, reply) => {
+  app.get('/readyz', { schema: { hide: true }, config: { access: 'public' } }, async () => {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new UnavailableError()), READY_TIMEOUT_MS);
@@ -17,7 +17,6 @@ export const healthRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
     try {
       await Promise.race([db.query('SELECT 1'), late]);
     } catch {
-      reply.header('retry-after', '5');
       throw new UnavailableError();
     } finally {
       clearTimeout(timer);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { tenantOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
-import { HttpError } from '../../http/errors.js';
+import { HttpError, SEND_MULTIPART } from '../../http/errors.js';
 import { clientGone, deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
@@ -176,7 +176,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     },
     async (req, reply) => {
       if (!req.isMultipart()) {
-        throw new HttpError(415, "Unsupported media type: send multipart/form-data with the CSV in field 'file'");
+        throw new HttpError(415, SEND_MULTIPART);
       }
       const part = await req.file().catch((err: unknown) => {
         throw malformed(err);
