@@ -63,7 +63,6 @@ export async function startServer(
   config: Config,
   opts: { demo?: boolean; onWait?: (attempt: number, reason: string, retryInMs: number) => void } = {},
 ): Promise<Running> {
-  const onClose: (() => void)[] = [];
   const db = await openDb({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
@@ -74,13 +73,14 @@ export async function startServer(
     startupWaitMs: config.DB_STARTUP_WAIT_SECONDS * 1000,
     onWait: opts.onWait,
   });
+  let redis: Redis | undefined;
   try {
     let demo: DemoData | null = null;
     const wantDemo =
       opts.demo ??
       (config.DEMO === '1' || config.DEMO === 'true' || (!config.DATABASE_URL && config.DEMO === undefined));
     if (wantDemo && !(await hasBusinesses(db))) demo = await createDemo(db);
-    const redis = config.REDIS_URL
+    redis = config.REDIS_URL
       ? new Redis(config.REDIS_URL, {
           // Fail fast while Redis is away: the rate limit fails open rather than stall requests.
           connectTimeout: 500,
@@ -89,7 +89,6 @@ export async function startServer(
         })
       : undefined;
     redis?.on('error', () => {}); // logged by the rate limit, at most once a minute
-    onClose.push(() => redis?.disconnect());
     const app = await buildApp({
       db,
       cursorSecret: await cursorSecret(db, config.CURSOR_SECRET),
@@ -121,13 +120,13 @@ export async function startServer(
       app.beginShutdown();
       closing ??= withDeadline(
         app.close().finally(async () => {
-          for (const f of onClose) f();
+          redis?.disconnect();
           await db.close();
         }),
         config.SHUTDOWN_TIMEOUT_MS,
         () => {
           app.server.closeAllConnections();
-          for (const f of onClose) f();
+          redis?.disconnect();
           void db.close().catch(() => {});
         },
       );
@@ -135,6 +134,7 @@ export async function startServer(
     };
     return { app, db, url, demo, close };
   } catch (err) {
+    redis?.disconnect();
     await db.close();
     throw err;
   }
