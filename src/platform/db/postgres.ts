@@ -30,6 +30,23 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
 }
 
+/** A checked-out connection's state, as a user of it sees it. */
+interface Session {
+  /** The connection reported an error: it will be dropped. */
+  lost(): boolean;
+  /** Drop the connection instead of returning it to the pool. */
+  drop(err: Error): void;
+}
+
+/**
+ * The connection itself is gone (not merely a statement that timed out or was
+ * cancelled, after which the session is still usable).
+ */
+function connectionLost(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return isUnavailable(err) && code !== '57014' && code !== '53300';
+}
+
 /** How much later than the server's deadline the client gives up on a statement (a stalled network never answers). */
 const CLIENT_GRACE_MS = 2000;
 const clientTimeout = (statementMs: number) => (statementMs > 0 ? statementMs + CLIENT_GRACE_MS : undefined);
@@ -111,47 +128,60 @@ export class PostgresDb implements Db {
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     }
     signal.throwIfAborted();
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    const onError = (err: Error) => {
-      broken = err;
-    };
-    client.on('error', onError);
-    // The caller left: ask the server, on another connection, to cancel this session's statement.
-    const pid = (client as unknown as { processID?: number }).processID;
-    const cancel = () => {
-      if (pid !== undefined) void this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {});
-    };
-    signal.addEventListener('abort', cancel, { once: true });
-    try {
-      const res = await client.query(prepared(text, params));
-      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
-    } catch (err) {
-      if (isUnavailable(err) && !signal.aborted) broken = err as Error;
-      throw err;
-    } finally {
-      signal.removeEventListener('abort', cancel);
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
+    return await this.withClient(async (client) => {
+      // The caller left: ask the server, on another connection, to cancel this session's statement.
+      const pid = (client as unknown as { processID?: number }).processID;
+      const cancel = () => {
+        if (pid !== undefined) void this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {});
+      };
+      signal.addEventListener('abort', cancel, { once: true });
+      try {
+        const res = await client.query(prepared(text, params));
+        return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+      } finally {
+        signal.removeEventListener('abort', cancel);
+      }
+    });
   }
 
   async exec(text: string): Promise<void> {
     await this.pool.query(text);
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  /**
+   * Runs `fn` on a checked-out client and gives it back, or drops it from the pool
+   * when its connection was lost. A checked-out client that loses its connection
+   * (the server restarting) emits 'error': without a listener that would end the
+   * process; the statement in flight fails on its own.
+   */
+  private async withClient<T>(fn: (client: pg.PoolClient, session: Session) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
-    // A checked-out client that loses its connection (the server restarting) emits 'error':
-    // without a listener that would end the process. The statement in flight fails on its own.
     const onError = (err: Error) => {
       broken = err;
     };
     client.on('error', onError);
+    const session: Session = {
+      lost: () => broken !== undefined,
+      drop: (err) => {
+        broken ??= err;
+      },
+    };
+    try {
+      return await fn(client, session);
+    } catch (err) {
+      if (connectionLost(err)) broken ??= err as Error;
+      throw err;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     const own = opts.statementTimeoutMs;
     const queryTimeout = own === undefined ? undefined : own > 0 ? (clientTimeout(own) as number) : 0;
-    try {
+    return await this.withClient(async (client, session) => {
       await client.query('BEGIN');
       if (own !== undefined) {
         await client.query({
@@ -164,23 +194,13 @@ export class PostgresDb implements Db {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        if (!broken) {
-          try {
-            await client.query('ROLLBACK');
-          } catch (rollbackErr) {
-            // The connection is unusable: drop it from the pool rather than reuse it.
-            broken = rollbackErr as Error;
-          }
+        if (!session.lost()) {
+          // A session that cannot roll back is unusable: drop it rather than reuse it.
+          await client.query('ROLLBACK').catch((rollbackErr: Error) => session.drop(rollbackErr));
         }
         throw err;
       }
-    } catch (err) {
-      if (isUnavailable(err)) broken ??= err as Error;
-      throw err;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
+    });
   }
 
   async close(): Promise<void> {
