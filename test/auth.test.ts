@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { InvalidArgumentError, TokenLimitError, UnauthenticatedError } from '../src/platform/errors.js';
 import { allows, type Role } from '../src/resources/businesses/roles.js';
-import { addMember } from '../src/resources/businesses/service.js';
 import { Authenticator } from '../src/resources/tokens/authenticator.js';
 import { createToken, MAX_ACTIVE_TOKENS, revokeToken } from '../src/resources/tokens/service.js';
 import {
+  addTestMember,
   authHeaders,
   call,
   countingDb,
@@ -49,9 +49,9 @@ for (const route of ROUTES) {
     });
 
     test('no Authorization header → 401, whatever x-business-id says', async () => {
-      expect401(await call(h, route.request(ids, { 'x-business-id': t.businessId })), 'no auth');
-      expect401(await call(h, route.request(ids, {})), 'no auth, no business');
-      expect401(await call(h, route.request(ids, { 'x-business-id': 'not-a-uuid' })), 'no auth, bad business');
+      expect401(await call(h, await route.request(ids, { 'x-business-id': t.businessId }, h)), 'no auth');
+      expect401(await call(h, await route.request(ids, {}, h)), 'no auth, no business');
+      expect401(await call(h, await route.request(ids, { 'x-business-id': 'not-a-uuid' }, h)), 'no auth, bad business');
     });
 
     test('not a Bearer scheme, or a malformed / unknown token → 401', async () => {
@@ -63,7 +63,10 @@ for (const route of ROUTES) {
         `Bearer ${t.ownerToken}x`,
         t.ownerToken,
       ]) {
-        expect401(await call(h, route.request(ids, { authorization, 'x-business-id': t.businessId })), authorization);
+        expect401(
+          await call(h, await route.request(ids, { authorization, 'x-business-id': t.businessId }, h)),
+          authorization,
+        );
       }
     });
 
@@ -72,13 +75,13 @@ for (const route of ROUTES) {
       await h.db.query(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [
         expiring.token_id,
       ]);
-      expect401(await call(h, route.request(ids, authHeaders(expiring.token, t.businessId))), 'expired');
+      expect401(await call(h, await route.request(ids, authHeaders(expiring.token, t.businessId), h)), 'expired');
 
       const revoked = await createToken(h.db, { email: t.ownerEmail });
-      const before = await call(h, route.request(ids, authHeaders(revoked.token, t.businessId)));
+      const before = await call(h, await route.request(ids, authHeaders(revoked.token, t.businessId), h));
       assert.equal(before.status, route.ok, `works before revocation: ${before.res.body}`);
       await revokeToken(h.db, revoked.token_id);
-      expect401(await call(h, route.request(ids, authHeaders(revoked.token, t.businessId))), 'revoked');
+      expect401(await call(h, await route.request(ids, authHeaders(revoked.token, t.businessId), h)), 'revoked');
     });
 
     const permission = route.permission;
@@ -89,27 +92,56 @@ for (const route of ROUTES) {
           authHeaders(t.ownerToken, 'acme'),
           authHeaders(t.ownerToken, (await tenant(h)).businessId),
         ]) {
-          const r = await call(h, route.request(ids, headers));
+          const r = await call(h, await route.request(ids, headers, h));
           assert.equal(r.status, route.ok, r.res.body);
         }
       });
 
       test('every role may call it (it reads only what belongs to the caller)', async () => {
         for (const role of ['viewer', 'member', 'admin', 'owner'] as Role[]) {
-          const r = await call(h, route.request(ids, await t.as(role)));
+          const r = await call(h, await route.request(ids, await t.as(role), h));
           assert.equal(r.status, route.ok, `${role}: ${r.res.body}`);
+        }
+      });
+    } else if (route.business === 'path') {
+      test('needs no x-business-id: the business is the one in the path', async () => {
+        const r = await call(h, await route.request(ids, { authorization: `Bearer ${t.ownerToken}` }, h));
+        assert.equal(r.status, route.ok, r.res.body);
+      });
+
+      test('a business the user is not a member of, or that does not exist → 404', async () => {
+        const other = await tenant(h);
+        for (const businessId of [other.businessId, '00000000-0000-7000-8000-000000000000', 'acme']) {
+          const r = await call(
+            h,
+            await route.request({ ...ids, businessId }, authHeaders(t.ownerToken, t.businessId), h),
+          );
+          assert.equal(r.status, 404, r.res.body);
+          assert.deepEqual(r.body, { detail: 'Business not found' });
+        }
+      });
+
+      test(`roles: only those allowed to ${permission} may call it`, async () => {
+        for (const role of ['viewer', 'member', 'admin', 'owner'] as Role[]) {
+          const r = await call(h, await route.request(ids, await t.as(role), h));
+          if (allows(role, permission)) {
+            assert.equal(r.status, route.ok, `${role}: ${r.res.body}`);
+          } else {
+            assert.equal(r.status, 403, `${role}: ${r.res.body}`);
+            assert.deepEqual(r.body, { detail: 'Not enough permissions' });
+          }
         }
       });
     } else {
       test('x-business-id missing → 422 missing; not a UUID → 422 uuid_parsing', async () => {
-        const missing = await call(h, route.request(ids, { authorization: `Bearer ${t.ownerToken}` }));
+        const missing = await call(h, await route.request(ids, { authorization: `Bearer ${t.ownerToken}` }, h));
         assert.equal(missing.status, 422, missing.res.body);
         assert.deepEqual(missing.body.detail, [
           { type: 'missing', loc: ['header', 'x-business-id'], msg: 'Field required', input: null },
         ]);
         const bad = await call(
           h,
-          route.request(ids, { authorization: `Bearer ${t.ownerToken}`, 'x-business-id': 'acme' }),
+          await route.request(ids, { authorization: `Bearer ${t.ownerToken}`, 'x-business-id': 'acme' }, h),
         );
         assert.equal(bad.status, 422, bad.res.body);
         assert.equal(bad.body.detail[0].type, 'uuid_parsing');
@@ -119,7 +151,7 @@ for (const route of ROUTES) {
       test('a business the user is not a member of, or that does not exist → 403', async () => {
         const other = await tenant(h);
         for (const businessId of [other.businessId, '00000000-0000-7000-8000-000000000000']) {
-          const r = await call(h, route.request(ids, authHeaders(t.ownerToken, businessId)));
+          const r = await call(h, await route.request(ids, authHeaders(t.ownerToken, businessId), h));
           assert.equal(r.status, 403, r.res.body);
           assert.deepEqual(r.body, { detail: 'Not enough permissions' });
         }
@@ -128,7 +160,7 @@ for (const route of ROUTES) {
       test(`roles: only those allowed to ${permission} may call it`, async () => {
         for (const role of ['viewer', 'member', 'admin', 'owner'] as Role[]) {
           const fresh = await fixture(t);
-          const r = await call(h, route.request(fresh, await t.as(role)));
+          const r = await call(h, await route.request(fresh, await t.as(role), h));
           if (allows(role, permission)) {
             assert.equal(r.status, route.ok, `${role}: ${r.res.body}`);
           } else {
@@ -161,10 +193,10 @@ describe('tokens', () => {
   test('a user may hold at most 10 active tokens; revoking one frees a slot', async () => {
     const email = `${unique('many')}@example.com`;
     const t = await tenant(h);
-    const first = await addMember(h.db, { businessId: t.businessId, email, role: 'viewer' });
+    const first = await addTestMember(h, t.businessId, 'viewer', email);
     for (let i = 1; i < MAX_ACTIVE_TOKENS; i++) await createToken(h.db, { email });
     await assert.rejects(createToken(h.db, { email }), TokenLimitError);
-    await revokeToken(h.db, first.token_id);
+    await revokeToken(h.db, first.tokenId);
     await createToken(h.db, { email });
     await assert.rejects(createToken(h.db, { email, expiresInDays: 0 }), InvalidArgumentError);
     await assert.rejects(createToken(h.db, { email, expiresInDays: 366 }), InvalidArgumentError);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addMember, createBusiness } from '../src/resources/businesses/service.js';
-import { authHeaders, call, type Harness, setup, unique } from './helpers/harness.js';
+import { createBusiness } from '../src/resources/businesses/service.js';
+import { addTestMember, authHeaders, call, type Harness, setup, unique } from './helpers/harness.js';
 import { walk } from './helpers/walk.js';
 
 let h: Harness;
@@ -28,7 +28,7 @@ async function userWithBusinesses() {
     owned.push(await createBusiness(h.db, { name, ownerEmail: email }));
   }
   const someoneElse = await createBusiness(h.db, { name: 'Gamma Alpha', ownerEmail: `${unique('o')}@example.com` });
-  const viewer = await addMember(h.db, { businessId: someoneElse.business_id, email, role: 'viewer' });
+  const viewer = await addTestMember(h, someoneElse.business_id, 'viewer', email);
   return { token: viewer.token, owned, viewed: someoneElse, email };
 }
 

@@ -58,7 +58,7 @@ describe('a wrapper that sends Content-Type: application/json on every request',
       const customer = await createCustomer(h, own);
       const contact = await createContact(h, own, customer.id);
       const ids = { businessId: own.businessId, customerId: customer.id, contactId: contact.id };
-      const r = await call(h, wrapped(route.request(ids, own.headers)));
+      const r = await call(h, wrapped(await route.request(ids, own.headers, h)));
       assert.equal(r.status, route.ok, r.res.body);
     });
   }

@@ -55,7 +55,7 @@ for (const route of ROUTES.filter((r) => r.idBearing)) {
   describe(`isolation: ${route.name}`, () => {
     test("another business's customer is not found, and nothing of it changes", async () => {
       const before = await snapshot();
-      const r = await call(h, route.request(bIds, a.headers));
+      const r = await call(h, await route.request(bIds, a.headers, h));
       assert.equal(r.status, 404, r.res.body);
       assert.deepEqual(r.body, { detail: 'Customer not found' });
       assert.deepEqual(await snapshot(), before);
@@ -64,7 +64,10 @@ for (const route of ROUTES.filter((r) => r.idBearing)) {
     if (route.name.includes('{contact_id}')) {
       test("another business's contact under one's own customer is not found", async () => {
         const before = await snapshot();
-        const r = await call(h, route.request({ customerId: aIds.customerId, contactId: bIds.contactId }, a.headers));
+        const r = await call(
+          h,
+          await route.request({ customerId: aIds.customerId, contactId: bIds.contactId }, a.headers, h),
+        );
         assert.equal(r.status, 404, r.res.body);
         assert.deepEqual(r.body, { detail: 'Contact not found' });
         assert.deepEqual(await snapshot(), before);
@@ -72,14 +75,17 @@ for (const route of ROUTES.filter((r) => r.idBearing)) {
 
       test("another customer's contact in the same business is not found", async () => {
         const before = await snapshot();
-        const r = await call(h, route.request({ customerId: aIds.customerId, contactId: aOther.contactId }, a.headers));
+        const r = await call(
+          h,
+          await route.request({ customerId: aIds.customerId, contactId: aOther.contactId }, a.headers, h),
+        );
         assert.equal(r.status, 404, r.res.body);
         assert.deepEqual(r.body, { detail: 'Contact not found' });
         assert.deepEqual(await snapshot(), before);
       });
 
       test('a contact id that is not a UUID is not found', async () => {
-        const r = await call(h, route.request({ customerId: aIds.customerId, contactId: 'nope' }, a.headers));
+        const r = await call(h, await route.request({ customerId: aIds.customerId, contactId: 'nope' }, a.headers, h));
         assert.equal(r.status, 404, r.res.body);
         assert.deepEqual(r.body, { detail: 'Contact not found' });
       });
@@ -87,14 +93,14 @@ for (const route of ROUTES.filter((r) => r.idBearing)) {
 
     test('a customer id that is not a UUID, or unknown, is not found', async () => {
       for (const customerId of ['nope', '1', '00000000-0000-7000-8000-000000000000']) {
-        const r = await call(h, route.request({ customerId, contactId: aIds.contactId }, a.headers));
+        const r = await call(h, await route.request({ customerId, contactId: aIds.contactId }, a.headers, h));
         assert.equal(r.status, 404, `${customerId}: ${r.res.body}`);
         assert.deepEqual(r.body, { detail: 'Customer not found' });
       }
     });
 
     test("one's own token with the other business in x-business-id is 403", async () => {
-      const r = await call(h, route.request(bIds, authHeaders(a.ownerToken, b.businessId)));
+      const r = await call(h, await route.request(bIds, authHeaders(a.ownerToken, b.businessId), h));
       assert.equal(r.status, 403, r.res.body);
     });
   });

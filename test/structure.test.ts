@@ -36,7 +36,7 @@ describe('the route table', () => {
         .filter((r) => r.access !== 'public')
         .map((r) => `${r.method} ${openApiPath(r.url)} needs ${r.access}`)
         .sort(),
-      ROUTES.map((r) => `${r.name} needs ${r.permission}`).sort(),
+      ROUTES.map((r) => `${r.name} needs ${r.declares ?? r.permission}`).sort(),
       'authenticated routes and what each needs: add a new route to test/helpers/routes.ts',
     );
   });

@@ -1,18 +1,24 @@
 import { createReadStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
+import { PACKAGE_VERSION } from '../http/openapi.js';
 import type { Db } from '../platform/db/db.js';
 import { migrate } from '../platform/db/migrate.js';
 import { DatabaseUnreachableError, describeUrl, openDb } from '../platform/db/open.js';
+import { emailProblem } from '../platform/email.js';
 import { type DomainError, isDomainError } from '../platform/errors.js';
 import { isUuid } from '../platform/ids.js';
 import { isRole, ROLES } from '../resources/businesses/roles.js';
-import { addMember, createBusiness, requireBusiness } from '../resources/businesses/service.js';
+import { createBusiness, requireBusiness } from '../resources/businesses/service.js';
 import { importCustomers } from '../resources/customers/bulk-import.js';
 import { csvRecords } from '../resources/customers/csv.js';
 import { seed } from '../resources/customers/seed.js';
+import { addMember, allMembers, removeMember } from '../resources/members/service.js';
 import { createToken, listTokens, revokeToken } from '../resources/tokens/service.js';
+import { userIdByEmail } from '../resources/users/service.js';
 import { startServer } from '../server.js';
+import { forward, serveControl } from './control.js';
 
 /** A usage error of the command line (bad flag, missing argument): printed, exit 2. */
 export class UsageError extends Error {}
@@ -26,6 +32,10 @@ export interface CliIo {
   isTTY: boolean;
   /** An open database to use instead of opening one from the environment (left open). */
   db?: Db;
+  /** Where relative file names are resolved (default: this process's working directory). */
+  cwd?: string;
+  /** Run by a server for a client over its control channel: `serve` is refused. */
+  remote?: boolean;
 }
 
 const processIo = (): CliIo => ({
@@ -35,30 +45,82 @@ const processIo = (): CliIo => ({
   isTTY: process.stderr.isTTY === true,
 });
 
-const HELP = `customers-api — DayZero's Customers API, self-hosted
+interface CommandHelp {
+  name: string;
+  usage: string;
+  summary: string;
+}
 
-Usage: customers-api <command> [options]
+/** Every command: `customers-api <name> --help` prints its entry. */
+const COMMANDS: CommandHelp[] = [
+  {
+    name: 'serve',
+    usage: 'serve [--demo]',
+    summary: 'Run the HTTP server (PORT, HOST); --demo creates the demo business on an empty database.',
+  },
+  { name: 'migrate', usage: 'migrate', summary: 'Apply pending database migrations.' },
+  {
+    name: 'business create',
+    usage: 'business create --name NAME --owner-email EMAIL',
+    summary: 'Create a business and its owner (the user is created if new), and issue the owner a token.',
+  },
+  {
+    name: 'member add',
+    usage: 'member add --business ID (--email EMAIL | --user-id ID) --role owner|admin|member|viewer',
+    summary:
+      'Add a member (a new e-mail creates the user) and issue them a token; on an existing member, change the role instead (no token).',
+  },
+  { name: 'member list', usage: 'member list --business ID', summary: "List a business's members and their roles." },
+  {
+    name: 'member remove',
+    usage: 'member remove --business ID (--email EMAIL | --user-id ID)',
+    summary: 'Remove a member from a business (the last owner cannot be removed). Their tokens stay valid elsewhere.',
+  },
+  {
+    name: 'token create',
+    usage: 'token create --email EMAIL [--expires-in-days N]',
+    summary: 'Issue a token for a user (1..365 days; default: no expiry). The secret is shown once.',
+  },
+  { name: 'token list', usage: 'token list --email EMAIL', summary: "List a user's tokens (never the secrets)." },
+  { name: 'token revoke', usage: 'token revoke --id TOKEN_ID', summary: 'Revoke a token.' },
+  {
+    name: 'seed',
+    usage: 'seed --business ID --customers N --contacts-per-customer M',
+    summary: 'Insert realistic demo data.',
+  },
+  {
+    name: 'import',
+    usage: 'import FILE.csv --business ID',
+    summary: 'Import customers from a CSV (same rules as bulk upload, no size limit; batches commit as they go).',
+  },
+];
 
-Commands:
-  serve [--demo]                                   run the HTTP server (PORT, HOST)
-  migrate                                          apply pending database migrations
-  business create --name NAME --owner-email EMAIL  create a business, its owner and a token
-  member add --business ID --email EMAIL --role ROLE
-                                                   add a member (owner|admin|member|viewer) and issue a token
-  token create --email EMAIL [--expires-in-days N] issue a token (1..365 days; default: no expiry)
-  token list --email EMAIL                         list a user's tokens (never the secrets)
-  token revoke --id TOKEN_ID                       revoke a token
-  seed --business ID --customers N --contacts-per-customer M
-                                                   insert realistic demo data
-  import FILE.csv --business ID                    import customers from a CSV (same rules as bulk upload,
-                                                   no size limit; batches commit as they go)
+const FOOTER = `Options:
+  --json      machine-readable output
+  --help      help (also per command: customers-api token create --help)
+  --version   the version
 
-Options:
-  --json   machine-readable output
-  --help   this text
+Exit codes: 0 done, 1 the operation failed, 2 bad usage.
 
 Database: DATABASE_URL=postgres://… for PostgreSQL, otherwise the embedded
-database in DATA_DIR (default ./.data). Every command applies pending migrations first.`;
+database in DATA_DIR (default ./.data). Every command applies pending migrations
+first. While a server runs on the embedded database, commands are carried out
+by that server (over a socket in DATA_DIR only this OS user can use).`;
+
+function help(words: string[]): string {
+  const name = words.join(' ');
+  const exact = COMMANDS.find((c) => c.name === name);
+  if (exact) return `Usage: customers-api ${exact.usage}\n\n${exact.summary}\n\n${FOOTER}`;
+  const group = COMMANDS.filter((c) => name !== '' && c.name.startsWith(`${name} `));
+  const shown = group.length > 0 ? group : COMMANDS;
+  const width = Math.max(...shown.map((c) => c.usage.length));
+  const lines = shown.map((c) =>
+    c.usage.length > 60
+      ? `  ${c.usage}\n  ${' '.repeat(4)}${c.summary}`
+      : `  ${c.usage.padEnd(Math.min(width, 60))}  ${c.summary}`,
+  );
+  return `customers-api — DayZero's Customers API, self-hosted\n\nUsage: customers-api <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n${FOOTER}`;
+}
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -73,6 +135,8 @@ const OPTIONS = {
   id: { type: 'string' },
   customers: { type: 'string' },
   'contacts-per-customer': { type: 'string' },
+  'user-id': { type: 'string' },
+  version: { type: 'boolean', short: 'v' },
 } as const;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -87,6 +151,27 @@ function integer(values: Values, name: string): number {
   const raw = required(values, name);
   if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a non-negative integer, got "${raw}"`);
   return Number(raw);
+}
+
+/** The user a member command names: by --user-id or by --email (one of them). */
+function whichUser(values: Values): { id: string } | { email: string } {
+  const id = typeof values['user-id'] === 'string' ? values['user-id'].trim() : undefined;
+  const email = typeof values.email === 'string' ? values.email.trim() : undefined;
+  if ((id === undefined || id === '') === (email === undefined || email === '')) {
+    throw new UsageError('give --email EMAIL or --user-id ID (one of them)');
+  }
+  if (id) {
+    if (!isUuid(id)) throw new UsageError('--user-id must be a user id (UUID)');
+    return { id };
+  }
+  return { email: checkedEmail('email', email as string) };
+}
+
+/** An e-mail given on the command line, checked like the API checks one. */
+function checkedEmail(flag: string, email: string): string {
+  const problem = emailProblem(email);
+  if (problem) throw new UsageError(`--${flag} is not a valid e-mail address: ${problem}`);
+  return email;
 }
 
 function progressBar(io: CliIo, label: string): ((done: number, total: number) => void) | undefined {
@@ -117,6 +202,11 @@ async function withDb<T>(io: CliIo, fn: (db: Db) => Promise<T>, opts: { migrate?
   } finally {
     await db.close();
   }
+}
+
+async function runRemote(argv: string[], io: CliIo): Promise<number> {
+  const code = await run(argv, io);
+  return code === 'serving' ? 1 : code;
 }
 
 async function serve(io: CliIo, values: Values): Promise<void> {
@@ -153,13 +243,33 @@ async function serve(io: CliIo, values: Values): Promise<void> {
       `  -H 'x-business-id: ${d.business_id}'`,
     );
   }
+  // On the embedded database, the CLI's commands run here while the server holds the data directory.
+  const control = config.DATABASE_URL
+    ? null
+    : await serveControl(config.DATA_DIR, async (req, out) => {
+        try {
+          return await runRemote(req.argv, {
+            env: io.env,
+            ...out,
+            isTTY: req.isTTY,
+            db: running.db,
+            cwd: req.cwd,
+            remote: true,
+          });
+        } finally {
+          // Memberships or tokens may have changed: stop trusting what authentication cached.
+          running.app.forgetCachedAuth();
+        }
+      });
   io.stderr(`${lines.join('\n')}\n\n`);
   const stop = (signal: string) => {
     running.app.log.info({ signal }, 'shutting down');
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    Promise.resolve(control?.close())
+      .then(() => running.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
@@ -171,12 +281,19 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
   const json = values.json === true;
   const out = (data: unknown, human: string) => io.stdout(json ? `${JSON.stringify(data)}\n` : `${human}\n`);
   const [cmd, sub] = positionals;
+  if (values.version) {
+    io.stdout(`${PACKAGE_VERSION}\n`);
+    return 0;
+  }
   if (values.help || cmd === undefined || cmd === 'help') {
-    io.stdout(`${HELP}\n`);
+    const words = cmd === 'help' ? positionals.slice(1) : positionals;
+    // `import FILE --help`: the file name is not part of the command's name.
+    io.stdout(`${help(words[0] === 'import' ? ['import'] : words)}\n`);
     return 0;
   }
   switch (cmd) {
     case 'serve':
+      if (io.remote) throw new UsageError('a server is already running on this data directory');
       await serve(io, values);
       return 'serving';
     case 'migrate': {
@@ -187,7 +304,7 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
     case 'business': {
       if (sub !== 'create') throw new UsageError('usage: business create --name NAME --owner-email EMAIL');
       const name = required(values, 'name');
-      const ownerEmail = required(values, 'owner-email');
+      const ownerEmail = checkedEmail('owner-email', required(values, 'owner-email'));
       const r = await withDb(io, (db) => createBusiness(db, { name, ownerEmail }));
       out(
         { business_id: r.business_id, user_id: r.user_id, token: r.token },
@@ -196,14 +313,47 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
       return 0;
     }
     case 'member': {
-      if (sub !== 'add') throw new UsageError('usage: member add --business ID --email EMAIL --role ROLE');
+      const usage = () =>
+        new UsageError(
+          `usage: customers-api ${COMMANDS.find((c) => c.name === `member ${sub}`)?.usage ?? 'member add|list|remove …'}`,
+        );
+      if (sub !== 'add' && sub !== 'list' && sub !== 'remove') throw usage();
       const businessId = required(values, 'business');
       if (!isUuid(businessId)) throw new UsageError('--business must be a business id (UUID)');
-      const email = required(values, 'email');
+      if (sub === 'list') {
+        const members = await withDb(io, (db) => allMembers(db, businessId));
+        const human = members.length
+          ? members.map((m) => `${m.user_id}  ${m.role.padEnd(6)}  ${m.email}  (since ${m.created_at})`).join('\n')
+          : 'No members.';
+        out({ members }, human);
+        return 0;
+      }
+      const user = whichUser(values);
+      if (sub === 'remove') {
+        const removed = await withDb(io, async (db) =>
+          removeMember(db, {
+            businessId,
+            userId: 'id' in user ? user.id : await userIdByEmail(db, user.email),
+            actor: null,
+          }),
+        );
+        out({ removed }, `Removed ${removed.email} (${removed.role}) from business ${businessId}.`);
+        return 0;
+      }
       const role = required(values, 'role');
       if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-      const r = await withDb(io, (db) => addMember(db, { businessId, email, role }));
-      out({ user_id: r.user_id, token: r.token }, `user_id: ${r.user_id}\ntoken:   ${r.token}`);
+      const r = await withDb(io, (db) =>
+        addMember(db, { businessId, user, role, actor: null, ifMember: 'update', token: 'new-member' }),
+      );
+      const m = r.member;
+      const data = { ...m, previous_role: r.previousRole, token: r.token?.token ?? null };
+      if (r.previousRole === null) {
+        out(data, `Added ${m.email} as ${m.role}.\nuser_id: ${m.user_id}\ntoken:   ${r.token?.token ?? '(none)'}`);
+      } else if (r.previousRole === m.role) {
+        out(data, `${m.email} is already a member with role ${m.role}: nothing changed.`);
+      } else {
+        out(data, `${m.email} was already a member: changed the role from ${r.previousRole} to ${m.role}.`);
+      }
       return 0;
     }
     case 'token': {
@@ -259,14 +409,14 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
     }
     case 'import': {
       if (!sub) throw new UsageError('usage: import FILE.csv --business ID');
-      const file: string = sub;
+      const file: string = resolve(io.cwd ?? process.cwd(), sub);
       const businessId = required(values, 'business');
       if (!isUuid(businessId)) throw new UsageError('--business must be a business id (UUID)');
       let size: number;
       try {
         size = statSync(file).size;
       } catch {
-        throw new UsageError(`cannot read ${file}`);
+        throw new UsageError(`cannot read ${sub}`);
       }
       const started = Date.now();
       const bar = json ? undefined : progressBar(io, 'importing');
@@ -300,7 +450,10 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
   }
 }
 
-/** The CLI's words for a domain error, and whether it is the caller's mistake (exit 2) or a failure (exit 1). */
+/**
+ * The CLI's words for a domain error, and whether it is the caller's mistake
+ * (bad usage: exit 2) or a failed operation (exit 1).
+ */
 function describe(err: DomainError): { message: string; usage: boolean } {
   switch (err.kind) {
     case 'invalid_argument':
@@ -308,15 +461,15 @@ function describe(err: DomainError): { message: string; usage: boolean } {
     case 'not_found': {
       const named: Partial<Record<typeof err.resource, string>> = {
         business: `No business with id ${err.ref}`,
-        user: `No user with e-mail ${err.ref}`,
+        user: `No user with ${err.ref !== undefined && isUuid(err.ref) ? 'id' : 'e-mail'} ${err.ref}`,
+        member: `${err.ref} is not a member of this business`,
         token: `No token with id ${err.ref}`,
       };
-      return { message: named[err.resource] ?? err.message, usage: true };
+      return { message: named[err.resource] ?? err.message, usage: false };
     }
     case 'invalid_file':
     case 'token_limit':
     case 'database_locked':
-      return { message: err.message, usage: true };
     case 'unauthenticated':
     case 'forbidden':
     case 'conflict':
@@ -331,10 +484,41 @@ function describe(err: DomainError): { message: string; usage: boolean } {
   }
 }
 
+/** Commands a running server carries out for the CLI; the rest run here. */
+function runsHere(argv: string[]): boolean {
+  return (
+    argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v') ||
+    !argv.some((a) => !a.startsWith('-')) ||
+    ['serve', 'help'].includes(argv.find((a) => !a.startsWith('-')) ?? '')
+  );
+}
+
+/**
+ * On the embedded database, a server already running on the data directory
+ * carries the command out; resolves to its exit code, or null to run here.
+ */
+async function throughServer(argv: string[], io: CliIo): Promise<number | null> {
+  if (io.db || io.remote || runsHere(argv)) return null;
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(io.env);
+  } catch {
+    return null; // reported as usual when the command runs here
+  }
+  if (config.DATABASE_URL) return null;
+  return await forward(
+    config.DATA_DIR,
+    { argv, cwd: io.cwd ?? process.cwd(), isTTY: io.isTTY },
+    { stdout: io.stdout, stderr: io.stderr },
+  );
+}
+
 /** Runs the command line; resolves to the exit code, or 'serving' while the server runs. */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number | 'serving'> {
   const json = argv.includes('--json');
   try {
+    const remote = await throughServer(argv, io);
+    if (remote !== null) return remote;
     return await main(argv, io);
   } catch (err) {
     let message: string;

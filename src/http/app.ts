@@ -21,7 +21,9 @@ import { ContactsService } from '../resources/contacts/service.js';
 import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
 import { customerRoutes } from '../resources/customers/routes.js';
 import { CustomersService } from '../resources/customers/service.js';
+import { memberRoutes } from '../resources/members/routes.js';
 import { Authenticator, requireRole } from '../resources/tokens/authenticator.js';
+import { tokenRoutes } from '../resources/tokens/routes.js';
 import { type Access, isAccess } from './access.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -47,6 +49,8 @@ declare module 'fastify' {
     routeTable: RouteInfo[];
     /** From now on every request is answered 503 (the server is going away). */
     beginShutdown: () => void;
+    /** Forgets every verified token and membership this process cached (after administration done elsewhere). */
+    forgetCachedAuth: () => void;
   }
 }
 
@@ -88,6 +92,8 @@ export interface Services {
   longStatementTimeoutMs: number;
   contacts: ContactsService;
   customers: CustomersService;
+  /** Told of membership and token changes, so this process stops trusting what it cached. */
+  auth: Authenticator;
 }
 
 /** Routes registered inside it (a plugin's own, such as the docs page's assets) are public. */
@@ -241,6 +247,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000,
     contacts: new ContactsService(db, codec),
     customers: new CustomersService(db, codec),
+    auth,
   };
 
   app.addSchema(HTTPError);
@@ -275,7 +282,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onRoute', (route) => {
     const config = route.config ?? {};
     route.config = config;
-    config.validators = compileRouteValidators(route.schema, { body: !config.multipart });
+    config.validators = compileRouteValidators(route.schema, {
+      body: !config.multipart,
+      optionalBody: config.optionalBody,
+    });
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const re = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`);
     for (const method of methods) {
@@ -304,6 +314,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   if (requestTimeout > 0) app.server.headersTimeout = Math.min(requestTimeout, 60_000);
 
   let closing = false;
+  app.decorate('forgetCachedAuth', () => auth.clear());
   app.decorate('beginShutdown', () => {
     closing = true;
   });
@@ -397,6 +408,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       tags: [
         { name: 'customers', description: 'Customers and their contacts' },
         { name: 'businesses', description: "The businesses the token's user belongs to" },
+        { name: 'members', description: 'Who belongs to a business, and with which role' },
+        { name: 'tokens', description: "The caller's own API tokens" },
       ],
       components: {
         securitySchemes: {
@@ -423,6 +436,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   await app.register(businessRoutes, { services, prefix: '/api/v1/businesses' });
+  await app.register(memberRoutes, { services, prefix: '/api/v1/businesses' });
+  await app.register(tokenRoutes, { services, prefix: '/api/v1/tokens' });
   await app.register(customerRoutes, { services, prefix: '/api/v1/customers' });
   await app.register(contactRoutes, { services, prefix: '/api/v1/customers' });
 

@@ -14,6 +14,7 @@ const NOT_FOUND: Record<Resource, string> = {
   customer: 'Customer not found',
   contact: 'Contact not found',
   user: 'User not found',
+  member: 'Member not found',
   token: 'Token not found',
 };
 

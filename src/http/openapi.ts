@@ -28,9 +28,12 @@ function liftComponents(doc: Json): void {
     for (const [k, v] of Object.entries(node)) if (k !== 'x-component') out[k] = visit(v);
     const name = node['x-component'];
     if (typeof name !== 'string') return out;
-    // A use may add its own default (OpenAPI 3.1 allows it beside $ref): the component is the rest.
-    const { default: fallback, ...definition } = out;
-    const here: Json = fallback === undefined ? {} : { default: fallback };
+    // A use may add its own default and description (OpenAPI 3.1 allows them beside $ref): the component is the rest.
+    const { default: fallback, description, ...definition } = out;
+    const here: Json = {
+      ...(description === undefined ? {} : { description }),
+      ...(fallback === undefined ? {} : { default: fallback }),
+    };
     const text = JSON.stringify(definition);
     const before = seen.get(name);
     if (before !== undefined && before !== text) throw new Error(`OpenAPI component ${name} has two definitions`);

@@ -37,11 +37,16 @@ export interface RouteValidators {
   body?: Check;
   querySchema?: JsonSchema;
   bodySchema?: JsonSchema;
+  /** No body at all is valid (an endpoint whose body fields are all optional). */
+  optionalBody?: boolean;
 }
 
-export function compileRouteValidators(schema: FastifySchema | undefined, opts: { body: boolean }): RouteValidators {
+export function compileRouteValidators(
+  schema: FastifySchema | undefined,
+  opts: { body: boolean; optionalBody?: boolean | undefined },
+): RouteValidators {
   if (!schema) return {};
-  const v: RouteValidators = {};
+  const v: RouteValidators = opts.optionalBody ? { optionalBody: true } : {};
   if (schema.params) v.path = compileCoercing(schema.params as object);
   if (schema.querystring) {
     v.querySchema = schema.querystring as JsonSchema;
@@ -82,7 +87,9 @@ export function validateRequest(v: RouteValidators, req: RequestParts): Issue[] 
   }
   if (v.body && !unreadable.has('body')) {
     const body = req.body;
-    if (body === undefined || body === null) {
+    if (body === undefined && v.optionalBody) {
+      // Nothing to check: the route's defaults apply.
+    } else if (body === undefined || body === null) {
       issues.push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null });
     } else {
       const isObject = typeof body === 'object' && !Array.isArray(body);

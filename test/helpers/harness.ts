@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
-import { buildApp } from '../../src/http/app.js';
+import { type AppOptions, buildApp } from '../../src/http/app.js';
 import type { Db, Queryable, QueryResult } from '../../src/platform/db/db.js';
 import { migrate, migrationsDigest } from '../../src/platform/db/migrate.js';
 import { openDb } from '../../src/platform/db/open.js';
@@ -12,7 +12,8 @@ import { PgliteDb } from '../../src/platform/db/pglite.js';
 import { PostgresDb } from '../../src/platform/db/postgres.js';
 import { cursorSecret } from '../../src/platform/settings.js';
 import type { Role } from '../../src/resources/businesses/roles.js';
-import { addMember, createBusiness } from '../../src/resources/businesses/service.js';
+import { createBusiness } from '../../src/resources/businesses/service.js';
+import { addMember } from '../../src/resources/members/service.js';
 import { ContractChecker } from './contract.js';
 
 /** Which backend this run uses: PostgreSQL when TEST_DATABASE_URL is set, else embedded PGlite. */
@@ -153,7 +154,13 @@ export async function freshMigratedDb(
 
 /** A fresh database (migrated) and the app on it. */
 export async function setup(
-  opts: { wrapDb?: (db: Db) => Db; bodyLimit?: number; authCacheTtlMs?: number; requestTimeoutMs?: number } = {},
+  opts: {
+    wrapDb?: (db: Db) => Db;
+    bodyLimit?: number;
+    authCacheTtlMs?: number;
+    requestTimeoutMs?: number;
+    logger?: AppOptions['logger'];
+  } = {},
 ): Promise<Harness> {
   const { db: raw, databaseUrl, drop } = await freshMigratedDb();
   const db = opts.wrapDb ? opts.wrapDb(raw) : raw;
@@ -163,6 +170,7 @@ export async function setup(
     bodyLimit: opts.bodyLimit ?? 64 * 1024,
     authCacheTtlMs: opts.authCacheTtlMs,
     requestTimeoutMs: opts.requestTimeoutMs,
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   return {
     db: raw,
@@ -190,6 +198,36 @@ export interface Tenant {
   headers: Record<string, string>;
   /** Headers of a new member with `role`. */
   as(role: Role): Promise<Record<string, string>>;
+  /** A new member with `role`: who they are, their token and headers. */
+  member(role: Role): Promise<TestMember>;
+}
+
+export interface TestMember {
+  userId: string;
+  email: string;
+  token: string;
+  tokenId: string;
+  headers: Record<string, string>;
+}
+
+/** Adds a new user to a business as the operator would (the CLI), with a token of their own. */
+export async function addTestMember(h: Harness, businessId: string, role: Role, email?: string): Promise<TestMember> {
+  const r = await addMember(h.db, {
+    businessId,
+    user: { email: email ?? `${unique(role)}@example.com` },
+    role,
+    actor: null,
+    ifMember: 'conflict',
+    token: 'new-member',
+  });
+  if (!r.token) throw new Error('a new member gets a token');
+  return {
+    userId: r.member.user_id,
+    email: r.member.email,
+    token: r.token.token,
+    tokenId: r.token.token_id,
+    headers: authHeaders(r.token.token, businessId),
+  };
 }
 
 export function authHeaders(token: string, businessId: string): Record<string, string> {
@@ -206,9 +244,9 @@ export async function tenant(h: Harness): Promise<Tenant> {
     ownerToken: b.token,
     headers: authHeaders(b.token, b.business_id),
     async as(role: Role) {
-      const m = await addMember(h.db, { businessId: b.business_id, email: `${unique(role)}@example.com`, role });
-      return authHeaders(m.token, b.business_id);
+      return (await addTestMember(h, b.business_id, role)).headers;
     },
+    member: (role: Role) => addTestMember(h, b.business_id, role),
   };
 }
 

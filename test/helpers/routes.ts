@@ -1,6 +1,8 @@
 import type { InjectOptions } from 'fastify';
+import type { Access } from '../../src/http/access.js';
 import type { Permission } from '../../src/resources/businesses/roles.js';
-import { multipart } from './harness.js';
+import { createToken, hashToken } from '../../src/resources/tokens/service.js';
+import { addTestMember, type Harness, multipart, unique } from './harness.js';
 
 export interface Ids {
   /** The caller's business (routes that name a business). */
@@ -13,12 +15,33 @@ export interface RouteCase {
   name: string;
   /** What the caller needs: a role allowing this permission in the business, or just a token. */
   permission: Permission | 'token';
+  /**
+   * Where the business comes from (default `header`, `x-business-id`): `path` routes name
+   * it in the URL (no header), a non-member finds nothing there (404).
+   */
+  business?: 'header' | 'path';
+  /** The access the route declares, when the core checks the rest (default: `permission`). */
+  declares?: Access;
   /** The route names a customer (and maybe a contact): the tenant-isolation suite tries other tenants' ids. */
   idBearing: boolean;
-  request(ids: Ids, headers: Record<string, string>): InjectOptions;
+  /** The request, made afresh for each call (it may create what it acts on, e.g. a member to remove). */
+  request(ids: Ids, headers: Record<string, string>, h: Harness): InjectOptions | Promise<InjectOptions>;
   /** The status of a successful call. */
   ok: number;
 }
+
+/** The user whose token is in these headers (a user of no valid token: none). */
+async function userOf(h: Harness, headers: Record<string, string>): Promise<string | null> {
+  const token = /^Bearer (\S+)$/.exec(headers.authorization ?? '')?.[1];
+  if (!token) return null;
+  const { rows } = await h.db.query<{ email: string }>(
+    'SELECT u.email FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1',
+    [hashToken(token)],
+  );
+  return rows[0]?.email ?? null;
+}
+
+const NO_SUCH_ID = '00000000-0000-7000-8000-000000000000';
 
 /** The routes anyone may call, without a token (test/structure.test.ts holds the app to this list). */
 export const PUBLIC_ROUTES = [
@@ -170,5 +193,98 @@ export const ROUTES: RouteCase[] = [
       url: `/api/v1/customers/${ids.customerId}/contacts/${ids.contactId}`,
       headers,
     }),
+  },
+  {
+    name: 'POST /api/v1/businesses',
+    permission: 'token',
+    idBearing: false,
+    ok: 201,
+    request: (_ids, headers) => ({
+      method: 'POST',
+      url: '/api/v1/businesses',
+      headers,
+      payload: { name: unique('Route Business ') },
+    }),
+  },
+  {
+    name: 'PUT /api/v1/businesses/{business_id}',
+    permission: 'manage',
+    business: 'path',
+    declares: 'token',
+    idBearing: false,
+    ok: 200,
+    request: (ids, headers) => ({
+      method: 'PUT',
+      url: `/api/v1/businesses/${ids.businessId ?? 'missing'}`,
+      headers,
+      payload: { name: unique('Renamed ') },
+    }),
+  },
+  {
+    name: 'GET /api/v1/businesses/users',
+    permission: 'read',
+    idBearing: false,
+    ok: 200,
+    request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/businesses/users?sort_by=email', headers }),
+  },
+  {
+    name: 'POST /api/v1/businesses/users',
+    permission: 'manage',
+    idBearing: false,
+    ok: 201,
+    request: (_ids, headers) => ({
+      method: 'POST',
+      url: '/api/v1/businesses/users',
+      headers,
+      payload: { email: `${unique('colleague')}@example.com`, role: 'member' },
+    }),
+  },
+  {
+    name: 'PUT /api/v1/businesses/users/{user_id}',
+    permission: 'manage',
+    idBearing: false,
+    ok: 200,
+    request: async (ids, headers, h) => {
+      const target = ids.businessId ? (await addTestMember(h, ids.businessId, 'viewer')).userId : NO_SUCH_ID;
+      return { method: 'PUT', url: `/api/v1/businesses/users/${target}`, headers, payload: { role: 'member' } };
+    },
+  },
+  {
+    name: 'DELETE /api/v1/businesses/users/{user_id}',
+    permission: 'manage',
+    // Anyone may remove themselves: the route lets every member in, the core checks the rest.
+    declares: 'read',
+    idBearing: false,
+    ok: 200,
+    request: async (ids, headers, h) => {
+      const target = ids.businessId ? (await addTestMember(h, ids.businessId, 'viewer')).userId : NO_SUCH_ID;
+      return { method: 'DELETE', url: `/api/v1/businesses/users/${target}`, headers };
+    },
+  },
+  {
+    name: 'GET /api/v1/tokens',
+    permission: 'token',
+    idBearing: false,
+    ok: 200,
+    request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/tokens?limit=5', headers }),
+  },
+  {
+    name: 'POST /api/v1/tokens',
+    permission: 'token',
+    idBearing: false,
+    ok: 201,
+    request: (_ids, headers) => ({ method: 'POST', url: '/api/v1/tokens', headers, payload: { expires_in_days: 1 } }),
+  },
+  {
+    name: 'DELETE /api/v1/tokens/{token_id}',
+    permission: 'token',
+    idBearing: false,
+    ok: 200,
+    request: async (_ids, headers, h) => {
+      // Another token of the caller's own (revoking the one in use would spoil the caller's next request).
+      const email = await userOf(h, headers);
+      const target = email ? (await createToken(h.db, { email, expiresInDays: 1 })).token_id : NO_SUCH_ID;
+      return { method: 'DELETE', url: `/api/v1/tokens/${target}`, headers };
+    },
   },
 ];

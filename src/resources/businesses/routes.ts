@@ -4,8 +4,15 @@ import type { Services } from '../../http/app.js';
 import { ok, pageParams, SECURITY } from '../../http/responses.js';
 import { Envelope, PaginatedOf, tokenErrorResponses } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
-import { BusinessIdParams, BusinessListQuery, BusinessSchema, UNSUPPORTED_BUSINESS_FILTERS } from './schemas.js';
-import { getBusiness, listBusinesses } from './service.js';
+import {
+  BusinessCreateSchema,
+  BusinessIdParams,
+  BusinessListQuery,
+  BusinessSchema,
+  BusinessUpdateSchema,
+  UNSUPPORTED_BUSINESS_FILTERS,
+} from './schemas.js';
+import { createOwnedBusiness, getBusiness, listBusinesses, renameBusiness } from './service.js';
 
 const tags = ['businesses'];
 
@@ -75,5 +82,53 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     },
     async (req) =>
       ok(await getBusiness(services.db, callerOf(req).userId, req.params.business_id), 'Business retrieved'),
+  );
+
+  app.post(
+    '/',
+    {
+      config: { access: 'token' },
+      schema: {
+        operationId: 'create_business_api_v1_businesses_post',
+        summary: 'Create business',
+        description: 'A new business; the caller becomes its owner. Needs no `x-business-id`.',
+        tags,
+        security: SECURITY,
+        body: BusinessCreateSchema,
+        response: { 201: Envelope(BusinessSchema), ...tokenErrorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const business = await createOwnedBusiness(services.db, callerOf(req).userId, req.body.name);
+      return reply.code(201).send(ok(business, 'Business created', 'CREATED'));
+    },
+  );
+
+  app.put(
+    '/:business_id',
+    {
+      config: { access: 'token' },
+      schema: {
+        operationId: 'update_business_api_v1_businesses__business_id__put',
+        summary: 'Update business',
+        description:
+          'Renames a business. Its owners and admins may; other members → 403, a business one is not a member of → 404.',
+        tags,
+        security: SECURITY,
+        params: BusinessIdParams,
+        body: BusinessUpdateSchema,
+        response: { 200: Envelope(BusinessSchema), ...tokenErrorResponses(403, 404) },
+      },
+    },
+    async (req) =>
+      ok(
+        await renameBusiness(services.db, {
+          userId: callerOf(req).userId,
+          businessId: req.params.business_id,
+          name: req.body.name,
+        }),
+        'Business updated',
+        'UPDATED',
+      ),
   );
 };

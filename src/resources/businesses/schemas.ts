@@ -41,3 +41,14 @@ export const BusinessListQuery = PageQuery(
 );
 
 export const BusinessIdParams = Type.Object({ business_id: Type.String() });
+
+const businessName = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  'x-trim': true,
+  description: '1..255 characters after trimming',
+  examples: ['Acme Holdings'],
+});
+
+export const BusinessCreateSchema = Type.Object({ name: businessName }, component('BusinessCreateRequest'));
+export const BusinessUpdateSchema = Type.Object({ name: businessName }, component('BusinessUpdateRequest'));

@@ -1,6 +1,6 @@
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
-import { NotFoundError } from '../../platform/errors.js';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
 import {
   type KeysetRow,
@@ -13,9 +13,9 @@ import {
 } from '../../platform/list.js';
 import { containsPattern, Params, queryOne } from '../../platform/sql.js';
 import { foldCase, toRfc3339 } from '../../platform/text.js';
-import { type IssuedToken, issueToken } from '../tokens/service.js';
+import { issueToken } from '../tokens/service.js';
 import { ensureUser } from '../users/service.js';
-import type { Role } from './roles.js';
+import { allows, type Role } from './roles.js';
 import type { Business, BusinessSort } from './schemas.js';
 
 /** Not found unless the business exists: the one check every command naming a business makes. */
@@ -40,31 +40,13 @@ export async function createBusiness(db: Db, input: { name: string; ownerEmail: 
       input.name,
       foldCase(input.name),
     ]);
-    const userId = await ensureUser(tx, input.ownerEmail);
+    const userId = (await ensureUser(tx, input.ownerEmail)).id;
     await tx.query(`INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, 'owner')`, [
       businessId,
       userId,
     ]);
     const t = await issueToken(tx, userId);
     return { business_id: businessId, user_id: userId, token: t.token, token_id: t.token_id };
-  });
-}
-
-/** Adds a member (the user created if new), or changes an existing member's role; issues a token. */
-export async function addMember(
-  db: Db,
-  input: { businessId: string; email: string; role: Role },
-): Promise<{ user_id: string } & IssuedToken> {
-  return await db.transaction(async (tx) => {
-    await requireBusiness(tx, input.businessId);
-    const userId = await ensureUser(tx, input.email);
-    await tx.query(
-      `INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, $3)
-       ON CONFLICT (business_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
-      [input.businessId, userId, input.role],
-    );
-    const t = await issueToken(tx, userId);
-    return { user_id: userId, ...t };
   });
 }
 
@@ -130,7 +112,7 @@ export async function listBusinesses(
 }
 
 /** A business `userId` is a member of; not found otherwise (whether or not it exists). */
-export async function getBusiness(db: Db, userId: string, businessId: string): Promise<Business> {
+export async function getBusiness(db: Queryable, userId: string, businessId: string): Promise<Business> {
   const row = isUuid(businessId)
     ? await queryOne<BusinessRow>(
         db,
@@ -141,4 +123,36 @@ export async function getBusiness(db: Db, userId: string, businessId: string): P
     : null;
   if (!row) throw new NotFoundError('business');
   return toBusiness(row);
+}
+
+/** A new business owned by the caller (over the API: the caller already has a token). */
+export async function createOwnedBusiness(db: Db, userId: string, name: string): Promise<Business> {
+  return await db.transaction(async (tx) => {
+    const businessId = uuidv7();
+    await tx.query('INSERT INTO businesses (id, name, name_key) VALUES ($1, $2, $3)', [
+      businessId,
+      name,
+      foldCase(name),
+    ]);
+    await tx.query(`INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, 'owner')`, [
+      businessId,
+      userId,
+    ]);
+    return await getBusiness(tx, userId, businessId);
+  });
+}
+
+/** Renames a business: its owners and admins may; another member is refused, a non-member finds nothing. */
+export async function renameBusiness(
+  db: Db,
+  input: { userId: string; businessId: string; name: string },
+): Promise<Business> {
+  const current = await getBusiness(db, input.userId, input.businessId);
+  if (!allows(current.role, 'manage')) throw new ForbiddenError();
+  await db.query('UPDATE businesses SET name = $2, name_key = $3, updated_at = now() WHERE id = $1', [
+    input.businessId,
+    input.name,
+    foldCase(input.name),
+  ]);
+  return await getBusiness(db, input.userId, input.businessId);
 }

@@ -115,6 +115,24 @@ export class Authenticator {
     return verified;
   }
 
+  /**
+   * Drops what this process has cached of a user (their role changed, or they
+   * left a business) or of a token (revoked): the change takes effect here at
+   * once, and in other processes within the cache's TTL.
+   */
+  forgetUser(userId: string): void {
+    for (const [key, entry] of this.cache) if (entry.userId === userId) this.cache.delete(key);
+  }
+
+  forgetToken(tokenId: string): void {
+    for (const [key, entry] of this.cache) if (entry.tokenId === tokenId) this.cache.delete(key);
+  }
+
+  /** Forgets everything cached (after administration this process did not see in detail). */
+  clear(): void {
+    this.cache.clear();
+  }
+
   /** Records use in the background; a failure here must never fail the request. */
   private touch(tokenId: string): void {
     const now = Date.now();

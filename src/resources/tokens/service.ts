@@ -1,10 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
 import { InvalidArgumentError, NotFoundError, TokenLimitError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
+import {
+  type KeysetRow,
+  listPage,
+  type Page,
+  type PageParams,
+  type SortKey,
+  timestampKey,
+} from '../../platform/list.js';
 import { queryOne, queryRow } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { userIdByEmail } from '../users/service.js';
+import type { Token, TokenCreated, TokenSort } from './schemas.js';
 
 export const MAX_ACTIVE_TOKENS = 10;
 export const MAX_TOKEN_DAYS = 365;
@@ -37,8 +47,16 @@ export interface TokenInfo {
   active: boolean;
 }
 
+export interface IssueOptions {
+  /** 1..365; absent: no expiry of its own. */
+  expiresInDays?: number | undefined;
+  /** The token that asks: the new one expires no later than it (a token never mints one that outlives it). */
+  mintedBy?: string | undefined;
+}
+
 /** A new token for the user, expiring in `expiresInDays` (1..365) or never; at most 10 active per user. */
-export async function issueToken(tx: Queryable, userId: string, expiresInDays?: number): Promise<IssuedToken> {
+export async function issueToken(tx: Queryable, userId: string, opts: IssueOptions = {}): Promise<IssuedToken> {
+  const { expiresInDays } = opts;
   if (
     expiresInDays !== undefined &&
     (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > MAX_TOKEN_DAYS)
@@ -56,14 +74,22 @@ export async function issueToken(tx: Queryable, userId: string, expiresInDays?: 
   if (counted.n >= MAX_ACTIVE_TOKENS) throw new TokenLimitError(MAX_ACTIVE_TOKENS);
   const token = newTokenSecret();
   const tokenId = uuidv7();
+  // LEAST ignores NULLs: no expiry asked for → the minting token's; no minting token's → the one asked for.
   const row = await queryRow<{ expires_at: string | null }>(
     tx,
     `INSERT INTO api_tokens (id, user_id, token_hash, prefix, expires_at)
-     VALUES ($1, $2, $3, $4, CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(days => $5::int) END)
+     VALUES ($1, $2, $3, $4, LEAST(
+       CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(days => $5::int) END,
+       (SELECT expires_at FROM api_tokens WHERE id = $6::uuid)))
      RETURNING expires_at`,
-    [tokenId, userId, hashToken(token), token.slice(0, 11), expiresInDays ?? null],
+    [tokenId, userId, hashToken(token), tokenPrefix(token), expiresInDays ?? null, opts.mintedBy ?? null],
   );
   return { token, token_id: tokenId, expires_at: toRfc3339(row.expires_at) };
+}
+
+/** What people tell tokens apart by: `dz_` and the first 8 characters of the secret. */
+export function tokenPrefix(token: string): string {
+  return token.slice(0, 11);
 }
 
 /** A new token for the user with this e-mail. */
@@ -71,7 +97,9 @@ export async function createToken(
   db: Db,
   input: { email: string; expiresInDays?: number | undefined },
 ): Promise<IssuedToken> {
-  return await db.transaction(async (tx) => issueToken(tx, await userIdByEmail(tx, input.email), input.expiresInDays));
+  return await db.transaction(async (tx) =>
+    issueToken(tx, await userIdByEmail(tx, input.email), { expiresInDays: input.expiresInDays }),
+  );
 }
 
 /** The user's tokens, oldest first — never their secrets. */
@@ -105,4 +133,72 @@ export async function revokeToken(db: Db, tokenId: string): Promise<{ token_id: 
     : null;
   if (!row) throw new NotFoundError('token', tokenId);
   return { token_id: tokenId, revoked_at: toRfc3339(row.revoked_at) };
+}
+
+// ---- Self-service, over HTTP: a token's user and their own tokens only. ----
+
+interface TokenRow {
+  id: string;
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+const TOKEN_SORTS: Record<TokenSort, SortKey> = { created_at: timestampKey('created_at') };
+
+function toToken(r: TokenRow): Token {
+  return {
+    id: r.id,
+    prefix: r.prefix,
+    created_at: toRfc3339(r.created_at),
+    expires_at: toRfc3339(r.expires_at),
+    last_used_at: toRfc3339(r.last_used_at),
+    revoked_at: toRfc3339(r.revoked_at),
+  };
+}
+
+/** One page of the caller's tokens, active or not — never a secret. */
+export async function listOwnTokens(
+  db: Db,
+  codec: CursorCodec,
+  userId: string,
+  params: PageParams,
+): Promise<Page<Token>> {
+  const sortBy = params.sortBy as TokenSort;
+  return await listPage<TokenRow & KeysetRow, Token>(db, codec, params, {
+    owner: `user:${userId}`,
+    scope: 'tokens',
+    sortBy,
+    key: TOKEN_SORTS[sortBy],
+    from: 'api_tokens t',
+    columns: 't.id, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at',
+    where: 't.user_id = $1',
+    params: [userId],
+    total: 'count',
+    map: toToken,
+  });
+}
+
+/** A new token for the caller, expiring no later than the token that asks for it. */
+export async function createOwnToken(
+  db: Db,
+  caller: { userId: string; tokenId: string },
+  expiresInDays: number | undefined,
+): Promise<TokenCreated> {
+  const t = await db.transaction((tx) => issueToken(tx, caller.userId, { expiresInDays, mintedBy: caller.tokenId }));
+  return { token: t.token, id: t.token_id, prefix: tokenPrefix(t.token), expires_at: t.expires_at };
+}
+
+/** Revokes one of the caller's tokens (again: harmless); another user's is not found. */
+export async function revokeOwnToken(db: Db, userId: string, tokenId: string): Promise<void> {
+  const row = isUuid(tokenId)
+    ? await queryOne(
+        db,
+        'UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id',
+        [tokenId, userId],
+      )
+    : null;
+  if (!row) throw new NotFoundError('token');
 }

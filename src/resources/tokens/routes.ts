@@ -1,0 +1,75 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { callerOf } from '../../http/access.js';
+import type { Services } from '../../http/app.js';
+import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
+import { DeletedEnvelope, Envelope, PaginatedOf, tokenErrorResponses } from '../../http/schemas.js';
+import { TokenCreatedSchema, TokenCreateSchema, TokenIdParams, TokenListQuery, TokenSchema } from './schemas.js';
+import { createOwnToken, listOwnTokens, revokeOwnToken } from './service.js';
+
+const tags = ['tokens'];
+
+/** A token's user manages their own tokens: no `x-business-id`, and never another user's. */
+export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { db, auth } = services;
+
+  app.get(
+    '/',
+    {
+      config: { access: 'token' },
+      schema: {
+        operationId: 'list_tokens_api_v1_tokens_get',
+        summary: 'List my tokens',
+        description: "The caller's tokens, active or not. Never a secret: only a prefix to tell them apart.",
+        tags,
+        security: SECURITY,
+        querystring: TokenListQuery,
+        response: { 200: Envelope(PaginatedOf(TokenSchema, 'TokenListResponse')), ...tokenErrorResponses() },
+      },
+    },
+    async (req) =>
+      ok(await listOwnTokens(db, services.codec, callerOf(req).userId, pageParams(req.query)), 'Tokens retrieved'),
+  );
+
+  app.post(
+    '/',
+    {
+      config: { access: 'token', optionalBody: true },
+      schema: {
+        operationId: 'create_token_api_v1_tokens_post',
+        summary: 'Create a token',
+        description:
+          'A new token for the caller; the response is the only time its secret is shown. It expires no later than the token that creates it. At most 10 active tokens per user: the 11th → 409.',
+        tags,
+        security: SECURITY,
+        body: TokenCreateSchema,
+        response: { 201: Envelope(TokenCreatedSchema), ...tokenErrorResponses(409) },
+      },
+    },
+    async (req, reply) => {
+      const created = await createOwnToken(db, callerOf(req), req.body?.expires_in_days);
+      return reply.code(201).send(ok(created, 'Token created', 'CREATED'));
+    },
+  );
+
+  app.delete(
+    '/:token_id',
+    {
+      config: { access: 'token' },
+      schema: {
+        operationId: 'revoke_token_api_v1_tokens__token_id__delete',
+        summary: 'Revoke a token',
+        description:
+          "Revokes one of the caller's tokens (the one making the request too); revoking it again is harmless. Another user's token → 404.",
+        tags,
+        security: SECURITY,
+        params: TokenIdParams,
+        response: { 200: DeletedEnvelope, ...tokenErrorResponses(404) },
+      },
+    },
+    async (req) => {
+      await revokeOwnToken(db, callerOf(req).userId, req.params.token_id);
+      auth.forgetToken(req.params.token_id);
+      return deleted('Token revoked');
+    },
+  );
+};
