@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -81,7 +81,9 @@ describe('administration commands', () => {
     const { businessId } = await business();
     const email = `${unique('viewer')}@cli.example`;
     const m = await json(['member', 'add', '--business', businessId, '--email', email, '--role', 'viewer']);
-    assert.deepEqual(Object.keys(m).sort(), ['token', 'user_id']);
+    assert.deepEqual(Object.keys(m).sort(), ['created_at', 'email', 'previous_role', 'role', 'token', 'user_id']);
+    assert.equal(m.previous_role, null);
+    assert.match(m.token, /^dz_/);
     const t = await json(['token', 'create', '--email', email, '--expires-in-days', '30']);
     assert.deepEqual(Object.keys(t).sort(), ['expires_at', 'token', 'token_id']);
     const listed = await json(['token', 'list', '--email', email]);
@@ -144,55 +146,61 @@ describe('administration commands', () => {
       assert.match(missing.stderr, /cannot read/);
       writeFileSync(file, 'name,email,colour\nA,a@cli.example,red\n');
       const bad = await cmd(['import', file, '--business', businessId]);
-      assert.equal(bad.code, 2, bad.stderr);
+      assert.equal(bad.code, 1, bad.stderr);
       assert.match(bad.stderr, /unknown column: colour/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test('bad input is a usage error (exit 2) with a clear message, and changes nothing', async () => {
+  test('bad usage exits 2, a failed operation 1, each with a clear message, and nothing changes', async () => {
     const { businessId, ownerEmail } = await business();
     const before = await db.query('SELECT (SELECT count(*) FROM users) AS u, (SELECT count(*) FROM api_tokens) AS t');
-    for (const [args, pattern] of [
+    const nobody = '00000000-0000-7000-8000-000000000000';
+    for (const [args, code, pattern] of [
       [
         ['member', 'add', '--business', businessId, '--email', 'x@cli.example', '--role', 'boss'],
+        2,
         /--role must be one of/,
       ],
       [
-        [
-          'member',
-          'add',
-          '--business',
-          '00000000-0000-7000-8000-000000000000',
-          '--email',
-          'x@cli.example',
-          '--role',
-          'viewer',
-        ],
+        ['member', 'add', '--business', businessId, '--email', 'not an e-mail', '--role', 'viewer'],
+        2,
+        /--email is not a valid e-mail/,
+      ],
+      [['member', 'add', '--business', businessId, '--role', 'viewer'], 2, /give --email EMAIL or --user-id ID/],
+      [
+        ['member', 'add', '--business', nobody, '--email', 'x@cli.example', '--role', 'viewer'],
+        1,
         /No business with id/,
       ],
-      [['token', 'create', '--email', 'nobody@cli.example'], /No user with e-mail/],
+      [['member', 'remove', '--business', businessId, '--user-id', nobody], 1, /is not a member of this business/],
+      [['member', 'remove', '--business', businessId, '--email', 'nobody@cli.example'], 1, /No user with e-mail/],
+      [['member', 'frob', '--business', businessId], 2, /usage: customers-api member add\|list\|remove/],
+      [['token', 'create', '--email', 'nobody@cli.example'], 1, /No user with e-mail/],
       [
         ['token', 'create', '--email', ownerEmail, '--expires-in-days', '400'],
+        2,
         /--expires-in-days must be an integer from 1 to 365/,
       ],
-      [['token', 'revoke', '--id', 'nope'], /UUID/],
-      [['token', 'revoke', '--id', '00000000-0000-7000-8000-000000000000'], /No token with id/],
+      [['token', 'revoke', '--id', 'nope'], 2, /UUID/],
+      [['token', 'revoke', '--id', nobody], 1, /No token with id/],
       [
         ['seed', '--business', businessId, '--customers', 'many', '--contacts-per-customer', '1'],
+        2,
         /non-negative integer/,
       ],
       [
         ['seed', '--business', businessId, '--customers', '1', '--contacts-per-customer', '2000000'],
+        2,
         /--contacts-per-customer must be an integer from 0 to 1000000/,
       ],
-      [['frobnicate'], /unknown command/],
-      [['business', 'create', '--name', 'x'], /--owner-email is required/],
-      [['token', 'list', '--email', ownerEmail, '--colour'], /Unknown option '--colour'/],
-    ] as [string[], RegExp][]) {
+      [['frobnicate'], 2, /unknown command/],
+      [['business', 'create', '--name', 'x'], 2, /--owner-email is required/],
+      [['token', 'list', '--email', ownerEmail, '--colour'], 2, /Unknown option '--colour'/],
+    ] as [string[], number, RegExp][]) {
       const r = await cmd(args);
-      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, pattern);
     }
     const j = await cmd(['token', 'revoke', '--id', 'nope', '--json']);
@@ -204,11 +212,59 @@ describe('administration commands', () => {
     assert.deepEqual(afterwards.rows, before.rows);
   });
 
+  test('member add on a member changes the role and says so; member list and remove; the last owner stays', async () => {
+    const { businessId, ownerEmail } = await business();
+    const email = `${unique('m')}@cli.example`;
+    await json(['member', 'add', '--business', businessId, '--email', email, '--role', 'viewer']);
+    const again = await cmd(['member', 'add', '--business', businessId, '--email', email, '--role', 'admin']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, `${email} was already a member: changed the role from viewer to admin.\n`);
+    const same = await cmd(['member', 'add', '--business', businessId, '--email', email, '--role', 'admin']);
+    assert.match(same.stdout, /already a member with role admin: nothing changed/);
+    const listed = await json(['member', 'list', '--business', businessId]);
+    assert.deepEqual(
+      listed.members.map((m: { email: string; role: string }) => [m.email, m.role]),
+      [
+        [ownerEmail, 'owner'],
+        [email, 'admin'],
+      ],
+    );
+    const human = await cmd(['member', 'list', '--business', businessId]);
+    assert.match(human.stdout, new RegExp(`admin\\s+${email.replace('.', '\\.')}`));
+    const last = await cmd(['member', 'remove', '--business', businessId, '--email', ownerEmail]);
+    assert.equal(last.code, 1);
+    assert.match(last.stderr, /at least one owner/);
+    const removed = await cmd(['member', 'remove', '--business', businessId, '--email', email]);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(removed.stdout, `Removed ${email} (admin) from business ${businessId}.\n`);
+    assert.equal((await json(['member', 'list', '--business', businessId])).members.length, 1);
+  });
+
+  test('--version, and help per command', async () => {
+    const v = await cmd(['--version']);
+    assert.equal(v.code, 0);
+    assert.equal(
+      v.stdout,
+      `${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`,
+    );
+    const one = await cmd(['token', 'create', '--help']);
+    assert.equal(one.code, 0);
+    assert.match(
+      one.stdout,
+      /^Usage: customers-api token create --email EMAIL \[--expires-in-days N\]\n\nIssue a token/,
+    );
+    const group = await cmd(['member', '--help']);
+    assert.match(group.stdout, /member add .*\n[\s\S]*member list[\s\S]*member remove/);
+    assert.doesNotMatch(group.stdout, /token create --email/);
+    assert.match((await cmd(['help', 'import'])).stdout, /^Usage: customers-api import FILE\.csv --business ID/);
+    assert.match((await cmd(['--help'])).stdout, /Exit codes: 0 done, 1 the operation failed, 2 bad usage/);
+  });
+
   test('a user holds at most 10 active tokens: the 11th is refused, saying so', async () => {
     const { ownerEmail } = await business();
     for (let i = 1; i < 10; i++) await json(['token', 'create', '--email', ownerEmail]);
     const r = await cmd(['token', 'create', '--email', ownerEmail]);
-    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /already holds 10 active tokens/);
   });
 });
@@ -263,7 +319,7 @@ describe('the executable, end to end', () => {
 });
 
 describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite' }, () => {
-  test('a second process fails at once, naming the holder, and never touches the files', async () => {
+  test('a second server fails at once, naming the holder, and never touches the files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'customers-api-lock-'));
     const server = spawn(process.execPath, [BIN, 'serve'], {
       env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'warn' },
@@ -271,8 +327,8 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
     });
     try {
       await listening(server);
-      const r = await cli(['migrate'], { DATA_DIR: dir, DATABASE_URL: '' });
-      assert.equal(r.code, 2, r.stderr);
+      const r = await cli(['serve'], { DATA_DIR: dir, DATABASE_URL: '', PORT: '0' });
+      assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, new RegExp(`in use by process ${server.pid}`));
     } finally {
       server.kill('SIGTERM');
@@ -285,6 +341,71 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
     });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).tokens.length, 1);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('beside a running server, the CLI works through it: tokens, members, import, as printed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'customers-api-beside-'));
+    const env = { DATA_DIR: dir, DATABASE_URL: '' };
+    const server = spawn(process.execPath, [BIN, 'serve'], {
+      env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', AUTH_CACHE_SECONDS: '60' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const banner = await listening(server);
+      const url = /listening on (http:\S+)/.exec(banner)?.[1] ?? '';
+      const businessId = /x-business-id:\s+(\S+)/.exec(banner)?.[1] ?? '';
+      const printed = /make more with: npx customers-api (token create --email \S+)\)/.exec(banner)?.[1] ?? '';
+      assert.equal(printed, 'token create --email demo@example.com', banner);
+      const socket = join(dir, 'control', 'cli.sock');
+      assert.equal(statSync(socket).mode & 0o777, 0o600, 'the socket is its owner’s alone');
+      assert.equal(statSync(join(dir, 'control')).mode & 0o777, 0o700);
+
+      // The banner's command, as printed.
+      const made = await cli([...printed.split(' '), '--expires-in-days', '7', '--json'], env);
+      assert.equal(made.code, 0, made.stderr);
+      const demo = JSON.parse(made.stdout);
+      const get = (token: string, path: string) =>
+        fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}`, 'x-business-id': businessId } });
+      assert.equal((await get(demo.token, '/api/v1/customers')).status, 200);
+
+      const email = `${unique('colleague')}@cli.example`;
+      const added = await cli(
+        ['member', 'add', '--business', businessId, '--email', email, '--role', 'viewer', '--json'],
+        env,
+      );
+      assert.equal(added.code, 0, added.stderr);
+      const colleague = JSON.parse(added.stdout);
+      assert.equal((await get(colleague.token, '/api/v1/customers')).status, 200, 'the new member works over HTTP');
+      const listed = await cli(['member', 'list', '--business', businessId], env);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.match(listed.stdout, new RegExp(`viewer\\s+${email.replace('.', '\\.')}`));
+
+      // Relative file names are the caller's; no request deadline or body limit applies.
+      writeFileSync(join(dir, 'few.csv'), 'name,email\nFrom Cli,from-cli@cli.example\n');
+      const imported = await cli(['import', 'few.csv', '--business', businessId, '--json'], env, { cwd: dir });
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.equal(JSON.parse(imported.stdout).created, 1);
+
+      // Same exit codes and words as without a server.
+      const bad = await cli(['token', 'revoke', '--id', 'nope'], env);
+      assert.deepEqual([bad.code, bad.stdout, bad.stderr], [2, '', 'customers-api: --id must be a token id (UUID)\n']);
+      const failed = await cli(['token', 'create', '--email', 'nobody@cli.example'], env);
+      assert.equal(failed.code, 1);
+
+      // Revoked through the CLI: refused over HTTP at once, though the server caches tokens for 60 s.
+      const tokens = JSON.parse((await cli(['token', 'list', '--email', email, '--json'], env)).stdout).tokens;
+      assert.equal(tokens.length, 1);
+      const revoked = await cli(['token', 'revoke', '--id', tokens[0].token_id, '--json'], env);
+      assert.equal(revoked.code, 0, revoked.stderr);
+      assert.equal((await get(colleague.token, '/api/v1/customers')).status, 401);
+      const removed = await cli(['member', 'remove', '--business', businessId, '--email', email], env);
+      assert.equal(removed.code, 0, removed.stderr);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+    assert.equal(existsSync(join(dir, 'control', 'cli.sock')), false, 'the socket goes with the server');
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -113,12 +113,7 @@ function help(words: string[]): string {
   if (exact) return `Usage: customers-api ${exact.usage}\n\n${exact.summary}\n\n${FOOTER}`;
   const group = COMMANDS.filter((c) => name !== '' && c.name.startsWith(`${name} `));
   const shown = group.length > 0 ? group : COMMANDS;
-  const width = Math.max(...shown.map((c) => c.usage.length));
-  const lines = shown.map((c) =>
-    c.usage.length > 60
-      ? `  ${c.usage}\n  ${' '.repeat(4)}${c.summary}`
-      : `  ${c.usage.padEnd(Math.min(width, 60))}  ${c.summary}`,
-  );
+  const lines = shown.map((c) => `  ${c.usage}\n      ${c.summary}`);
   return `customers-api — DayZero's Customers API, self-hosted\n\nUsage: customers-api <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n${FOOTER}`;
 }
 

@@ -11,10 +11,15 @@ export interface CliResult {
 }
 
 /** Runs the real CLI in a child process with the given environment additions. */
-export function cli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+export function cli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  opts: { cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
