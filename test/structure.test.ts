@@ -94,6 +94,15 @@ describe('the source layout', () => {
     assert.deepEqual(offending, []);
   });
 
+  test('the CLI imports nothing of HTTP (it calls the core; a running server serves it over its own socket)', () => {
+    const offending = files(join(src, 'cli')).flatMap((f) =>
+      imports(f)
+        .filter((i) => /^fastify$|^@fastify\/|\/http\//.test(i))
+        .map((i) => `${relative(src, f)} imports ${i}`),
+    );
+    assert.deepEqual(offending, []);
+  });
+
   test('platform/ knows no resource', () => {
     const offending = files(join(src, 'platform')).flatMap((f) =>
       imports(f)

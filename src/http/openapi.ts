@@ -1,9 +1,4 @@
-import { readFileSync } from 'node:fs';
-
-/** The package's own version: the OpenAPI document's `info.version`. */
-export const PACKAGE_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export { PACKAGE_VERSION } from '../platform/version.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

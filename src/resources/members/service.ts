@@ -74,13 +74,11 @@ export async function listMembers(
   });
 }
 
+const MEMBER_SELECT = `SELECT u.id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+  WHERE m.business_id = $1`;
+
 async function memberRow(q: Queryable, businessId: string, userId: string): Promise<MemberRow | null> {
-  return await queryOne<MemberRow>(
-    q,
-    `SELECT u.id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.business_id = $1 AND m.user_id = $2`,
-    [businessId, userId],
-  );
+  return await queryOne<MemberRow>(q, `${MEMBER_SELECT} AND m.user_id = $2`, [businessId, userId]);
 }
 
 /**
@@ -211,10 +209,6 @@ export async function removeMember(
 /** Every member of a business, for the command line (a business has few). */
 export async function allMembers(db: Db, businessId: string): Promise<Member[]> {
   await requireBusiness(db, businessId);
-  const { rows } = await db.query<MemberRow>(
-    `SELECT u.id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.business_id = $1 ORDER BY m.created_at, m.user_id`,
-    [businessId],
-  );
+  const { rows } = await db.query<MemberRow>(`${MEMBER_SELECT} ORDER BY m.created_at, m.user_id`, [businessId]);
   return rows.map(toMember);
 }
