@@ -22,8 +22,6 @@ declare module 'fastify' {
     access?: Access;
     /** The body is multipart, read by the handler: no JSON body validation. */
     multipart?: boolean;
-    /** The JSON body may be left out altogether (it has no required field). */
-    optionalBody?: boolean;
     validators?: RouteValidators;
   }
   interface FastifyRequest {

@@ -284,7 +284,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     route.config = config;
     config.validators = compileRouteValidators(route.schema, {
       body: !config.multipart,
-      optionalBody: config.optionalBody,
+      optionalBody: (route.schema?.body as Record<string, unknown> | undefined)?.['x-optional-body'] === true,
     });
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const re = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`);

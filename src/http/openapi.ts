@@ -56,9 +56,26 @@ function describeSuccess(doc: Json): void {
   }
 }
 
+/** A body marked `x-optional-body` (see platform/schema.ts) may be left out: `required: false`. */
+function optionalBodies(doc: Json): void {
+  for (const item of Object.values((doc.paths ?? {}) as Json)) {
+    if (!isObject(item)) continue;
+    for (const op of Object.values(item)) {
+      if (!isObject(op) || !isObject(op.requestBody) || !isObject(op.requestBody.content)) continue;
+      for (const media of Object.values(op.requestBody.content)) {
+        if (isObject(media) && isObject(media.schema) && media.schema['x-optional-body'] === true) {
+          delete media.schema['x-optional-body'];
+          op.requestBody.required = false;
+        }
+      }
+    }
+  }
+}
+
 /** The published document, from the one @fastify/swagger generates out of the route schemas. */
 export function publishOpenApi<T>(generated: T): T {
   const doc = generated as unknown as Json;
+  optionalBodies(doc);
   liftComponents(doc);
   describeSuccess(doc);
   return generated;

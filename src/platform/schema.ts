@@ -32,6 +32,13 @@ export function StringEnum<const V extends readonly string[]>(values: V, options
  */
 export const component = (name: string) => ({ 'x-component': name });
 
+/**
+ * Marks a request body schema whose fields are all optional as optional itself:
+ * a request may leave the body out (validation lets it through, and the
+ * OpenAPI document says `required: false`).
+ */
+export const OPTIONAL_BODY = { 'x-optional-body': true } as const;
+
 export const DIRECTIONS = ['next', 'prev'] as const;
 
 /**

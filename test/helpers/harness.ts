@@ -160,6 +160,7 @@ export async function setup(
     authCacheTtlMs?: number;
     requestTimeoutMs?: number;
     logger?: AppOptions['logger'];
+    rateLimit?: AppOptions['rateLimit'];
   } = {},
 ): Promise<Harness> {
   const { db: raw, databaseUrl, drop } = await freshMigratedDb();
@@ -171,6 +172,7 @@ export async function setup(
     authCacheTtlMs: opts.authCacheTtlMs,
     requestTimeoutMs: opts.requestTimeoutMs,
     ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
   });
   return {
     db: raw,

@@ -33,7 +33,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.post(
     '/',
     {
-      config: { access: 'token', optionalBody: true },
+      config: { access: 'token' },
       schema: {
         operationId: 'create_token_api_v1_tokens_post',
         summary: 'Create a token',

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { component, Id, Nullable, PageQuery, Timestamp } from '../../platform/schema.js';
+import { component, Id, Nullable, OPTIONAL_BODY, PageQuery, Timestamp } from '../../platform/schema.js';
 
 /** One of the caller's tokens, as listed: never its secret. */
 export const TokenSchema = Type.Object(
@@ -47,7 +47,8 @@ export const TokenCreateSchema = Type.Object(
   },
   {
     ...component('TokenCreateRequest'),
-    description: 'Optional: an empty body creates a token with no expiry of its own',
+    ...OPTIONAL_BODY,
+    description: 'Optional: no body creates a token with no expiry of its own',
   },
 );
 
