@@ -1,7 +1,6 @@
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import apiReference from '@scalar/fastify-api-reference';
 import Fastify, {
   type FastifyInstance,
   type FastifyReply,
@@ -25,6 +24,7 @@ import { memberRoutes } from '../resources/members/routes.js';
 import { Authenticator, requireRole } from '../resources/tokens/authenticator.js';
 import { tokenRoutes } from '../resources/tokens/routes.js';
 import { type Access, isAccess } from './access.js';
+import { registerDocs } from './docs.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
 import { isLoopback, Metrics, type MetricsAccess } from './metrics.js';
@@ -448,12 +448,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.get('/', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) =>
     reply.redirect('/docs/', 302),
   );
-  await publicRoutes(app, async (scope) => {
-    await scope.register(apiReference, {
-      routePrefix: '/docs',
-      configuration: { url: '/openapi.json', title: 'Customers API' },
-    });
-  });
+  await publicRoutes(app, (scope) => registerDocs(scope, () => app.swagger() as unknown as Record<string, unknown>));
 
   await app.ready();
   return app as unknown as App;

@@ -52,6 +52,8 @@ export const PUBLIC_ROUTES = [
   'GET /metrics',
   'GET /docs/',
   'GET /docs/js/scalar.js',
+  'GET /docs/openapi.json',
+  'GET /favicon.svg',
 ];
 
 /**
