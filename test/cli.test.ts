@@ -319,32 +319,7 @@ describe('the executable, end to end', () => {
 });
 
 describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite' }, () => {
-  test('a second server fails at once, naming the holder, and never touches the files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'customers-api-lock-'));
-    const server = spawn(process.execPath, [BIN, 'serve'], {
-      env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      await listening(server);
-      const r = await cli(['serve'], { DATA_DIR: dir, DATABASE_URL: '', PORT: '0' });
-      assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, new RegExp(`in use by process ${server.pid}`));
-    } finally {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
-    }
-    // Released on shutdown: the next process opens it, and the server's data is intact.
-    const r = await cli(['token', 'list', '--email', 'demo@example.com', '--json'], {
-      DATA_DIR: dir,
-      DATABASE_URL: '',
-    });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).tokens.length, 1);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  test('beside a running server, the CLI works through it: tokens, members, import, as printed', async () => {
+  test('beside a running server, the CLI works through it; a second server fails at once, naming the holder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'customers-api-beside-'));
     const env = { DATA_DIR: dir, DATABASE_URL: '' };
     const server = spawn(process.execPath, [BIN, 'serve'], {
@@ -357,6 +332,10 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
       const businessId = /x-business-id:\s+(\S+)/.exec(banner)?.[1] ?? '';
       const printed = /make more with: npx customers-api (token create --email \S+)\)/.exec(banner)?.[1] ?? '';
       assert.equal(printed, 'token create --email demo@example.com', banner);
+      const second = await cli(['serve'], { ...env, PORT: '0' });
+      assert.equal(second.code, 1, second.stderr);
+      assert.match(second.stderr, new RegExp(`in use by process ${server.pid}`));
+
       const socket = join(dir, 'control', 'cli.sock');
       assert.equal(statSync(socket).mode & 0o777, 0o600, 'the socket is its owner’s alone');
       assert.equal(statSync(join(dir, 'control')).mode & 0o777, 0o700);
@@ -406,6 +385,10 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
       await new Promise((resolve) => server.once('exit', resolve));
     }
     assert.equal(existsSync(join(dir, 'control', 'cli.sock')), false, 'the socket goes with the server');
+    // Released on shutdown: the next process opens the data directory itself, and finds the server's data.
+    const direct = await cli(['token', 'list', '--email', 'demo@example.com', '--json'], env);
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.equal(JSON.parse(direct.stdout).tokens.length, 2, 'the first-run token and the one made through the server');
     rmSync(dir, { recursive: true, force: true });
   });
 
