@@ -59,6 +59,7 @@ export async function registerDocs(scope: FastifyInstance, published: () => Json
     configuration: {
       url: '/docs/openapi.json',
       title: 'Customers API',
+      pageTitle: 'Customers API — reference',
       metaData: { title: 'Customers API — reference' },
       favicon: '/favicon.svg',
       // Nothing leaves this server: system fonts, no telemetry, no cloud features.
