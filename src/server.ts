@@ -5,6 +5,7 @@ import { buildApp } from './http/app.js';
 import type { MetricsAccess } from './http/metrics.js';
 import type { Db } from './platform/db/db.js';
 import { openDb } from './platform/db/open.js';
+import { purgeExpired } from './platform/idempotency.js';
 import { cursorSecret } from './platform/settings.js';
 import { createBusiness, hasBusinesses } from './resources/businesses/service.js';
 import { seed } from './resources/customers/seed.js';
@@ -108,6 +109,7 @@ export async function startServer(
       metrics: config.METRICS as MetricsAccess,
     });
     await app.listen({ port: config.PORT, host: config.HOST });
+    const housekeeping = startHousekeeping(db, app.log);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -118,6 +120,7 @@ export async function startServer(
       // finish, then release the database — all within the shutdown deadline, after which
       // whatever is left is cut off.
       app.beginShutdown();
+      housekeeping.stop();
       closing ??= withDeadline(
         app.close().finally(async () => {
           redis?.disconnect();
@@ -138,6 +141,30 @@ export async function startServer(
     await db.close();
     throw err;
   }
+}
+
+const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+
+/**
+ * Expired idempotency keys are deleted every few minutes, a thousand at a
+ * time, so the cleanup never holds a request up for long.
+ */
+function startHousekeeping(db: Db, log: FastifyInstance['log']): { stop: () => void } {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      while ((await purgeExpired(db, 1000)) === 1000) await new Promise((resolve) => setImmediate(resolve));
+    } catch (err) {
+      log.warn({ err }, 'housekeeping failed; it runs again later');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), HOUSEKEEPING_EVERY_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 /** Resolves when `work` does ('drained'), or after `ms`, running `onLate` ('forced') — whichever comes first. */

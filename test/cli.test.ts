@@ -10,7 +10,7 @@ import { loadMigrations } from '../src/platform/db/migrate.js';
 import { acquireLock, releaseLock } from '../src/platform/db/pglite.js';
 import { BIN, cli, listening } from './helpers/cli.js';
 import { freePort } from './helpers/cluster.js';
-import { BACKEND, freshMigratedDb, freshPostgresDatabase, unique } from './helpers/harness.js';
+import { BACKEND, freshMigratedDb, freshPostgresDatabase, migratedDataDir, unique } from './helpers/harness.js';
 
 /**
  * The commands run in-process against one migrated database of the suite's
@@ -320,7 +320,7 @@ describe('the executable, end to end', () => {
 
 describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite' }, () => {
   test('beside a running server, the CLI works through it; a second server fails at once, naming the holder', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'customers-api-beside-'));
+    const dir = await migratedDataDir('customers-api-beside-');
     const env = { DATA_DIR: dir, DATABASE_URL: '' };
     const server = spawn(process.execPath, [BIN, 'serve'], {
       env: { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', AUTH_CACHE_SECONDS: '60' },
@@ -428,7 +428,7 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
   test('a server killed as PID 1 of its own namespace leaves a lock that the next process takes over', {
     skip: spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0 ? false : 'needs unshare',
   }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'customers-api-lock-'));
+    const dir = await migratedDataDir('customers-api-lock-');
     const server = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, BIN, 'serve'], {
       env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -196,7 +196,7 @@ describe('errors as types', () => {
     );
   });
 
-  test('no response in time is a TimeoutError; no retry of a POST whose response was lost', async () => {
+  test('no response in time is a TimeoutError; a POST whose response was lost is retried with its key, once in effect', async () => {
     const hanging = new CustomersApi({
       baseUrl: base,
       token: t.ownerToken,
@@ -210,6 +210,7 @@ describe('errors as types', () => {
 
     // The server creates the customer, then the connection drops before the response arrives.
     let sent = 0;
+    const keys: (string | null)[] = [];
     const lossy = new CustomersApi({
       baseUrl: base,
       token: t.ownerToken,
@@ -217,14 +218,23 @@ describe('errors as types', () => {
       retry: { baseDelayMs: 1 },
       fetch: async (input, init) => {
         sent++;
-        await fetch(input, init);
-        throw new TypeError('fetch failed');
+        keys.push(new Headers(init?.headers).get('idempotency-key'));
+        const res = await fetch(input, init);
+        if (sent === 1) throw new TypeError('fetch failed');
+        return res;
       },
     });
     const address = email();
-    await assert.rejects(lossy.customers.create({ name: 'Once', email: address }), ConnectionError);
-    assert.equal(sent, 1, 'a POST is not sent again');
-    assert.equal((await api.customers.page({ email: address })).items.length, 1);
+    const created = await lossy.customers.create({ name: 'Once', email: address });
+    assert.equal(created.email, address, 'the retry got the first answer');
+    assert.equal(sent, 2, 'the POST was sent again, with its Idempotency-Key');
+    assert.ok(keys[0] && keys[0] === keys[1], 'one key for both attempts');
+    assert.equal((await api.customers.page({ email: address })).items.length, 1, 'and created once');
+
+    // A POST whose answer is a secret carries no key (the server never stores one): it is not sent again.
+    sent = 0;
+    await assert.rejects(lossy.tokens.create({ expires_in_days: 1 }), ConnectionError);
+    assert.equal(sent, 1);
   });
 
   test('a DELETE retried after its response was lost, answered 404, is success', async () => {

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { listening } from './helpers/cli.js';
-import { BACKEND, freshMigratedDb } from './helpers/harness.js';
+import { BACKEND, freshMigratedDb, migratedDataDir } from './helpers/harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -26,9 +25,14 @@ function get(url: string, agent: Agent): Promise<number> {
 
 /** The server's own configuration against a database of the run's backend. */
 async function serverConfig(extra: Record<string, string>) {
-  const { databaseUrl, db, drop } = await freshMigratedDb();
-  await db.close();
-  const dir = databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'customers-api-shutdown-'));
+  let databaseUrl: string | undefined;
+  let drop = async () => {};
+  let dir: string | undefined;
+  if (BACKEND === 'postgres') {
+    const fresh = await freshMigratedDb();
+    await fresh.db.close();
+    ({ databaseUrl, drop } = fresh);
+  } else dir = await migratedDataDir('customers-api-shutdown-');
   const config = loadConfig({
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dir }),
     PORT: '0',
@@ -79,7 +83,7 @@ describe('shutdown', () => {
   });
 
   test('npm start stopped with SIGTERM stops the server too (no orphan)', { skip: BACKEND !== 'pglite' }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'customers-api-npm-start-'));
+    const dir = await migratedDataDir('customers-api-npm-start-');
     const npm = spawn('npm', ['start', '--silent'], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'warn' },

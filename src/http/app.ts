@@ -5,12 +5,14 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type FastifySchema,
   type FastifyServerOptions,
 } from 'fastify';
 import type { Redis } from 'ioredis';
 import { CursorCodec } from '../platform/cursor.js';
 import type { Db } from '../platform/db/db.js';
 import { PostgresDb } from '../platform/db/postgres.js';
+import { ScopedDb } from '../platform/db/scoped.js';
 import { emailProblem } from '../platform/email.js';
 import { UnavailableError } from '../platform/errors.js';
 import { isUuid, uuidv7 } from '../platform/ids.js';
@@ -27,6 +29,7 @@ import { type Access, isAccess } from './access.js';
 import { registerDocs } from './docs.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
+import { Idempotency } from './idempotency.js';
 import { isLoopback, Metrics, type MetricsAccess } from './metrics.js';
 import { PACKAGE_VERSION, publishOpenApi } from './openapi.js';
 import { registerRateLimit } from './rate-limit.js';
@@ -132,6 +135,27 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
+/** The POST route's OpenAPI header parameters gain the optional `Idempotency-Key` (documentation only). */
+function declareIdempotencyKey(route: { schema?: FastifySchema }): void {
+  route.schema ??= {};
+  const headers = (route.schema.headers ?? { type: 'object', properties: {} }) as {
+    properties?: Record<string, unknown>;
+  };
+  route.schema.headers = {
+    ...headers,
+    properties: {
+      ...(headers.properties ?? {}),
+      'idempotency-key': {
+        type: 'string',
+        minLength: 1,
+        maxLength: 255,
+        description:
+          'Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id).',
+      },
+    },
+  };
+}
+
 /** A JSON body nested deeper than MAX_JSON_DEPTH: a 422 like any unreadable JSON. */
 export class TooDeepError extends RequestValidationError {
   constructor() {
@@ -235,8 +259,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   const codec = new CursorCodec(opts.cursorSecret);
   const metrics = new Metrics(opts.db instanceof PostgresDb ? opts.db.pool : undefined);
-  const db = metrics.timed(opts.db);
-  const auth = new Authenticator(db, {
+  const timed = metrics.timed(opts.db);
+  // Services see the request's transaction while an idempotent POST runs (see http/idempotency.ts).
+  const db = new ScopedDb(timed);
+  const idempotency = new Idempotency(db);
+  const auth = new Authenticator(timed, {
     cacheTtlMs: opts.authCacheTtlMs ?? 0,
     onLookup: (hit) => metrics.authCache.inc({ result: hit ? 'hit' : 'miss' }),
   });
@@ -287,6 +314,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       optionalBody: (route.schema?.body as Record<string, unknown> | undefined)?.['x-optional-body'] === true,
     });
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.includes('POST')) {
+      idempotency.wrap(route);
+      if (config.access !== 'public' && config.idempotency !== 'refuse') declareIdempotencyKey(route);
+    }
     const re = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`);
     for (const method of methods) {
       routePatterns.push({ re, method: String(method) });
@@ -382,6 +413,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       const issues = validateRequest(validators, request);
       if (issues.length > 0) throw new RequestValidationError(issues);
     }
+  });
+
+  // An idempotent POST commits its effect together with the response it sends (or rolls it back).
+  app.addHook('onSend', async (request, reply, payload) => {
+    await idempotency.settle(request, reply, payload);
+    return payload;
+  });
+  app.addHook('onResponse', async (request) => {
+    await idempotency.abandon(request);
   });
 
   app.setErrorHandler(errorHandler);

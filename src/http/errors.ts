@@ -74,6 +74,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
+    /** Headers the answer carries (e.g. Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -93,7 +95,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (!request.raw.complete) reply.header('connection', 'close');
   if (err instanceof RequestValidationError) return validation(reply, err.issues);
   if (isDomainError(err)) return sendDomainError(err, reply);
-  if (err instanceof HttpError) return reply.code(err.status).send({ detail: err.detail });
+  if (err instanceof HttpError) return reply.code(err.status).headers(err.headers).send({ detail: err.detail });
   switch (err.code) {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return validation(reply, [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);

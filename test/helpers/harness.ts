@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -135,6 +135,18 @@ function migratedPgliteDump(): Promise<Blob> {
     }
   })();
   return pgliteTemplate;
+}
+
+/**
+ * A new embedded data directory holding a migrated, empty database (copied from
+ * the template: seconds faster than a server creating one), for tests that
+ * start a server or the CLI on a data directory.
+ */
+export async function migratedDataDir(prefix = 'customers-api-'): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const db = await PgliteDb.open(dir, { from: await migratedPgliteDump() });
+  await db.close();
+  return dir;
 }
 
 /** A fresh, migrated, empty database of the run's backend, and how to drop it. */

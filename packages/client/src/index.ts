@@ -102,6 +102,8 @@ interface Call {
   form?: FormData;
   /** Send `x-business-id`. */
   business?: boolean;
+  /** A POST whose answer carries a secret (never stored by the server): sent without Idempotency-Key. */
+  noKey?: boolean;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -112,6 +114,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
       reject(signal.reason);
     });
   });
+
+/** A fresh Idempotency-Key (crypto.randomUUID: Node.js and every current browser). */
+function newKey(): string {
+  return globalThis.crypto.randomUUID();
+}
 
 /** `Retry-After` in ms: seconds, or an HTTP date. */
 function retryAfterMs(value: string | null): number | null {
@@ -144,9 +151,12 @@ class Transport {
     if (call.business && this.opts.businessId) headers['x-business-id'] = this.opts.businessId;
     if (this.opts.userEmail) headers['x-user-email'] = this.opts.userEmail;
     if (call.json !== undefined) headers['content-type'] = 'application/json';
-    // GET, PUT and DELETE are idempotent: one lost in transit may be sent again. A POST is retried
+    // GET, PUT and DELETE are idempotent: one lost in transit may be sent again. A POST carries an
+    // Idempotency-Key (one per call, the same on every retry), so the server runs it at most once and
+    // answers a retry with the first answer; without one (a POST answering a secret) it is retried
     // only when the server said it did not act on it (429: refused before anything ran).
-    const idempotent = call.method !== 'POST';
+    if (call.method === 'POST' && !call.noKey) headers['idempotency-key'] = newKey();
+    const idempotent = call.method !== 'POST' || headers['idempotency-key'] !== undefined;
     let lostOnce = false;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
@@ -381,7 +391,7 @@ export class CustomersApi {
       this.t.request<Page<TokenResponse>>({ method: 'GET', path: 'api/v1/tokens', query }),
     list: (query: TokenListQuery = {}) => new List((q) => this.tokens.page(q), query),
     create: (body: TokenCreateRequest = {}) =>
-      this.t.request<TokenCreateResponse>({ method: 'POST', path: 'api/v1/tokens', json: body }),
+      this.t.request<TokenCreateResponse>({ method: 'POST', path: 'api/v1/tokens', json: body, noKey: true }),
     revoke: (tokenId: string) => this.t.request<void>({ method: 'DELETE', path: `api/v1/tokens/${seg(tokenId)}` }),
   };
 }

@@ -1020,7 +1020,10 @@ export interface operations {
     create_business_api_v1_businesses_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1468,6 +1471,8 @@ export interface operations {
                 "x-business-id"?: string;
                 /** @description Recorded as created_by / updated_by for audit */
                 "x-user-email"?: string;
+                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
+                "idempotency-key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2301,6 +2306,8 @@ export interface operations {
                 "x-business-id"?: string;
                 /** @description Recorded as created_by / updated_by for audit */
                 "x-user-email"?: string;
+                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
+                "idempotency-key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2429,6 +2436,8 @@ export interface operations {
                 "x-business-id"?: string;
                 /** @description Recorded as created_by / updated_by for audit */
                 "x-user-email"?: string;
+                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
+                "idempotency-key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3164,6 +3173,8 @@ export interface operations {
                 "x-business-id"?: string;
                 /** @description Recorded as created_by / updated_by for audit */
                 "x-user-email"?: string;
+                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
+                "idempotency-key"?: string;
             };
             path: {
                 customer_id: string;

@@ -33,7 +33,8 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.post(
     '/',
     {
-      config: { access: 'token' },
+      // The response carries a secret, which is never stored: no Idempotency-Key here.
+      config: { access: 'token', idempotency: 'refuse' },
       schema: {
         operationId: 'create_token_api_v1_tokens_post',
         summary: 'Create a token',

@@ -1,0 +1,232 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Queryable } from '../platform/db/db.js';
+import type { ScopedDb } from '../platform/db/scoped.js';
+import {
+  canonicalJson,
+  claim,
+  complete,
+  fingerprint,
+  KEY_RE,
+  type KeyRef,
+  LEASE_MS,
+  release,
+  renew,
+} from '../platform/idempotency.js';
+import { callerOf } from './access.js';
+import { HttpError } from './errors.js';
+import { headerIssue } from './validation.js';
+
+/**
+ * `Idempotency-Key` on POST routes. A request with a key claims it, then runs
+ * its handler inside one transaction (every statement of the request joins it,
+ * see ScopedDb) that commits only together with the stored response, in the
+ * onSend hook: an effect never exists without its record, and a replay never
+ * answers for an effect that did not commit.
+ */
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** 'refuse': the response carries a secret that must not be stored, so a key is refused (422). */
+    idempotency?: 'refuse';
+  }
+  interface FastifyRequest {
+    idempotent?: Running;
+  }
+}
+
+interface Outcome {
+  commit: boolean;
+  status?: number;
+  body?: string;
+}
+
+interface Running {
+  ref: KeyRef;
+  decide: (o: Outcome) => void;
+  /** Settles when the request's transaction has committed or rolled back. */
+  done: Promise<void>;
+  finish: () => void;
+}
+
+const ROLLBACK = Symbol('rollback');
+/** A 4xx that the business rules gave (the handler ran): replayed like a success. */
+const STORED_ERRORS = new Set([400, 404, 409]);
+
+function inProgress(): HttpError {
+  return new HttpError(409, 'A request with this Idempotency-Key is in progress', { 'retry-after': '1' });
+}
+
+/** A multipart upload's fingerprint is its file's bytes: read it now, and hand the handler the same bytes. */
+async function bufferedUpload(req: FastifyRequest): Promise<Buffer> {
+  if (!req.isMultipart()) return Buffer.alloc(0);
+  const part = await req.file();
+  if (!part) return Buffer.alloc(0);
+  const bytes = await part.toBuffer();
+  const replayed = { ...part, file: Object.assign(Readable.from([bytes]), { truncated: false }) };
+  req.file = (async () => replayed) as typeof req.file;
+  return Buffer.concat([Buffer.from(`${part.fieldname}\n`), bytes]);
+}
+
+export class Idempotency {
+  /** Keys whose request runs in this process (PGlite serialises transactions: a second one would wait, not see it). */
+  private readonly inflight = new Set<string>();
+
+  constructor(private readonly db: ScopedDb) {}
+
+  /** Wraps a POST route's handler (called from an onRoute hook). */
+  wrap(route: RouteOptions): void {
+    const handler = route.handler;
+    const idem = this;
+    const refuse = route.config?.idempotency === 'refuse';
+    const multipart = route.config?.multipart === true;
+    route.handler = async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+      const raw = req.headers['idempotency-key'];
+      if (raw === undefined) return handler.call(this, req, reply);
+      return await idem.run(req, reply, raw, { refuse, multipart }, () => handler.call(this, req, reply));
+    };
+  }
+
+  private async run(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    raw: string | string[],
+    opts: { refuse: boolean; multipart: boolean },
+    handle: () => unknown,
+  ): Promise<unknown> {
+    const key = Array.isArray(raw) ? raw.join(', ') : raw;
+    if (opts.refuse) {
+      throw headerIssue(
+        'idempotency-key',
+        'value_error',
+        'Value error, this endpoint answers with a secret, which is never stored: send it without Idempotency-Key',
+        key,
+        { error: 'not accepted here' },
+      );
+    }
+    if (!KEY_RE.test(key)) {
+      throw headerIssue(
+        'idempotency-key',
+        'value_error',
+        'Value error, an Idempotency-Key is 1 to 255 printable ASCII characters',
+        key,
+        { error: 'invalid key' },
+      );
+    }
+    const scope = req.tenant ? `b:${req.tenant.businessId}` : `u:${callerOf(req).userId}`;
+    const ref = { scope, key };
+    const local = `${scope}\n${key}`;
+    if (this.inflight.has(local)) throw inProgress();
+    this.inflight.add(local);
+    let handedOver = false;
+    try {
+      const body = opts.multipart ? await bufferedUpload(req) : canonicalJson(req.body ?? null);
+      const print = fingerprint(req.method, req.url.split('?')[0] ?? '', body);
+      const claimed = await claim(this.db.base, ref, print);
+      switch (claimed.kind) {
+        case 'mismatch':
+          throw headerIssue(
+            'idempotency-key',
+            'value_error',
+            'Value error, this Idempotency-Key was used for another request (method, path or body differ)',
+            key,
+            { error: 'key reused' },
+          );
+        case 'in_progress':
+          throw inProgress();
+        case 'replay':
+          return reply
+            .code(claimed.status)
+            .header('idempotent-replayed', 'true')
+            .type('application/json; charset=utf-8')
+            .send(claimed.body);
+        case 'claimed':
+          break;
+      }
+      const tx = await this.open(req, ref, () => this.inflight.delete(local));
+      handedOver = true;
+      return await this.db.runIn(tx, handle);
+    } finally {
+      if (!handedOver) this.inflight.delete(local);
+    }
+  }
+
+  /** Opens the request's transaction; it stays open until the onSend hook decides. */
+  private async open(req: FastifyRequest, ref: KeyRef, onFinish: () => void): Promise<Queryable> {
+    let decide!: (o: Outcome) => void;
+    const decided = new Promise<Outcome>((resolve) => {
+      decide = resolve;
+    });
+    let opened!: (tx: Queryable) => void;
+    let failed!: (err: unknown) => void;
+    const ready = new Promise<Queryable>((resolve, reject) => {
+      opened = resolve;
+      failed = reject;
+    });
+    const done = this.db.base
+      .transaction(async (tx) => {
+        opened(tx);
+        const outcome = await decided;
+        if (!outcome.commit) throw ROLLBACK;
+        await complete(tx, ref, outcome.status ?? 200, outcome.body ?? '');
+      })
+      .catch((err: unknown) => {
+        failed(err);
+        if (err !== ROLLBACK) throw err;
+      });
+    done.catch(() => {});
+    const heartbeat = setInterval(() => void renew(this.db.base, ref).catch(() => {}), LEASE_MS / 3);
+    heartbeat.unref();
+    let finished = false;
+    req.idempotent = {
+      ref,
+      decide,
+      done,
+      finish: () => {
+        if (finished) return;
+        finished = true;
+        clearInterval(heartbeat);
+        onFinish();
+      },
+    };
+    return await ready;
+  }
+
+  /** The onSend hook: commit the effect with its response, or roll back and keep or free the key. */
+  async settle(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+    const running = req.idempotent;
+    if (!running) return;
+    req.idempotent = undefined;
+    const status = reply.statusCode;
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+    try {
+      if (status >= 200 && status < 300) {
+        running.decide({ commit: true, status, body });
+        try {
+          await running.done;
+        } catch (err) {
+          await release(this.db.base, running.ref).catch(() => {});
+          throw err;
+        }
+        return;
+      }
+      running.decide({ commit: false });
+      await running.done.catch(() => {});
+      if (STORED_ERRORS.has(status)) await complete(this.db.base, running.ref, status, body);
+      else await release(this.db.base, running.ref);
+    } finally {
+      running.finish();
+    }
+  }
+
+  /** A request that ended without a response (the onResponse safety net): roll back and free the key. */
+  async abandon(req: FastifyRequest): Promise<void> {
+    const running = req.idempotent;
+    if (!running) return;
+    req.idempotent = undefined;
+    running.decide({ commit: false });
+    await running.done.catch(() => {});
+    await release(this.db.base, running.ref).catch(() => {});
+    running.finish();
+  }
+}

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import type { Queryable } from './db/db.js';
+import { queryOne } from './sql.js';
+
+/**
+ * Idempotency keys (IETF draft "The Idempotency-Key HTTP Header Field", with
+ * Stripe's semantics): the first request with a key runs; its outcome is kept
+ * for KEY_TTL and replayed to any later request with the same key and the
+ * same method, path and body.
+ */
+
+/** How long an outcome is kept. */
+export const KEY_TTL_HOURS = 24;
+/** A running request's lease on its key, renewed while it runs; a dead process's key is free again after it. */
+export const LEASE_MS = 30_000;
+/** 1..255 printable ASCII characters. */
+export const KEY_RE = /^[\x20-\x7e]{1,255}$/;
+
+/** JSON by value: object keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are one request. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** What makes two requests "the same": method, path and the body's canonical form (or a file's bytes). */
+export function fingerprint(method: string, path: string, body: string | Buffer): string {
+  return createHash('sha256').update(`${method} ${path}\n`).update(body).digest('hex');
+}
+
+export type Claim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; status: number; body: string }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+export interface KeyRef {
+  scope: string;
+  key: string;
+}
+
+/**
+ * Claims a key for a request with this fingerprint: a new key, an expired one,
+ * or one whose running holder's lease lapsed is taken; otherwise the stored
+ * outcome (same request), a mismatch (another request) or "in progress".
+ */
+export async function claim(q: Queryable, ref: KeyRef, print: string): Promise<Claim> {
+  const taken = await queryOne(
+    q,
+    `INSERT INTO idempotency_keys (scope, key, fingerprint, state, locked_until, expires_at)
+     VALUES ($1, $2, $3, 'running', now() + make_interval(secs => $4::float8), now() + make_interval(hours => $5::int))
+     ON CONFLICT (scope, key) DO UPDATE
+       SET fingerprint = EXCLUDED.fingerprint, state = 'running', locked_until = EXCLUDED.locked_until,
+           status = NULL, body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+     WHERE idempotency_keys.expires_at <= now()
+        OR (idempotency_keys.state = 'running' AND idempotency_keys.locked_until <= now()
+            AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
+     RETURNING 1`,
+    [ref.scope, ref.key, print, LEASE_MS / 1000, KEY_TTL_HOURS],
+  );
+  if (taken) return { kind: 'claimed' };
+  const held = await queryOne<{ fingerprint: string; state: string; status: number | null; body: string | null }>(
+    q,
+    'SELECT fingerprint, state, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2',
+    [ref.scope, ref.key],
+  );
+  // Gone in between (expired and purged): the caller may try again.
+  if (!held) return { kind: 'in_progress' };
+  if (held.fingerprint !== print) return { kind: 'mismatch' };
+  if (held.state === 'running' || held.status === null || held.body === null) return { kind: 'in_progress' };
+  return { kind: 'replay', status: held.status, body: held.body };
+}
+
+/** Records the outcome (in the transaction of the effect, for a success). */
+export async function complete(q: Queryable, ref: KeyRef, status: number, body: string): Promise<void> {
+  await q.query(`UPDATE idempotency_keys SET state = 'done', status = $3, body = $4 WHERE scope = $1 AND key = $2`, [
+    ref.scope,
+    ref.key,
+    status,
+    body,
+  ]);
+}
+
+/** Frees a key whose request produced nothing worth replaying (a 422, 401, 403, 429 or 5xx). */
+export async function release(q: Queryable, ref: KeyRef): Promise<void> {
+  await q.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'running'`, [
+    ref.scope,
+    ref.key,
+  ]);
+}
+
+/** Extends a running request's lease. */
+export async function renew(q: Queryable, ref: KeyRef): Promise<void> {
+  await q.query(
+    `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $3::float8)
+      WHERE scope = $1 AND key = $2 AND state = 'running'`,
+    [ref.scope, ref.key, LEASE_MS / 1000],
+  );
+}
+
+/** Deletes up to `batch` expired keys; resolves to how many (call until 0, between requests). */
+export async function purgeExpired(q: Queryable, batch = 1000): Promise<number> {
+  const res = await q.query(
+    `DELETE FROM idempotency_keys WHERE (scope, key) IN
+       (SELECT scope, key FROM idempotency_keys WHERE expires_at <= now() LIMIT $1)`,
+    [batch],
+  );
+  return res.rowCount;
+}
