@@ -74,6 +74,12 @@ export const ConfigSchema = Type.Object({
         "whose X-Forwarded-For to believe for the client address: 'true' (any), or a comma-separated list of proxy addresses/CIDRs",
     }),
   ),
+  EVENTS_RETENTION_DAYS: Type.Integer({
+    default: 30,
+    minimum: 1,
+    maximum: 3650,
+    description: 'how long GET /api/v1/events keeps an event',
+  }),
   METRICS: Type.Enum(['off', 'loopback', 'public'], {
     default: 'loopback',
     description: 'who may read GET /metrics',

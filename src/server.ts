@@ -6,6 +6,7 @@ import type { MetricsAccess } from './http/metrics.js';
 import type { Db } from './platform/db/db.js';
 import { openDb } from './platform/db/open.js';
 import { purgeExpired } from './platform/idempotency.js';
+import { purgeEvents } from './resources/events/service.js';
 import { cursorSecret } from './platform/settings.js';
 import { createBusiness, hasBusinesses } from './resources/businesses/service.js';
 import { seed } from './resources/customers/seed.js';
@@ -109,7 +110,7 @@ export async function startServer(
       metrics: config.METRICS as MetricsAccess,
     });
     await app.listen({ port: config.PORT, host: config.HOST });
-    const housekeeping = startHousekeeping(db, app.log);
+    const housekeeping = startHousekeeping(db, app.log, config.EVENTS_RETENTION_DAYS);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -146,16 +147,17 @@ export async function startServer(
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 
 /**
- * Expired idempotency keys are deleted every few minutes, a thousand at a
- * time, so the cleanup never holds a request up for long.
+ * Expired idempotency keys and events past their retention are deleted every
+ * few minutes, a thousand at a time, so the cleanup never holds a request up for long.
  */
-function startHousekeeping(db: Db, log: FastifyInstance['log']): { stop: () => void } {
+function startHousekeeping(db: Db, log: FastifyInstance['log'], retentionDays: number): { stop: () => void } {
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
       while ((await purgeExpired(db, 1000)) === 1000) await new Promise((resolve) => setImmediate(resolve));
+      while ((await purgeEvents(db, retentionDays, 1000)) === 1000) await new Promise((resolve) => setImmediate(resolve));
     } catch (err) {
       log.warn({ err }, 'housekeeping failed; it runs again later');
     } finally {

@@ -69,6 +69,15 @@ describe('every endpoint', () => {
     );
     await api.contacts.delete(customer.id, c.id);
     assert.equal((await api.contacts.page(customer.id)).items.length, 0);
+    // The change feed: every change above, filtered by type (a repeated parameter) and object.
+    const changes = await api.events.list({ object_id: c.id, type: ['contact.created', 'contact.deleted'] }).toArray();
+    assert.deepEqual(
+      changes.map((e) => e.type),
+      ['contact.created', 'contact.deleted'],
+    );
+    const last = await api.events.page({ object_id: c.id, limit: 10 });
+    assert.equal(last.has_next, false);
+    assert.equal(typeof last.next_cursor, 'string', 'where to poll from');
   });
 
   test('businesses, members and tokens', async () => {

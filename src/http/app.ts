@@ -22,6 +22,7 @@ import { ContactsService } from '../resources/contacts/service.js';
 import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
 import { customerRoutes } from '../resources/customers/routes.js';
 import { CustomersService } from '../resources/customers/service.js';
+import { eventRoutes } from '../resources/events/routes.js';
 import { memberRoutes } from '../resources/members/routes.js';
 import { Authenticator, requireRole } from '../resources/tokens/authenticator.js';
 import { tokenRoutes } from '../resources/tokens/routes.js';
@@ -450,6 +451,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         { name: 'businesses', description: "The businesses the token's user belongs to" },
         { name: 'members', description: 'Who belongs to a business, and with which role' },
         { name: 'tokens', description: "The caller's own API tokens" },
+        { name: 'events', description: 'Every change to customers and contacts, in commit order' },
       ],
       components: {
         securitySchemes: {
@@ -478,6 +480,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(businessRoutes, { services, prefix: '/api/v1/businesses' });
   await app.register(memberRoutes, { services, prefix: '/api/v1/businesses' });
   await app.register(tokenRoutes, { services, prefix: '/api/v1/tokens' });
+  await app.register(eventRoutes, { services, prefix: '/api/v1/events' });
   await app.register(customerRoutes, { services, prefix: '/api/v1/customers' });
   await app.register(contactRoutes, { services, prefix: '/api/v1/customers' });
 

@@ -289,4 +289,11 @@ export const ROUTES: RouteCase[] = [
       return { method: 'DELETE', url: `/api/v1/tokens/${target}`, headers };
     },
   },
+  {
+    name: 'GET /api/v1/events',
+    permission: 'read',
+    idBearing: false,
+    ok: 200,
+    request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/events?type=customer.created&limit=5', headers }),
+  },
 ];

@@ -33,6 +33,8 @@ export type TokenResponse = Schemas['TokenResponse'];
 export type TokenCreateRequest = Schemas['TokenCreateRequest'];
 export type TokenCreateResponse = Schemas['TokenCreateResponse'];
 export type Role = Schemas['Role'];
+export type EventResponse = Schemas['EventResponse'];
+export type EventType = Schemas['EventType'];
 
 /** The query of an operation, as the OpenAPI document declares it. */
 type QueryOf<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
@@ -53,6 +55,7 @@ export type ContactListQuery = QueryOf<operations['list_contacts_api_v1_customer
 export type BusinessListQuery = QueryOf<operations['list_businesses_api_v1_businesses_get']>;
 export type MemberListQuery = QueryOf<operations['list_business_users_api_v1_businesses_users_get']>;
 export type TokenListQuery = QueryOf<operations['list_tokens_api_v1_tokens_get']>;
+export type EventListQuery = QueryOf<operations['list_events_api_v1_events_get']>;
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 3; 0 disables). */
@@ -92,7 +95,8 @@ export interface ClientOptions {
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-type Query = Record<string, string | number | boolean | undefined | null>;
+/** Query parameters; a list repeats its parameter (`type=a&type=b`). */
+type Query = Record<string, string | number | boolean | undefined | null | readonly (string | number)[]>;
 
 interface Call {
   method: Method;
@@ -145,7 +149,8 @@ class Transport {
   async request<T>(call: Call): Promise<T> {
     const url = new URL(call.path, this.opts.baseUrl.endsWith('/') ? this.opts.baseUrl : `${this.opts.baseUrl}/`);
     for (const [k, v] of Object.entries(call.query ?? {})) {
-      if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+      if (v === undefined || v === null) continue;
+      for (const one of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(one));
     }
     const headers: Record<string, string> = { authorization: `Bearer ${this.opts.token}`, accept: 'application/json' };
     if (call.business && this.opts.businessId) headers['x-business-id'] = this.opts.businessId;
@@ -231,8 +236,10 @@ export class List<T, Q extends { cursor?: string; direction?: 'next' | 'prev' }>
     for (;;) {
       const page = await this.fetchPage({ ...this.query, direction, ...(cursor === undefined ? {} : { cursor }) });
       yield page;
+      // `has_next` / `has_prev`, not a null cursor: the events feed always gives a cursor to poll from.
+      const more = direction === 'next' ? page.has_next : page.has_prev;
       const next = direction === 'next' ? page.next_cursor : page.prev_cursor;
-      if (next === null) return;
+      if (!more || next === null) return;
       cursor = next;
     }
   }
@@ -384,6 +391,21 @@ export class CustomersApi {
       }),
     remove: (userId: string) =>
       this.t.request<void>({ method: 'DELETE', path: `api/v1/businesses/users/${seg(userId)}`, business: true }),
+  };
+
+  /**
+   * The business's change feed, oldest first. `list()` walks it to its end; to
+   * follow it, keep the last page's `next_cursor` (never null) and poll `page({ cursor })`.
+   */
+  readonly events = {
+    page: (query: EventListQuery = {}) =>
+      this.t.request<Page<EventResponse>>({
+        method: 'GET',
+        path: 'api/v1/events',
+        query,
+        business: true,
+      }),
+    list: (query: EventListQuery = {}) => new List((q) => this.events.page(q), query),
   };
 
   readonly tokens = {

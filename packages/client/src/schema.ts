@@ -141,6 +141,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events
+         * @description Every change to the business's customers and contacts, in commit order, oldest first. Walk it forward with `next_cursor` and you see every event exactly once, even while others write; at the end, `next_cursor` is where to poll from (it is never null). Kept 30 days.
+         */
+        get: operations["list_events_api_v1_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers": {
         parameters: {
             query?: never;
@@ -624,6 +644,47 @@ export interface components {
             is_primary?: boolean;
             notes?: string | null;
         };
+        EventListResponse: {
+            /** @description The page, oldest first */
+            items: components["schemas"]["EventResponse"][];
+            /** @description Events across all pages; null unless include_total_count=true */
+            total: number | null;
+            limit: number;
+            /** @description Pass with direction=next for the events after this page. Never null: at the end of the feed it is the position to poll from */
+            next_cursor: string;
+            /** @description Pass with direction=prev for the page before; null at the start */
+            prev_cursor: string | null;
+            has_next: boolean;
+            has_prev: boolean;
+            /** @description Always equal to has_next */
+            has_more: boolean;
+        };
+        EventResponse: {
+            /**
+             * Format: uuid
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            id: string;
+            type: components["schemas"]["EventType"];
+            /**
+             * Format: date-time
+             * @description When the change was made (informational: the feed is in commit order)
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            created_at: string;
+            data: {
+                /** @description The customer (contacts: null) or contact as the API returns it in lists; for *.deleted its last state */
+                object: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description On *.updated: the old values of the fields that changed; otherwise null */
+            previous_attributes: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** @enum {string} */
+        EventType: "customer.created" | "customer.updated" | "customer.deleted" | "contact.created" | "contact.updated" | "contact.deleted";
         HTTPError: {
             /** @example Not authenticated */
             detail: string;
@@ -753,6 +814,18 @@ export interface components {
              */
             code: string;
             data: components["schemas"]["EntityContactResponse"];
+        };
+        SuccessEnvelope_EventListResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["EventListResponse"];
         };
         SuccessEnvelope_NoneType_: {
             /** @example true */
@@ -2091,6 +2164,134 @@ export interface operations {
             };
             /** @description Unauthorized - Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not Found - Resource does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    list_events_api_v1_events_get: {
+        parameters: {
+            query?: {
+                /** @description Only these types (repeat the parameter for several) */
+                type?: components["schemas"]["EventType"][];
+                /** @description Only this customer's or contact's events */
+                object_id?: string;
+                /** @description Cursor for pagination */
+                cursor?: string;
+                /** @description Pagination limit */
+                limit?: number;
+                /** @description Pagination direction: 'next' or 'prev' */
+                direction?: "next" | "prev";
+                /** @description Whether to include total count */
+                include_total_count?: boolean;
+            };
+            header?: {
+                /** @description The business (tenant) to act in. Needed: missing → 422 */
+                "x-business-id"?: string;
+                /** @description Recorded as created_by / updated_by for audit */
+                "x-user-email"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_EventListResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,7 @@ import {
 import { Params, type PatchSpec, patchAssignments, queryOne, queryRow, same } from '../../platform/sql.js';
 import type { TenantContext } from '../../platform/tenant.js';
 import { foldCase, toRfc3339 } from '../../platform/text.js';
+import { changedFields, type NewEvent, recordEvents } from '../events/service.js';
 import type { Contact, ContactInput, ContactPatch, ContactSort } from './schemas.js';
 
 /** A contacts row as selected by CONTACT_COLUMNS. */
@@ -89,17 +90,25 @@ async function lockLiveCustomer(tx: Queryable, ctx: TenantContext, customerId: s
   if (row.is_deleted) throw new InvalidStateError('Customer is deleted');
 }
 
+/** Demotes the customer's primary contact (but `exceptId`); its `contact.updated` event, if there was one. */
 async function demotePrimary(
   tx: Queryable,
   ctx: TenantContext,
   customerId: string,
   exceptId: string | null,
-): Promise<void> {
-  await tx.query(
+): Promise<NewEvent[]> {
+  const { rows } = await tx.query<ContactRow>(
     `UPDATE contacts SET is_primary = false, updated_at = now(), updated_by = coalesce($4, updated_by)
-      WHERE business_id = $1 AND customer_id = $2 AND is_primary AND id IS DISTINCT FROM $3::uuid`,
+      WHERE business_id = $1 AND customer_id = $2 AND is_primary AND id IS DISTINCT FROM $3::uuid
+      RETURNING ${RETURNING}`,
     [ctx.businessId, customerId, exceptId, ctx.actorEmail],
   );
+  return rows.map((row) => ({
+    type: 'contact.updated',
+    objectId: row.id,
+    object: toContact(row),
+    previous: { is_primary: true },
+  }));
 }
 
 function rethrowUnique(err: unknown): never {
@@ -161,7 +170,7 @@ export class ContactsService {
     return await this.db.transaction(async (tx) => {
       await lockLiveCustomer(tx, ctx, customerId, 1);
       const isPrimary = input.is_primary ?? false;
-      if (isPrimary) await demotePrimary(tx, ctx, customerId, null);
+      const demoted = isPrimary ? await demotePrimary(tx, ctx, customerId, null) : [];
       const email = input.email ?? null;
       const role = input.role ?? null;
       try {
@@ -187,7 +196,12 @@ export class ContactsService {
             ctx.actorEmail,
           ],
         );
-        return toContact(row);
+        const contact = toContact(row);
+        await recordEvents(tx, ctx.businessId, [
+          ...demoted,
+          { type: 'contact.created', objectId: contact.id, object: contact, previous: null },
+        ]);
+        return contact;
       } catch (err) {
         rethrowUnique(err);
       }
@@ -201,7 +215,13 @@ export class ContactsService {
       if (!isUuid(contactId)) throw new NotFoundError('contact');
       const params = new Params([ctx.businessId, customerId, contactId]);
       const sets = patchAssignments(patch, CONTACT_PATCH, params);
-      if (patch.is_primary === true) await demotePrimary(tx, ctx, customerId, contactId);
+      const before = await queryOne<ContactRow>(
+        tx,
+        `SELECT ${RETURNING} FROM contacts WHERE business_id = $1 AND customer_id = $2 AND id = $3`,
+        [ctx.businessId, customerId, contactId],
+      );
+      if (!before) throw new NotFoundError('contact');
+      const demoted = patch.is_primary === true ? await demotePrimary(tx, ctx, customerId, contactId) : [];
       try {
         const row =
           sets.length > 0
@@ -219,7 +239,13 @@ export class ContactsService {
                 params.values,
               );
         if (!row) throw new NotFoundError('contact');
-        return toContact(row);
+        const contact = toContact(row);
+        const previous = changedFields(toContact(before), contact);
+        await recordEvents(tx, ctx.businessId, [
+          ...demoted,
+          ...(previous ? [{ type: 'contact.updated' as const, objectId: contactId, object: contact, previous }] : []),
+        ]);
+        return contact;
       } catch (err) {
         rethrowUnique(err);
       }
@@ -231,14 +257,18 @@ export class ContactsService {
     await this.db.transaction(async (tx) => {
       await lockLiveCustomer(tx, ctx, customerId);
       if (!isUuid(contactId)) throw new NotFoundError('contact');
-      const { rowCount } = await tx.query(
-        'DELETE FROM contacts WHERE business_id = $1 AND customer_id = $2 AND id = $3',
+      const gone = await queryOne<ContactRow>(
+        tx,
+        `DELETE FROM contacts WHERE business_id = $1 AND customer_id = $2 AND id = $3 RETURNING ${RETURNING}`,
         [ctx.businessId, customerId, contactId],
       );
-      if (rowCount === 0) throw new NotFoundError('contact');
+      if (!gone) throw new NotFoundError('contact');
       await tx.query('UPDATE customers SET contact_count = contact_count - 1 WHERE business_id = $1 AND id = $2', [
         ctx.businessId,
         customerId,
+      ]);
+      await recordEvents(tx, ctx.businessId, [
+        { type: 'contact.deleted', objectId: contactId, object: toContact(gone), previous: null },
       ]);
     });
   }

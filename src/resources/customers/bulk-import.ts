@@ -3,8 +3,9 @@ import { InvalidFileError } from '../../platform/errors.js';
 import type { TenantContext } from '../../platform/tenant.js';
 import { foldCase } from '../../platform/text.js';
 import { objectChecker } from '../../platform/validation.js';
+import { recordEvents } from '../events/service.js';
 import { CustomerCreateSchema, type CustomerInput } from './schemas.js';
-import { insertCustomers } from './service.js';
+import { type CustomerRow, createdEvents, insertCustomers } from './service.js';
 
 /** Columns a customers CSV may have, in template order: the create body's fields. */
 export const IMPORT_COLUMNS = [
@@ -107,22 +108,27 @@ export async function importCustomers(
   let batch: Pending[] = [];
   const held: Pending[][] = [];
 
-  const insert = async (q: Queryable, pending: Pending[]) => {
-    const created = await insertCustomers(
+  const insert = async (q: Queryable, pending: Pending[]) =>
+    await insertCustomers(
       q,
       ctx,
       pending.map((p) => p.input),
       { onConflict: 'skip' },
     );
-    return created.length;
-  };
   const commit = async (pending: Pending[]) => {
     if (pending.length === 0) return;
     if (opts.mode === 'all-or-nothing') {
       held.push(pending);
       return;
     }
-    const created = await db.transaction((tx) => insert(tx, pending), { statementTimeoutMs: opts.statementTimeoutMs });
+    const created = await db.transaction(
+      async (tx) => {
+        const rows = await insert(tx, pending);
+        await recordEvents(tx, ctx.businessId, createdEvents(rows));
+        return rows.length;
+      },
+      { statementTimeoutMs: opts.statementTimeoutMs },
+    );
     result.created += created;
     result.skipped += pending.length - created;
     opts.onProgress?.({ ...result, rows });
@@ -171,9 +177,11 @@ export async function importCustomers(
   if (opts.mode === 'all-or-nothing' && held.length > 0) {
     const counts = await db.transaction(
       async (tx) => {
-        let created = 0;
-        for (const pending of held) created += await insert(tx, pending);
-        return created;
+        const rows: CustomerRow[] = [];
+        for (const pending of held) rows.push(...(await insert(tx, pending)));
+        // Last in the transaction: the feed positions are taken just before the commit.
+        await recordEvents(tx, ctx.businessId, createdEvents(rows));
+        return rows.length;
       },
       { statementTimeoutMs: opts.statementTimeoutMs },
     );

@@ -24,6 +24,7 @@ import {
 import type { TenantContext } from '../../platform/tenant.js';
 import { foldCase, searchKey, toRfc3339 } from '../../platform/text.js';
 import type { ContactRow } from '../contacts/service.js';
+import { changedFields, type NewEvent, recordEvents } from '../events/service.js';
 import {
   CUSTOMER_SORT_ALIASES,
   type Customer,
@@ -220,9 +221,12 @@ export class CustomersService {
   }
 
   async create(ctx: TenantContext, input: CustomerInput): Promise<Customer> {
-    const [row] = await insertCustomers(this.db, ctx, [input], { onConflict: 'error' });
-    if (!row) throw new Error('insert returned no row');
-    return toCustomer(row, []);
+    return await this.db.transaction(async (tx) => {
+      const [row] = await insertCustomers(tx, ctx, [input], { onConflict: 'error' });
+      if (!row) throw new Error('insert returned no row');
+      await recordEvents(tx, ctx.businessId, createdEvents([row]));
+      return toCustomer(row, []);
+    });
   }
 
   /** A customer with its contacts (see embeddedContacts); deleted customers are still returned. */
@@ -257,7 +261,16 @@ export class CustomersService {
             RETURNING ${CUSTOMER_COLUMNS}`,
           params.values,
         );
-        return toCustomer(row, await embeddedContacts(tx, ctx, customerId));
+        const customer = toCustomer(row, await embeddedContacts(tx, ctx, customerId));
+        const before = toCustomer(current, null);
+        const after = toCustomer(row, null);
+        const previous = changedFields(before, after);
+        if (previous) {
+          await recordEvents(tx, ctx.businessId, [
+            { type: 'customer.updated', objectId: customerId, object: after, previous },
+          ]);
+        }
+        return customer;
       } catch (err) {
         if (sqlState(err) === '23505') throw new ConflictError(EMAIL_TAKEN);
         throw err;
@@ -268,13 +281,30 @@ export class CustomersService {
   /** Soft delete: the customer leaves lists, stays readable; a second delete is 404. */
   async remove(ctx: TenantContext, customerId: string): Promise<void> {
     if (!isUuid(customerId)) throw new NotFoundError('customer');
-    const { rowCount } = await this.db.query(
-      `UPDATE customers SET is_deleted = true, deleted_at = now(), updated_at = now(), updated_by = coalesce($3, updated_by)
-        WHERE business_id = $1 AND id = $2 AND NOT is_deleted`,
-      [ctx.businessId, customerId, ctx.actorEmail],
-    );
-    if (rowCount === 0) throw new NotFoundError('customer');
+    await this.db.transaction(async (tx) => {
+      const row = await queryOne<CustomerRow>(
+        tx,
+        `UPDATE customers SET is_deleted = true, deleted_at = now(), updated_at = now(), updated_by = coalesce($3, updated_by)
+          WHERE business_id = $1 AND id = $2 AND NOT is_deleted
+          RETURNING ${CUSTOMER_COLUMNS}`,
+        [ctx.businessId, customerId, ctx.actorEmail],
+      );
+      if (!row) throw new NotFoundError('customer');
+      await recordEvents(tx, ctx.businessId, [
+        { type: 'customer.deleted', objectId: customerId, object: toCustomer(row, null), previous: null },
+      ]);
+    });
   }
+}
+
+/** One `customer.created` per new row, with the customer as lists show it. */
+export function createdEvents(rows: readonly CustomerRow[]): NewEvent[] {
+  return rows.map((row) => ({
+    type: 'customer.created',
+    objectId: row.id,
+    object: toCustomer(row, null),
+    previous: null,
+  }));
 }
 
 /** At most this many contacts are embedded in a customer; the contacts list pages through all of them. */
