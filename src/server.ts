@@ -6,10 +6,10 @@ import type { MetricsAccess } from './http/metrics.js';
 import type { Db } from './platform/db/db.js';
 import { openDb } from './platform/db/open.js';
 import { purgeExpired } from './platform/idempotency.js';
-import { purgeEvents } from './resources/events/service.js';
 import { cursorSecret } from './platform/settings.js';
 import { createBusiness, hasBusinesses } from './resources/businesses/service.js';
 import { seed } from './resources/customers/seed.js';
+import { purgeEvents } from './resources/events/service.js';
 
 export interface DemoData {
   business_id: string;
@@ -157,7 +157,8 @@ function startHousekeeping(db: Db, log: FastifyInstance['log'], retentionDays: n
     running = true;
     try {
       while ((await purgeExpired(db, 1000)) === 1000) await new Promise((resolve) => setImmediate(resolve));
-      while ((await purgeEvents(db, retentionDays, 1000)) === 1000) await new Promise((resolve) => setImmediate(resolve));
+      while ((await purgeEvents(db, retentionDays, 1000)) === 1000)
+        await new Promise((resolve) => setImmediate(resolve));
     } catch (err) {
       log.warn({ err }, 'housekeeping failed; it runs again later');
     } finally {
