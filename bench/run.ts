@@ -124,6 +124,18 @@ interface Proc {
   pid: number;
   stop: () => Promise<void>;
   peakRssMb: () => number;
+  /** CPU time (user + system) the process has used so far, in seconds, from its own counters. */
+  cpuSeconds: () => number;
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** utime + stime of a process (fields 14 and 15 of /proc/PID/stat), in seconds. */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
 async function startProcess(args: string[], env: Record<string, string>, ready: string): Promise<Proc> {
@@ -148,6 +160,7 @@ async function startProcess(args: string[], env: Record<string, string>, ready: 
   child.stderr.resume();
   return {
     pid: child.pid as number,
+    cpuSeconds: () => cpuSecondsOf(child.pid as number),
     peakRssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
@@ -392,10 +405,14 @@ async function main() {
     ['S7', 'a 422 (limit=0)', `${base}?limit=0`],
     ['S8', 'POST a contact', `http://127.0.0.1:${port}/api/v1/customers/${dataset.writes}/contacts`, s8],
   ];
-  const results: Record<string, LoadResult & { what: string }> = {};
+  const results: Record<string, LoadResult & { what: string; cpu_us_per_request: number }> = {};
   for (const [id, what, url, script] of scenarios) {
     log(`${id}: ${what}`);
-    results[id] = { what, ...wrk(url, headers, script) };
+    const cpuBefore = server.cpuSeconds();
+    const load = wrk(url, headers, script);
+    // The server's own CPU counters over the run, per request served.
+    const cpu = ((server.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, load.requests);
+    results[id] = { what, ...load, cpu_us_per_request: cpu };
   }
   const serverRss = server.peakRssMb();
   await server.stop();
@@ -506,28 +523,30 @@ async function main() {
   ];
 
   const lines: string[] = [];
-  lines.push(`| | scenario | req/s | p50 ms | p99 ms |`, '|---|---|---|---|---|');
+  lines.push(`| | scenario | req/s | p50 ms | p99 ms | server CPU µs/req |`, '|---|---|---|---|---|---|');
   for (const [id, r] of Object.entries(results)) {
     const errors = id !== 'S7' && r.non_2xx > 0 ? ` (${r.non_2xx} non-2xx!)` : '';
-    lines.push(`| ${id} | ${r.what}${errors} | ${round(r.rps, 0)} | ${round(r.p50_ms)} | ${round(r.p99_ms)} |`);
+    lines.push(
+      `| ${id} | ${r.what}${errors} | ${round(r.rps, 0)} | ${round(r.p50_ms)} | ${round(r.p99_ms)} | ${round(r.cpu_us_per_request, 0)} |`,
+    );
   }
   lines.push(
-    `| B1 | S1's SQL through pg, ${CONNECTIONS} concurrent, no HTTP | ${round(b1.qps, 0)} | ${round(b1.p50_ms)} | ${round(b1.p99_ms)} |`,
+    `| B1 | S1's SQL through pg, ${CONNECTIONS} concurrent, no HTTP | ${round(b1.qps, 0)} | ${round(b1.p50_ms)} | ${round(b1.p99_ms)} | |`,
   );
   lines.push(
-    `| B2 | bare Fastify, constant ${s1Body.length}-byte body | ${round(b2.rps, 0)} | ${round(b2.p50_ms)} | ${round(b2.p99_ms)} |`,
+    `| B2 | bare Fastify, constant ${s1Body.length}-byte body | ${round(b2.rps, 0)} | ${round(b2.p50_ms)} | ${round(b2.p99_ms)} | |`,
   );
   lines.push(
-    `| B3 | OFFSET 99000 vs keyset at that depth (sequential) | | ${round(offsetP50)} vs ${round(keysetP50)} | |`,
+    `| B3 | OFFSET 99000 vs keyset at that depth (sequential) | | ${round(offsetP50)} vs ${round(keysetP50)} | | |`,
   );
   lines.push(
-    `| B4 | count(*) of 100,000 contacts vs S5 − S1 p50 | | ${round(countP50)} vs ${round(S('S5').p50_ms - S('S1').p50_ms)} | |`,
+    `| B4 | count(*) of 100,000 contacts vs S5 − S1 p50 | | ${round(countP50)} vs ${round(S('S5').p50_ms - S('S1').p50_ms)} | | |`,
   );
   lines.push(
-    `| PGlite S1 | first page on embedded PGlite | ${round(liteS1.rps, 0)} | ${round(liteS1.p50_ms)} | ${round(liteS1.p99_ms)} |`,
+    `| PGlite S1 | first page on embedded PGlite | ${round(liteS1.rps, 0)} | ${round(liteS1.p50_ms)} | ${round(liteS1.p99_ms)} | |`,
   );
   lines.push(
-    `| PGlite B1 | its SQL in-process, ${CONNECTIONS} concurrent | ${round(liteB1.qps, 0)} | ${round(liteB1.p50_ms)} | ${round(liteB1.p99_ms)} |`,
+    `| PGlite B1 | its SQL in-process, ${CONNECTIONS} concurrent | ${round(liteB1.qps, 0)} | ${round(liteB1.p50_ms)} | ${round(liteB1.p99_ms)} | |`,
   );
   lines.push('', '| ratio | value | target | |', '|---|---|---|---|');
   for (const r of ratios) {
