@@ -4,7 +4,18 @@ import { buildApp } from '../src/http/app.js';
 import type { Db, QueryResult } from '../src/platform/db/db.js';
 import { purgeExpired } from '../src/platform/idempotency.js';
 import { cursorSecret } from '../src/platform/settings.js';
-import { BACKEND, type Harness, type Json, multipart, setup, type Tenant, tenant, unique } from './helpers/harness.js';
+import {
+  BACKEND,
+  createCustomer,
+  type Harness,
+  type Json,
+  multipart,
+  setup,
+  type Tenant,
+  tenant,
+  unique,
+} from './helpers/harness.js';
+import { ROUTES } from './helpers/routes.js';
 
 /** Idempotency keys on POST: one effect per key, the same answer replayed, conflicts refused. */
 let h: Harness;
@@ -256,4 +267,24 @@ describe('a POST with an Idempotency-Key', () => {
     assert.ok(purged >= 1);
     assert.equal(await count('idempotency_keys WHERE key = $1', [key]), 0);
   });
+});
+
+describe('every POST route', () => {
+  // Each runs its effect in the request's transaction (its handler reads its services through
+  // servicesOf): one that did not would not be covered by the key — and on the embedded
+  // database would wait forever for the transaction its own request holds open.
+  for (const route of ROUTES.filter((r) => r.name.startsWith('POST ') && r.name !== 'POST /api/v1/tokens')) {
+    test(`${route.name}: one effect, the same answer replayed`, async () => {
+      const own = await tenant(h);
+      const customer = await createCustomer(h, own);
+      const ids = { businessId: own.businessId, customerId: customer.id, contactId: '' };
+      const req = await route.request(ids, { ...own.headers, 'idempotency-key': unique('route-') }, h);
+      const first = await h.app.inject(req);
+      assert.equal(first.statusCode, route.ok, first.body);
+      const again = await h.app.inject(req);
+      assert.equal(again.statusCode, route.ok, again.body);
+      assert.equal(again.headers['idempotent-replayed'], 'true');
+      assert.equal(again.body, first.body);
+    });
+  }
 });

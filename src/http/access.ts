@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { TenantContext } from '../platform/tenant.js';
 import { PERMISSIONS, type Permission } from '../resources/businesses/roles.js';
 import type { Verified } from '../resources/tokens/authenticator.js';
+import type { Services } from './app.js';
 import type { RouteValidators } from './validation.js';
 
 /**
@@ -29,7 +30,19 @@ declare module 'fastify' {
     caller?: Verified;
     /** Set on every route that needs a role in a business. */
     tenant?: TenantContext;
+    /** Services bound to this request's own transaction (an idempotent POST); see servicesOf. */
+    services?: Services;
   }
+}
+
+/**
+ * The services a handler uses: the app's, or — for a POST carrying an
+ * Idempotency-Key — the same services bound to the request's transaction, so
+ * its effect commits together with the stored answer. Every POST handler reads
+ * its services through here.
+ */
+export function servicesOf(req: FastifyRequest, services: Services): Services {
+  return req.services ?? services;
 }
 
 /** The tenant of a business route (its access is a permission, so authentication set it). */

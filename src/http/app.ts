@@ -12,7 +12,6 @@ import type { Redis } from 'ioredis';
 import { CursorCodec } from '../platform/cursor.js';
 import type { Db } from '../platform/db/db.js';
 import { PostgresDb } from '../platform/db/postgres.js';
-import { ScopedDb } from '../platform/db/scoped.js';
 import { emailProblem } from '../platform/email.js';
 import { UnavailableError } from '../platform/errors.js';
 import { isUuid, uuidv7 } from '../platform/ids.js';
@@ -260,11 +259,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   const codec = new CursorCodec(opts.cursorSecret);
   const metrics = new Metrics(opts.db instanceof PostgresDb ? opts.db.pool : undefined);
-  const timed = metrics.timed(opts.db);
-  // Services see the request's transaction while an idempotent POST runs (see http/idempotency.ts).
-  const db = new ScopedDb(timed);
-  const idempotency = new Idempotency(db);
-  const auth = new Authenticator(timed, {
+  const db = metrics.timed(opts.db);
+  const auth = new Authenticator(db, {
     cacheTtlMs: opts.authCacheTtlMs ?? 0,
     onLookup: (hit) => metrics.authCache.inc({ result: hit ? 'hit' : 'miss' }),
   });
@@ -277,6 +273,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     customers: new CustomersService(db, codec),
     auth,
   };
+  // An idempotent POST's handler gets services bound to its transaction (see http/idempotency.ts).
+  const idempotency = new Idempotency(db, (request, tx) => {
+    request.services = {
+      ...services,
+      db: tx,
+      contacts: new ContactsService(tx, codec),
+      customers: new CustomersService(tx, codec),
+    };
+  });
 
   app.addSchema(HTTPError);
   app.addSchema(ValidationErrorItem);
@@ -417,12 +422,20 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
 
   // An idempotent POST commits its effect together with the response it sends (or rolls it back).
-  app.addHook('onSend', async (request, reply, payload) => {
-    await idempotency.settle(request, reply, payload);
-    return payload;
+  // Callback hooks, answered synchronously for the (usual) request without a key: no promise per request.
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.idempotent) return done(null, payload);
+    idempotency.settle(request, reply, payload).then(
+      () => done(null, payload),
+      (err: Error) => done(err),
+    );
   });
-  app.addHook('onResponse', async (request) => {
-    await idempotency.abandon(request);
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (!request.idempotent) return done();
+    idempotency.abandon(request).then(
+      () => done(),
+      () => done(),
+    );
   });
 
   app.setErrorHandler(errorHandler);

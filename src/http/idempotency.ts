@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import type { Queryable } from '../platform/db/db.js';
-import type { ScopedDb } from '../platform/db/scoped.js';
+import type { Db, Queryable } from '../platform/db/db.js';
+import { TxDb } from '../platform/db/scoped.js';
 import {
   canonicalJson,
   claim,
@@ -19,10 +19,10 @@ import { headerIssue } from './validation.js';
 
 /**
  * `Idempotency-Key` on POST routes. A request with a key claims it, then runs
- * its handler inside one transaction (every statement of the request joins it,
- * see ScopedDb) that commits only together with the stored response, in the
- * onSend hook: an effect never exists without its record, and a replay never
- * answers for an effect that did not commit.
+ * its handler with services bound to one transaction (see TxDb) that commits
+ * only together with the stored response, in the onSend hook: an effect never
+ * exists without its record, and a replay never answers for an effect that did
+ * not commit.
  */
 
 declare module 'fastify' {
@@ -72,7 +72,11 @@ export class Idempotency {
   /** Keys whose request runs in this process (PGlite serialises transactions: a second one would wait, not see it). */
   private readonly inflight = new Set<string>();
 
-  constructor(private readonly db: ScopedDb) {}
+  constructor(
+    private readonly db: Db,
+    /** Gives the request services whose statements run in `tx` (the handler reads them from the request). */
+    private readonly bind: (req: FastifyRequest, tx: Db) => void,
+  ) {}
 
   /** Wraps a POST route's handler (called from an onRoute hook). */
   wrap(route: RouteOptions): void {
@@ -122,7 +126,7 @@ export class Idempotency {
     try {
       const body = opts.multipart ? await bufferedUpload(req) : canonicalJson(req.body ?? null);
       const print = fingerprint(req.method, req.url.split('?')[0] ?? '', body);
-      const claimed = await claim(this.db.base, ref, print);
+      const claimed = await claim(this.db, ref, print);
       switch (claimed.kind) {
         case 'mismatch':
           throw headerIssue(
@@ -145,7 +149,8 @@ export class Idempotency {
       }
       const tx = await this.open(req, ref, () => this.inflight.delete(local));
       handedOver = true;
-      return await this.db.runIn(tx, handle);
+      this.bind(req, new TxDb(tx, this.db.kind));
+      return await handle();
     } finally {
       if (!handedOver) this.inflight.delete(local);
     }
@@ -163,7 +168,7 @@ export class Idempotency {
       opened = resolve;
       failed = reject;
     });
-    const done = this.db.base
+    const done = this.db
       .transaction(async (tx) => {
         opened(tx);
         const outcome = await decided;
@@ -175,7 +180,7 @@ export class Idempotency {
         if (err !== ROLLBACK) throw err;
       });
     done.catch(() => {});
-    const heartbeat = setInterval(() => void renew(this.db.base, ref).catch(() => {}), LEASE_MS / 3);
+    const heartbeat = setInterval(() => void renew(this.db, ref).catch(() => {}), LEASE_MS / 3);
     heartbeat.unref();
     let finished = false;
     req.idempotent = {
@@ -205,15 +210,15 @@ export class Idempotency {
         try {
           await running.done;
         } catch (err) {
-          await release(this.db.base, running.ref).catch(() => {});
+          await release(this.db, running.ref).catch(() => {});
           throw err;
         }
         return;
       }
       running.decide({ commit: false });
       await running.done.catch(() => {});
-      if (STORED_ERRORS.has(status)) await complete(this.db.base, running.ref, status, body);
-      else await release(this.db.base, running.ref);
+      if (STORED_ERRORS.has(status)) await complete(this.db, running.ref, status, body);
+      else await release(this.db, running.ref);
     } finally {
       running.finish();
     }
@@ -226,7 +231,7 @@ export class Idempotency {
     req.idempotent = undefined;
     running.decide({ commit: false });
     await running.done.catch(() => {});
-    await release(this.db.base, running.ref).catch(() => {});
+    await release(this.db, running.ref).catch(() => {});
     running.finish();
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { callerOf } from '../../http/access.js';
+import { callerOf, servicesOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
 import { ok, pageParams, SECURITY } from '../../http/responses.js';
 import { Envelope, PaginatedOf, tokenErrorResponses } from '../../http/schemas.js';
@@ -99,7 +99,7 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req, reply) => {
-      const business = await createOwnedBusiness(services.db, callerOf(req).userId, req.body.name);
+      const business = await createOwnedBusiness(servicesOf(req, services).db, callerOf(req).userId, req.body.name);
       return reply.code(201).send(ok(business, 'Business created', 'CREATED'));
     },
   );

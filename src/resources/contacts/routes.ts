@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { tenantOf } from '../../http/access.js';
+import { servicesOf, tenantOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
@@ -60,7 +60,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (req, reply) => {
-      const contact = await contacts.create(tenantOf(req), req.params.customer_id, req.body);
+      const contact = await servicesOf(req, services).contacts.create(tenantOf(req), req.params.customer_id, req.body);
       return reply.code(201).send(ok(contact, 'Contact created', 'CREATED'));
     },
   );

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { tenantOf } from '../../http/access.js';
+import { servicesOf, tenantOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
 import { HttpError, SEND_MULTIPART } from '../../http/errors.js';
 import { clientGone, deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
@@ -97,7 +97,7 @@ function checkSearchLength(search: string): void {
 
 /** Endpoints 1–7: customers. */
 export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { customers, db } = services;
+  const { customers } = services;
 
   app.get(
     '/',
@@ -150,7 +150,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req, reply) => {
-      const customer = await customers.create(tenantOf(req), req.body);
+      const customer = await servicesOf(req, services).customers.create(tenantOf(req), req.body);
       return reply.code(201).send(ok(customer, 'Customer created', 'CREATED'));
     },
   );
@@ -188,11 +188,16 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         ]);
       }
       try {
-        const result = await importCustomers(db, tenantOf(req), csvRecords(whole(part.file)), {
-          maxRows: MAX_IMPORT_ROWS,
-          statementTimeoutMs: services.longStatementTimeoutMs,
-          mode: 'all-or-nothing',
-        });
+        const result = await importCustomers(
+          servicesOf(req, services).db,
+          tenantOf(req),
+          csvRecords(whole(part.file)),
+          {
+            maxRows: MAX_IMPORT_ROWS,
+            statementTimeoutMs: services.longStatementTimeoutMs,
+            mode: 'all-or-nothing',
+          },
+        );
         return reply.code(201).send(ok(result, uploadMessage(result), 'CREATED'));
       } finally {
         // Whatever stopped the import, read the rest of the upload so the connection stays usable.

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { callerOf, tenantOf } from '../../http/access.js';
+import { callerOf, servicesOf, tenantOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
@@ -75,7 +75,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
           },
         ]);
       }
-      const added = await addMember(db, {
+      const added = await addMember(servicesOf(req, services).db, {
         businessId: tenantOf(req).businessId,
         user: body.id !== undefined ? { id: body.id } : { email: body.email as string },
         role: body.role,
