@@ -63,6 +63,20 @@ function sendDomainError(err: DomainError, reply: FastifyReply) {
   }
 }
 
+/** A multipart body the parser could not read (truncated, no boundary…): a 400 saying so; anything else as it is. */
+export function malformedMultipart(err: unknown): unknown {
+  const message = err instanceof Error ? err.message : '';
+  const code = (err as { code?: unknown }).code;
+  if (
+    message.startsWith('Multipart:') ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    message.includes('Unexpected end of form')
+  ) {
+    return new HttpError(400, 'Malformed multipart/form-data body: send one complete part named "file"');
+  }
+  return err;
+}
+
 /** Where in the body JSON.parse gave up, when its message says. */
 function jsonPosition(message: string): number | undefined {
   const m = /position (\d+)/.exec(message);

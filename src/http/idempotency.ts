@@ -14,7 +14,7 @@ import {
   renew,
 } from '../platform/idempotency.js';
 import { callerOf } from './access.js';
-import { HttpError } from './errors.js';
+import { HttpError, malformedMultipart } from './errors.js';
 import { headerIssue } from './validation.js';
 
 /**
@@ -60,9 +60,15 @@ function inProgress(): HttpError {
 /** A multipart upload's fingerprint is its file's bytes: read it now, and hand the handler the same bytes. */
 async function bufferedUpload(req: FastifyRequest): Promise<Buffer> {
   if (!req.isMultipart()) return Buffer.alloc(0);
-  const part = await req.file();
-  if (!part) return Buffer.alloc(0);
-  const bytes = await part.toBuffer();
+  let part: Awaited<ReturnType<typeof req.file>>;
+  let bytes: Buffer;
+  try {
+    part = await req.file();
+    if (!part) return Buffer.alloc(0);
+    bytes = await part.toBuffer();
+  } catch (err) {
+    throw malformedMultipart(err);
+  }
   const replayed = { ...part, file: Object.assign(Readable.from([bytes]), { truncated: false }) };
   req.file = (async () => replayed) as typeof req.file;
   return Buffer.concat([Buffer.from(`${part.fieldname}\n`), bytes]);

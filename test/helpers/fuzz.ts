@@ -23,6 +23,16 @@ const PATHS = [
   'GET /api/v1/customers/{customer}/contacts/{contact}',
   'PUT /api/v1/customers/{customer}/contacts/{contact}',
   'DELETE /api/v1/customers/{customer}/contacts/{contact}',
+  'POST /api/v1/businesses',
+  'PUT /api/v1/businesses/{business}',
+  'GET /api/v1/businesses/users',
+  'POST /api/v1/businesses/users',
+  'PUT /api/v1/businesses/users/{customer}',
+  'DELETE /api/v1/businesses/users/{customer}',
+  'GET /api/v1/tokens',
+  'POST /api/v1/tokens',
+  'DELETE /api/v1/tokens/{contact}',
+  'GET /api/v1/events',
   'GET /healthz',
   'GET /readyz',
   'PATCH /api/v1/customers',
@@ -43,6 +53,8 @@ const QUERY_KEYS = [
   'name',
   'teal_instance',
   'access_token',
+  'type',
+  'object_id',
 ];
 
 const BODY_KEYS = [
@@ -60,6 +72,8 @@ const BODY_KEYS = [
   'category',
   'invoice_footer',
   'default_payment_term_id',
+  'id',
+  'expires_in_days',
 ];
 
 /** Text a hostile or broken client sends: unicode of every plane, NUL, lone surrogates, huge, numeric. */
@@ -184,6 +198,13 @@ export function requestArbitrary(ids: FuzzIds, headers: Record<string, string>):
         nastyText.filter((t) => /^[\x20-\x7e]*$/.test(t)),
         { nil: undefined },
       ),
+      idempotencyKey: fc.option(
+        fc.oneof(
+          fc.constantFrom('k1', 'k2', 'k3'),
+          nastyText.filter((t) => /^[\x20-\x7e]*$/.test(t)),
+        ),
+        { nil: undefined, freq: 2 },
+      ),
       body: fc.option(body, { nil: undefined, freq: 3 }),
       contentType,
     })
@@ -196,6 +217,7 @@ export function requestArbitrary(ids: FuzzIds, headers: Record<string, string>):
       const qs = r.query.map(([k, v]) => `${k}=${enc(v)}`).join('&');
       const h: Record<string, string> = { ...r.auth };
       if (r.email !== undefined) h['x-user-email'] = r.email;
+      if (r.idempotencyKey !== undefined) h['idempotency-key'] = r.idempotencyKey;
       if (r.contentType !== undefined && r.body !== undefined) h['content-type'] = r.contentType;
       return {
         method: method as InjectOptions['method'],

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { servicesOf, tenantOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
-import { HttpError, SEND_MULTIPART } from '../../http/errors.js';
+import { HttpError, malformedMultipart, SEND_MULTIPART } from '../../http/errors.js';
 import { clientGone, deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
@@ -32,25 +32,12 @@ async function* whole(file: AsyncIterable<Buffer> & { truncated: boolean }): Asy
   try {
     for await (const chunk of file) yield chunk;
   } catch (err) {
-    throw malformed(err);
+    throw malformedMultipart(err);
   }
   if (file.truncated) throw new HttpError(413, 'File too large: the limit is 5 MB');
 }
 
 /** The multipart reader's own failures (no boundary, a part cut short) are the client's: 400. */
-function malformed(err: unknown): unknown {
-  const message = err instanceof Error ? err.message : '';
-  const code = (err as { code?: unknown }).code;
-  if (
-    message.startsWith('Multipart:') ||
-    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
-    message.includes('Unexpected end of form')
-  ) {
-    return new HttpError(400, 'Malformed multipart/form-data body: send one complete part named "file"');
-  }
-  return err;
-}
-
 /** `sort_by=relevance` ranks matches of a search: without one it is refused, naming what is allowed. */
 function relevanceWithoutSearch(): RequestValidationError {
   const allowed = CUSTOMER_SORT_NAMES.filter((n) => n !== RELEVANCE).map((n) => `'${n}'`);
@@ -179,7 +166,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         throw new HttpError(415, SEND_MULTIPART);
       }
       const part = await req.file().catch((err: unknown) => {
-        throw malformed(err);
+        throw malformedMultipart(err);
       });
       if (part?.fieldname !== 'file') {
         part?.file.resume();
