@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { checkTenancy } from '../scripts/tenancy.js';
 import { buildApp } from '../src/http/app.js';
 import { MAX_PREPARED, preparedCount } from '../src/platform/db/postgres.js';
 import { BACKEND, type Harness, setup } from './helpers/harness.js';
@@ -124,5 +125,38 @@ describe('prepared statements', () => {
     assert.equal(preparedCount(), MAX_PREPARED);
     const { rows } = await h.db.query<{ n: number }>('SELECT $1::int + 1 AS n', [41]);
     assert.equal(rows[0]?.n, 42);
+  });
+});
+
+describe('distribution by tenant (Citus)', () => {
+  test('every tenant table can be distributed by business_id (npm run check:tenancy checks it in CI too)', async () => {
+    assert.deepEqual(await checkTenancy(h.db), []);
+  });
+
+  test('the check names a tenant table whose keys or references leave business_id out, and an unclassified table', async () => {
+    await h.db.exec(`CREATE TABLE probe_other (id uuid PRIMARY KEY);
+      CREATE TABLE probe_tenant (business_id uuid NOT NULL, id uuid PRIMARY KEY, code text UNIQUE,
+                                 parent_id uuid REFERENCES probe_tenant (id))`);
+    try {
+      const problems = await checkTenancy(h.db);
+      assert.ok(
+        problems.some((p) => /^probe_tenant: primary key .* lacks business_id/.test(p)),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((p) => /^probe_tenant: unique index .*\(code\) lacks business_id/.test(p)),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((p) => /^probe_other: neither a tenant table/.test(p)),
+        problems.join('\n'),
+      );
+      assert.ok(
+        problems.some((p) => /^probe_tenant: foreign key .* to probe_tenant does not carry business_id/.test(p)),
+        problems.join('\n'),
+      );
+    } finally {
+      await h.db.exec('DROP TABLE IF EXISTS probe_tenant; DROP TABLE IF EXISTS probe_other');
+    }
   });
 });
