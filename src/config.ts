@@ -13,6 +13,11 @@ export const ConfigSchema = Type.Object({
   CURSOR_SECRET: Type.Optional(
     Type.String({ minLength: 32, description: 'overrides the secret stored in the database' }),
   ),
+  DB_POOLER: Type.Enum(['none', 'transaction'], {
+    default: 'none',
+    description:
+      "'transaction' when DATABASE_URL leads to a transaction-mode pooler (PgBouncer): no named prepared statements or session settings",
+  }),
   DB_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 500 }),
   AUTH_CACHE_SECONDS: Type.Number({
     default: 5,

@@ -69,6 +69,7 @@ export async function startServer(
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolMax: config.DB_POOL_MAX,
+    pooler: config.DB_POOLER as 'none' | 'transaction',
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,

@@ -186,6 +186,7 @@ async function withDb<T>(io: CliIo, fn: (db: Db) => Promise<T>, opts: { migrate?
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolMax: 4,
+    pooler: config.DB_POOLER as 'none' | 'transaction',
     // CLI work (imports, seeding) is long by nature: it gets the long deadline.
     statementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
     longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,

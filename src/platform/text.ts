@@ -19,9 +19,17 @@ export function toRfc3339(pgText: string): string;
 export function toRfc3339(pgText: string | null): string | null;
 export function toRfc3339(pgText: string | null): string | null {
   if (pgText === null) return null;
-  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(?:\+00(?::?00)?|Z)$/.exec(pgText);
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}(?::?\d{2})?)$/.exec(pgText);
   if (!m) throw new Error(`unexpected timestamp text: ${pgText}`);
-  return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(6, '0')}Z`;
+  const micros = (m[3] ?? '').padEnd(6, '0');
+  const zone = m[4] as string;
+  if (zone === 'Z' || /^\+00(:?00)?$/.test(zone)) return `${m[1]}T${m[2]}.${micros}Z`;
+  // A session in another time zone (behind a pooler that cannot set ours): shift to UTC, keeping the microseconds.
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const [hh, mm] = [Number(zone.slice(1, 3)), Number(zone.replace(':', '').slice(3, 5) || '0')];
+  const local = Date.parse(`${m[1]}T${m[2]}Z`);
+  const utc = new Date(local - sign * (hh * 60 + mm) * 60_000).toISOString().slice(0, 19);
+  return `${utc}.${micros}Z`;
 }
 
 /**

@@ -156,8 +156,12 @@ export async function freshMigratedDb(
   const base = process.env.TEST_DATABASE_URL;
   if (base) {
     const fresh = await migratedPostgresDatabase(base);
-    const db = await openDb({ databaseUrl: fresh.url, poolMax });
-    return { db, databaseUrl: fresh.url, drop: fresh.drop };
+    // Through a transaction-mode pooler (test/pgbouncer.test.ts) when one is given: databases are
+    // made and dropped directly, the app's connections go through it.
+    const pooled = process.env.TEST_POOLER_URL;
+    const url = pooled ? withDatabase(pooled, new URL(fresh.url).pathname.slice(1)) : fresh.url;
+    const db = await openDb({ databaseUrl: url, poolMax, pooler: pooled ? 'transaction' : 'none' });
+    return { db, databaseUrl: url, drop: fresh.drop };
   }
   const db = await PgliteDb.open(undefined, { from: await migratedPgliteDump() });
   await migrate(db);

@@ -19,6 +19,8 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
   /** How long to keep trying to reach PostgreSQL at start-up (default 0: try once). */
   startupWaitMs?: number;
+  /** 'transaction' when DATABASE_URL leads to a transaction-mode pooler (see PostgresOptions.pooler). */
+  pooler?: 'none' | 'transaction';
   /** Told of each failed attempt while waiting (attempt number, what failed, ms until the next). */
   onWait?: (attempt: number, reason: string, retryInMs: number) => void;
 }
@@ -66,6 +68,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
         max: opts.poolMax,
         statementTimeoutMs: opts.statementTimeoutMs,
         connectTimeoutMs: opts.connectTimeoutMs,
+        pooler: opts.pooler,
       })
     : await PgliteDb.open(opts.dataDir);
   try {

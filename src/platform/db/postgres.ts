@@ -28,6 +28,12 @@ export interface PostgresOptions {
   statementTimeoutMs?: number;
   /** How long to wait for a connection (default 3000 ms). */
   connectTimeoutMs?: number;
+  /**
+   * 'transaction': the URL leads to a pooler in transaction mode (PgBouncer), where a
+   * session is not ours between transactions: no named prepared statements, no
+   * startup parameters (time zone, statement deadline), no cancellation by backend PID.
+   */
+  pooler?: 'none' | 'transaction';
 }
 
 /** A checked-out connection's state, as a user of it sees it. */
@@ -64,7 +70,8 @@ const names = new Map<string, string>();
  * A named prepared statement per distinct SQL text: each connection parses and
  * plans a statement once, then only binds and executes it.
  */
-function prepared(text: string, params?: readonly unknown[]): pg.QueryConfig {
+function prepared(text: string, params?: readonly unknown[], named = true): pg.QueryConfig {
+  if (!named) return { text, values: params as unknown[] | undefined };
   let name = names.get(text);
   if (name === undefined && names.size < MAX_PREPARED) {
     name = `ca_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
@@ -80,13 +87,13 @@ export function preparedCount(): number {
   return names.size;
 }
 
-function wrap(client: pg.PoolClient, queryTimeout: number | undefined): Queryable {
+function wrap(client: pg.PoolClient, queryTimeout: number | undefined, named: boolean): Queryable {
   // A transaction with its own deadline sets the client-side guard per statement too.
   const withTimeout = (config: pg.QueryConfig) =>
     queryTimeout === undefined ? config : ({ ...config, query_timeout: queryTimeout } as pg.QueryConfig);
   return {
     async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const res = await client.query(withTimeout(prepared(text, params)));
+      const res = await client.query(withTimeout(prepared(text, params, named)));
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     },
     async exec(text: string): Promise<void> {
@@ -100,17 +107,25 @@ export class PostgresDb implements Db {
   readonly pool: pg.Pool;
 
   private readonly statementTimeoutMs: number;
+  /** Behind a transaction pooler: sessions are shared between transactions. */
+  private readonly pooled: boolean;
 
   constructor(opts: PostgresOptions) {
     this.statementTimeoutMs = opts.statementTimeoutMs ?? 5_000;
+    this.pooled = opts.pooler === 'transaction';
+    const sessionSettings = this.pooled
+      ? {}
+      : {
+          // Every session speaks UTC (timestamp text in any zone is read right anyway, see toRfc3339).
+          options: '-c TimeZone=UTC',
+          // Every statement has a deadline on the server, and a slightly later one here.
+          statement_timeout: this.statementTimeoutMs > 0 ? this.statementTimeoutMs : undefined,
+        };
     this.pool = new pg.Pool({
       connectionString: opts.connectionString,
       max: opts.max ?? 10,
       application_name: opts.applicationName ?? 'customers-api',
-      // Every session speaks UTC so timestamp text is always "+00".
-      options: '-c TimeZone=UTC',
-      // Every statement has a deadline on the server, and a slightly later one here.
-      statement_timeout: this.statementTimeoutMs > 0 ? this.statementTimeoutMs : undefined,
+      ...sessionSettings,
       query_timeout: clientTimeout(this.statementTimeoutMs),
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 3_000,
       idleTimeoutMillis: 30_000,
@@ -124,19 +139,20 @@ export class PostgresDb implements Db {
   async query<R>(text: string, params?: readonly unknown[], opts: QueryOptions = {}): Promise<QueryResult<R>> {
     const { signal } = opts;
     if (!signal) {
-      const res = await this.pool.query(prepared(text, params));
+      const res = await this.pool.query(prepared(text, params, !this.pooled));
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     }
     signal.throwIfAborted();
     return await this.withClient(async (client) => {
       // The caller left: ask the server, on another connection, to cancel this session's statement.
-      const pid = (client as unknown as { processID?: number }).processID;
+      // Behind a pooler the PID is the pooler's, not a backend's: no cancellation there.
+      const pid = this.pooled ? undefined : (client as unknown as { processID?: number }).processID;
       const cancel = () => {
         if (pid !== undefined) void this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {});
       };
       signal.addEventListener('abort', cancel, { once: true });
       try {
-        const res = await client.query(prepared(text, params));
+        const res = await client.query(prepared(text, params, !this.pooled));
         return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
       } finally {
         signal.removeEventListener('abort', cancel);
@@ -179,7 +195,9 @@ export class PostgresDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
-    const own = opts.statementTimeoutMs;
+    // Behind a pooler no session carries our deadline: every transaction sets its own.
+    const own =
+      opts.statementTimeoutMs ?? (this.pooled && this.statementTimeoutMs > 0 ? this.statementTimeoutMs : undefined);
     const queryTimeout = own === undefined ? undefined : own > 0 ? (clientTimeout(own) as number) : 0;
     return await this.withClient(async (client, session) => {
       await client.query('BEGIN');
@@ -190,7 +208,7 @@ export class PostgresDb implements Db {
         } as pg.QueryConfig);
       }
       try {
-        const result = await fn(wrap(client, queryTimeout));
+        const result = await fn(wrap(client, queryTimeout, !this.pooled));
         await client.query('COMMIT');
         return result;
       } catch (err) {
