@@ -41,7 +41,13 @@ describe('timestamps', () => {
     assert.equal(toRfc3339('2026-11-26 13:26:02.1+00'), '2026-11-26T13:26:02.100000Z');
     assert.equal(toRfc3339('2026-11-26 13:26:02+00'), '2026-11-26T13:26:02.000000Z');
     assert.equal(toRfc3339(null), null);
-    assert.throws(() => toRfc3339('2026-11-26 13:26:02+02'));
+    assert.throws(() => toRfc3339('26 Nov 2026 13:26'));
+  });
+
+  test('text in another session time zone (behind a pooler) is shifted to UTC, keeping the microseconds', () => {
+    assert.equal(toRfc3339('2026-11-26 15:26:02.123456+02'), '2026-11-26T13:26:02.123456Z');
+    assert.equal(toRfc3339('2026-11-26 08:56:02.5-04:30'), '2026-11-26T13:26:02.500000Z');
+    assert.equal(toRfc3339('2026-01-01 05:44:59+05:45'), '2025-12-31T23:59:59.000000Z');
   });
 });
 
