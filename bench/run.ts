@@ -417,6 +417,36 @@ async function main() {
   const serverRss = server.peakRssMb();
   await server.stop();
 
+  // --- S1 again, with WORKERS=2 (two server processes on one port)
+  log('S1 with WORKERS=2');
+  const port2 = await freePort();
+  const twoWorkers = await startProcess(
+    [BIN, 'serve'],
+    { DATABASE_URL: benchUrl.toString(), PORT: String(port2), DEMO: '0', WORKERS: '2' },
+    'listening on',
+  );
+  const base2 = `http://127.0.0.1:${port2}/api/v1/customers/${dataset.hot}/contacts`;
+  for (let i = 0; i < 200; i++) await getOk(`${base2}?limit=50`, headers);
+  // CPU of the primary and both workers (the process group's children are the workers).
+  const groupCpu = () => {
+    const kids = spawnSync('pgrep', ['-P', String(twoWorkers.pid)], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+    return twoWorkers.cpuSeconds() + kids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+  };
+  {
+    const cpuBefore = groupCpu();
+    const load = wrk(`${base2}?limit=50`, headers);
+    results.S1w2 = {
+      what: 'S1 with WORKERS=2',
+      ...load,
+      cpu_us_per_request: ((groupCpu() - cpuBefore) * 1e6) / Math.max(1, load.requests),
+    };
+  }
+  await twoWorkers.stop();
+
   // --- B1: S1's own SQL, no HTTP
   log('B1: the SQL of S1 through pg, same concurrency');
   const s1Sql = await recordSql(db, `${base}?limit=50`, headers);

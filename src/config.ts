@@ -13,6 +13,11 @@ export const ConfigSchema = Type.Object({
   CURSOR_SECRET: Type.Optional(
     Type.String({ minLength: 32, description: 'overrides the secret stored in the database' }),
   ),
+  WORKERS: Type.String({
+    default: '1',
+    pattern: '^(auto|[1-9][0-9]?)$',
+    description: "server processes sharing the port (PostgreSQL only): a number, or 'auto' for one per CPU",
+  }),
   DB_POOLER: Type.Enum(['none', 'transaction'], {
     default: 'none',
     description:

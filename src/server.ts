@@ -63,7 +63,11 @@ export interface Running {
  */
 export async function startServer(
   config: Config,
-  opts: { demo?: boolean; onWait?: (attempt: number, reason: string, retryInMs: number) => void } = {},
+  opts: {
+    demo?: boolean;
+    onWait?: (attempt: number, reason: string, retryInMs: number) => void;
+    metricsText?: (local: import('prom-client').Registry) => Promise<string>;
+  } = {},
 ): Promise<Running> {
   const db = await openDb({
     databaseUrl: config.DATABASE_URL,
@@ -109,6 +113,7 @@ export async function startServer(
       trustProxy:
         config.TRUST_PROXY === undefined ? undefined : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
       metrics: config.METRICS as MetricsAccess,
+      ...(opts.metricsText ? { metricsText: opts.metricsText } : {}),
     });
     await app.listen({ port: config.PORT, host: config.HOST });
     const housekeeping = startHousekeeping(db, app.log, config.EVENTS_RETENTION_DAYS);

@@ -85,16 +85,20 @@ logfile = ${join(dir, 'pgbouncer.log')}
   });
   try {
     await listening(port, 10_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...SUITES], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        TEST_POOLER_URL: `postgres://postgres@127.0.0.1:${port}/postgres`,
-        NODE_TEST_CONTEXT: undefined,
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', ...SUITES],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          TEST_POOLER_URL: `postgres://postgres@127.0.0.1:${port}/postgres`,
+          NODE_TEST_CONTEXT: undefined,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
+    );
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;

@@ -1,7 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { announce, checkWorkers, clusterMetrics, isWorker, startPrimary, workerCount } from '../cluster.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
 import type { Db } from '../platform/db/db.js';
 import { migrate } from '../platform/db/migrate.js';
 import { DatabaseUnreachableError, describeUrl, openDb } from '../platform/db/open.js';
@@ -17,7 +18,7 @@ import { seed } from '../resources/customers/seed.js';
 import { addMember, allMembers, removeMember } from '../resources/members/service.js';
 import { createToken, listTokens, revokeToken } from '../resources/tokens/service.js';
 import { userIdByEmail } from '../resources/users/service.js';
-import { startServer } from '../server.js';
+import { type DemoData, startServer } from '../server.js';
 import { forward, serveControl } from './control.js';
 
 /** A usage error of the command line (bad flag, missing argument): printed, exit 2. */
@@ -205,10 +206,66 @@ async function runRemote(argv: string[], io: CliIo): Promise<number> {
   return code === 'serving' ? 1 : code;
 }
 
+/** The start-up banner: where the server listens, and the demo data when there is some. */
+function banner(url: string, where: string, demo: DemoData | null, extra: string[] = []): string {
+  const lines = [
+    '',
+    `customers-api is listening on ${url}`,
+    `  API reference:  ${url}/docs`,
+    `  OpenAPI:        ${url}/openapi.json`,
+    `  Database:       ${where}`,
+    ...extra,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      'First run: created a demo business with customers and contacts.',
+      `  x-business-id:  ${demo.business_id}`,
+      `  token:          ${demo.token}`,
+      '  (the token is shown once; make more with: npx customers-api token create --email demo@example.com)',
+      '',
+      "List a demo customer's contacts:",
+      '',
+      `curl -X GET '${url}/api/v1/customers/${demo.customer_id}/contacts' \\`,
+      `  -H 'Authorization: Bearer ${demo.token}' \\`,
+      `  -H 'x-business-id: ${demo.business_id}'`,
+    );
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** WORKERS > 1: this process starts and watches the workers; they serve. */
+async function servePrimary(io: CliIo, config: Config, workers: number, values: Values): Promise<void> {
+  const primary = await startPrimary(config, workers, {
+    ...(values.demo ? { demo: true } : {}),
+    log: (line) => io.stderr(`${line}\n`),
+  });
+  const url = await primary.listening;
+  io.stderr(banner(url, 'PostgreSQL (DATABASE_URL)', primary.demo, [`  Workers:        ${workers}`]));
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    primary.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 async function serve(io: CliIo, values: Values): Promise<void> {
   const config = loadConfig(io.env);
+  const workers = workerCount(config);
+  checkWorkers(config, workers);
+  if (workers > 1 && !isWorker()) {
+    await servePrimary(io, config, workers, values);
+    return;
+  }
   // stdout carries the JSON log lines only; what a person reads goes to stderr.
   const running = await startServer(config, {
+    ...(isWorker() ? { metricsText: clusterMetrics } : {}),
     ...(values.demo ? { demo: true } : {}),
     onWait: (attempt, reason, retryInMs) =>
       io.stderr(
@@ -216,28 +273,17 @@ async function serve(io: CliIo, values: Values): Promise<void> {
       ),
   });
   const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${config.DATA_DIR}`;
-  const lines = [
-    '',
-    `customers-api is listening on ${running.url}`,
-    `  API reference:  ${running.url}/docs`,
-    `  OpenAPI:        ${running.url}/openapi.json`,
-    `  Database:       ${where}`,
-  ];
-  if (running.demo) {
-    const d = running.demo;
-    lines.push(
-      '',
-      'First run: created a demo business with customers and contacts.',
-      `  x-business-id:  ${d.business_id}`,
-      `  token:          ${d.token}`,
-      '  (the token is shown once; make more with: npx customers-api token create --email demo@example.com)',
-      '',
-      "List a demo customer's contacts:",
-      '',
-      `curl -X GET '${running.url}/api/v1/customers/${d.customer_id}/contacts' \\`,
-      `  -H 'Authorization: Bearer ${d.token}' \\`,
-      `  -H 'x-business-id: ${d.business_id}'`,
-    );
+  if (isWorker()) {
+    // One of several: the primary prints the banner; this process serves until told to stop.
+    announce(running.url, running.app.metricsRegistry);
+    const stopWorker = () =>
+      running.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    process.once('SIGINT', stopWorker);
+    process.once('SIGTERM', stopWorker);
+    return;
   }
   // On the embedded database, the CLI's commands run here while the server holds the data directory.
   const control = config.DATABASE_URL
@@ -257,7 +303,7 @@ async function serve(io: CliIo, values: Values): Promise<void> {
           running.app.forgetCachedAuth();
         }
       });
-  io.stderr(`${lines.join('\n')}\n\n`);
+  io.stderr(banner(running.url, where, running.demo));
   const stop = (signal: string) => {
     running.app.log.info({ signal }, 'shutting down');
     Promise.resolve(control?.close())

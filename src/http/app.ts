@@ -9,6 +9,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { CursorCodec } from '../platform/cursor.js';
 import type { Db } from '../platform/db/db.js';
 import { PostgresDb } from '../platform/db/postgres.js';
@@ -52,6 +53,8 @@ declare module 'fastify' {
     routeTable: RouteInfo[];
     /** From now on every request is answered 503 (the server is going away). */
     beginShutdown: () => void;
+    /** This app's Prometheus registry (a cluster's primary sums the workers'). */
+    metricsRegistry: Registry;
     /** Forgets every verified token and membership this process cached (after administration done elsewhere). */
     forgetCachedAuth: () => void;
   }
@@ -76,6 +79,8 @@ export interface AppOptions {
   trustProxy?: boolean | string;
   /** Who may read GET /metrics (default: requests from this machine only). */
   metrics?: MetricsAccess;
+  /** Where GET /metrics gets its text when this is one of several processes (the cluster's sum); default this app's own. */
+  metricsText?: (local: Registry) => Promise<string>;
 }
 
 export interface RateLimitOptions {
@@ -352,6 +357,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   let closing = false;
   app.decorate('forgetCachedAuth', () => auth.clear());
+  app.decorate('metricsRegistry', metrics.registry);
   app.decorate('beginShutdown', () => {
     closing = true;
   });
@@ -488,7 +494,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     if (metricsAccess === 'off' || (metricsAccess === 'loopback' && !isLoopback(request.socket.remoteAddress))) {
       return reply.code(404).send({ detail: 'Not Found' });
     }
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    const text = opts.metricsText ? await opts.metricsText(metrics.registry) : await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
   });
   await app.register(businessRoutes, { services, prefix: '/api/v1/businesses' });
   await app.register(memberRoutes, { services, prefix: '/api/v1/businesses' });
