@@ -188,6 +188,15 @@ describe('GET /api/v1/events', () => {
       [0, false, true],
     );
     assert.equal(empty.body.data.next_cursor, page.next_cursor, 'nothing new: poll from the same place');
+    const lastSeen = await call(h, {
+      url: `/api/v1/events?direction=prev&limit=1&cursor=${empty.body.data.prev_cursor}`,
+      headers: t.headers,
+    });
+    assert.deepEqual(
+      lastSeen.body.data.items.map((e: FeedEvent) => e.id),
+      [page.items[3].id],
+      'the page before an empty one at the end holds the last event',
+    );
     const c = await createCustomer(h, t);
     const polled = await call(h, { url: `/api/v1/events?cursor=${page.next_cursor}`, headers: t.headers });
     assert.deepEqual(

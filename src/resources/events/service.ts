@@ -141,18 +141,26 @@ export async function listEvents(
   if (filters.objectId !== undefined) where.push(`object_id = ${p.bind(filters.objectId)}::uuid`);
   const filter = where.join(' AND ');
   const forward = params.direction === 'next';
+  const atParam = at === null ? null : `${p.bind(at.toString())}::bigint`;
   // Next: after the cursor (or from the start); prev: before it (or from the end).
-  const seek = at === null ? '' : ` AND position ${forward ? '>' : '<'} ${p.bind(at.toString())}::bigint`;
-  const limit = p.bind(params.limit + 1);
-  const probe =
-    at === null
+  const seek = atParam === null ? '' : ` AND position ${forward ? '>' : '<'} ${atParam}`;
+  // Whether anything lies on the other side of the cursor: in the same statement, whose one
+  // outer row carries it even when the page is empty.
+  const other =
+    atParam === null
       ? 'false'
-      : `EXISTS (SELECT 1 FROM events WHERE ${filter} AND position ${forward ? '<=' : '>='} $${p.values.length - 1}::bigint)`;
+      : `EXISTS (SELECT 1 FROM events WHERE ${filter} AND position ${forward ? '<=' : '>='} ${atParam})`;
+  const dir = forward ? 'ASC' : 'DESC';
   const [page, count] = await Promise.all([
-    db.query<EventRow & { _other: boolean }>(
-      `SELECT position::text AS pos, id, type, created_at, data, previous_attributes, ${probe} AS _other
-         FROM events WHERE ${filter}${seek}
-        ORDER BY position ${forward ? 'ASC' : 'DESC'} LIMIT ${limit}`,
+    db.query<{ [K in keyof EventRow]: EventRow[K] | null } & { _other: boolean }>(
+      `SELECT ${other} AS _other, e.*
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (
+           SELECT position, position::text AS pos, id, type, created_at, data, previous_attributes
+             FROM events WHERE ${filter}${seek}
+            ORDER BY position ${dir} LIMIT ${p.bind(params.limit + 1)}
+         ) e ON true
+        ORDER BY e.position ${dir}`,
       p.values,
     ),
     params.includeTotalCount
@@ -162,14 +170,13 @@ export async function listEvents(
         )
       : null,
   ]);
-  const rows = page.rows;
+  const rows = page.rows.filter((r): r is EventRow & { _other: boolean } => r.pos !== null);
   const more = rows.length > params.limit;
   if (more) rows.length = params.limit;
   if (!forward) rows.reverse();
-  // Whether rows lie on the other side of the cursor (the probe); without a cursor, none.
-  const other = at !== null && (rows[0]?._other ?? (await otherSide(db, filter, p.values, forward, at, where.length)));
-  const hasNext = forward ? more : other;
-  const hasPrev = forward ? other : more;
+  const otherSide = page.rows[0]?._other === true;
+  const hasNext = forward ? more : otherSide;
+  const hasPrev = forward ? otherSide : more;
   const cursorAt = (position: bigint | string) =>
     codec.encode(binding, { value: position.toString(), id: NO_ID, inclusive: false });
   const last = rows.at(-1);
@@ -181,28 +188,12 @@ export async function listEvents(
     total: count ? (count.rows[0]?.n ?? 0) : null,
     limit: params.limit,
     next_cursor: cursorAt(nextAt),
-    prev_cursor: hasPrev ? cursorAt(first ? first.pos : (at ?? 0n)) : null,
+    // An empty page after the cursor: the page before it ends with the cursor's own event.
+    prev_cursor: hasPrev ? cursorAt(first ? first.pos : (at ?? 0n) + 1n) : null,
     has_next: hasNext,
     has_prev: hasPrev,
     has_more: hasNext,
   };
-}
-
-/** With an empty page, whether anything lies on the other side of the cursor. */
-async function otherSide(
-  db: Db,
-  filter: string,
-  values: readonly unknown[],
-  forward: boolean,
-  at: bigint,
-  filterParams: number,
-): Promise<boolean> {
-  const params = [...values.slice(0, filterParams), at.toString()];
-  const { rows } = await db.query(
-    `SELECT 1 FROM events WHERE ${filter} AND position ${forward ? '<=' : '>='} $${params.length}::bigint LIMIT 1`,
-    params,
-  );
-  return rows.length > 0;
 }
 
 /** Deletes up to `batch` events older than `days`; resolves to how many. */
