@@ -4,7 +4,7 @@ import type { Services } from '../../http/app.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { DeletedEnvelope, Envelope, PaginatedOf, tokenErrorResponses } from '../../http/schemas.js';
 import { TokenCreatedSchema, TokenCreateSchema, TokenIdParams, TokenListQuery, TokenSchema } from './schemas.js';
-import { createOwnToken, listOwnTokens, revokeOwnToken } from './service.js';
+import { createOwnToken, listOwnTokens, revokeToken } from './service.js';
 
 const tags = ['tokens'];
 
@@ -68,7 +68,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (req) => {
-      await revokeOwnToken(db, callerOf(req).userId, req.params.token_id);
+      await revokeToken(db, req.params.token_id, callerOf(req).userId);
       auth.forgetToken(req.params.token_id);
       return deleted('Token revoked');
     },

@@ -122,13 +122,22 @@ export async function listTokens(db: Db, email: string): Promise<TokenInfo[]> {
   }));
 }
 
-/** Revokes a token; revoking twice is harmless and keeps the first revocation time. */
-export async function revokeToken(db: Db, tokenId: string): Promise<{ token_id: string; revoked_at: string }> {
+/**
+ * Revokes a token; revoking twice is harmless and keeps the first revocation
+ * time. With `ownerId` (a user revoking over the API) only that user's tokens
+ * are found: another user's is not found.
+ */
+export async function revokeToken(
+  db: Db,
+  tokenId: string,
+  ownerId: string | null = null,
+): Promise<{ token_id: string; revoked_at: string }> {
   const row = isUuid(tokenId)
     ? await queryOne<{ revoked_at: string }>(
         db,
-        'UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING revoked_at',
-        [tokenId],
+        `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
+          WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid) RETURNING revoked_at`,
+        [tokenId, ownerId],
       )
     : null;
   if (!row) throw new NotFoundError('token', tokenId);
@@ -189,16 +198,4 @@ export async function createOwnToken(
 ): Promise<TokenCreated> {
   const t = await db.transaction((tx) => issueToken(tx, caller.userId, { expiresInDays, mintedBy: caller.tokenId }));
   return { token: t.token, id: t.token_id, prefix: tokenPrefix(t.token), expires_at: t.expires_at };
-}
-
-/** Revokes one of the caller's tokens (again: harmless); another user's is not found. */
-export async function revokeOwnToken(db: Db, userId: string, tokenId: string): Promise<void> {
-  const row = isUuid(tokenId)
-    ? await queryOne(
-        db,
-        'UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id',
-        [tokenId, userId],
-      )
-    : null;
-  if (!row) throw new NotFoundError('token');
 }
