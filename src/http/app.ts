@@ -325,9 +325,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       optionalBody: (route.schema?.body as Record<string, unknown> | undefined)?.['x-optional-body'] === true,
     });
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (methods.includes('POST')) {
+    // Keys are scoped to the caller: public routes take none.
+    if (methods.includes('POST') && config.access !== 'public') {
       idempotency.wrap(route);
-      if (config.access !== 'public' && config.idempotency !== 'refuse') declareIdempotencyKey(route);
+      if (config.idempotency !== 'refuse') declareIdempotencyKey(route);
     }
     const re = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`);
     for (const method of methods) {

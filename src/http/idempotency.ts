@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Db, Queryable } from '../platform/db/db.js';
-import { TxDb } from '../platform/db/scoped.js';
+import { TxDb } from '../platform/db/tx-db.js';
 import {
   canonicalJson,
   claim,
