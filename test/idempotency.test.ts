@@ -258,7 +258,7 @@ describe('a POST with an Idempotency-Key', () => {
     }
   });
 
-  test('expired keys are purged in batches', async () => {
+  test('expired keys are purged in batches, and free before that', async () => {
     const key = unique('key-');
     assert.equal((await post('/api/v1/customers', { name: 'Old', email: email() }, key)).status, 201);
     await h.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [key]);
@@ -266,6 +266,14 @@ describe('a POST with an Idempotency-Key', () => {
     for (let n = await purgeExpired(h.db, 10); n > 0; n = await purgeExpired(h.db, 10)) purged += n;
     assert.ok(purged >= 1);
     assert.equal(await count('idempotency_keys WHERE key = $1', [key]), 0);
+
+    // Past its 24 hours, even before the purge, a key is free for another request.
+    const reused = unique('key-');
+    assert.equal((await post('/api/v1/customers', { name: 'First', email: email() }, reused)).status, 201);
+    await h.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [reused]);
+    const fresh = await post('/api/v1/customers', { name: 'Second', email: email() }, reused);
+    assert.equal(fresh.status, 201, fresh.res.body);
+    assert.equal(fresh.res.headers['idempotent-replayed'], undefined);
   });
 });
 
