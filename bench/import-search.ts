@@ -1,95 +1,270 @@
 /**
- * Customers at volume, on PostgreSQL: the time to import a 10,000-row CSV
- * through POST /bulk-upload, and search latency over 100,000 customers.
+ * `npm run bench:customers`: customers at volume, on PostgreSQL, against the
+ * real server process (`customers-api serve`, rate limits off).
  *
- *   npm run bench:customers            # DATABASE_URL, default the local server
- *   CUSTOMERS=100000 ROWS=10000 RUNS=3 REQUESTS=200 npm run bench:customers
+ *  - import: a 10,000-row CSV through POST /bulk-upload (a fresh business per run);
+ *  - search over 1,000,000 customers with varied names (and a second business of
+ *    100,000 near-duplicates): p50/p99 of each query, sequential, in both orders
+ *    (created_at, the default, and relevance), with and without the total; and
+ *    the throughput of the query mix under 16 concurrent clients against the
+ *    same mix sent one at a time.
+ *
+ *   npm run bench:customers
+ *   CUSTOMERS=1000000 NEAR_DUPS=100000 ROWS=10000 RUNS=3 REQUESTS=50 TOTAL_REQUESTS=20 npm run bench:customers
+ *
+ * The dataset is built once (a few minutes) in database customers_api_bench_search
+ * and reused by later runs.
  */
-import { seed } from '../src/resources/customers/seed.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { createBusiness } from '../src/resources/businesses/service.js';
 import {
+  ADMIN_URL,
   authHeaders,
+  BIN,
   benchDatabase,
-  benchServer,
   benchTenant,
+  freePort,
   getOk,
   ownerToken,
+  percentile,
+  ROOT,
   serverVersion,
+  startProcess,
   timeSequential,
 } from './lib.js';
+import { companyNames, fillBusiness, nearDuplicate } from './search-data.js';
 
-const CUSTOMERS = Number(process.env.CUSTOMERS ?? 100_000);
+const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
+const NEAR_DUPS = Number(process.env.NEAR_DUPS ?? 100_000);
 const ROWS = Number(process.env.ROWS ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 3);
-const REQUESTS = Number(process.env.REQUESTS ?? 200);
+const REQUESTS = Number(process.env.REQUESTS ?? 50);
+const TOTAL_REQUESTS = Number(process.env.TOTAL_REQUESTS ?? 20);
+const CONCURRENCY = 16;
+const DB_NAME = 'customers_api_bench_search';
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
-const db = await benchDatabase(`customers_api_bench_customers_${CUSTOMERS}`);
-const { app, base } = await benchServer(db, { bodyLimit: 8 * 1024 * 1024 });
+const db = await benchDatabase(DB_NAME);
+const dbUrl = new URL(ADMIN_URL);
+dbUrl.pathname = `/${DB_NAME}`;
 
-// --- import: a fresh business per run, so every row is created
-function csv(rows: number, run: number): string {
-  const lines = ['name,email,phone,credit_limit_cents,status,notes'];
-  for (let i = 0; i < rows; i++) {
-    lines.push(
-      `"Import ${run}-${i}, Ltd",ap${i}@import${run}.example,+1 555 ${String(i).padStart(7, '0')},${i * 100},active,"Row ${i}"`,
-    );
+/** The dataset's business of that name, built on the first run. */
+async function datasetBusiness(name: string, n: number, names: (i: number) => string): Promise<string> {
+  const found = await db.query<{ id: string }>('SELECT id FROM businesses WHERE name = $1', [name]);
+  if (found.rows[0]) return found.rows[0].id;
+  log(`building "${name}" (${n.toLocaleString('en')} customers, once)…`);
+  const b = await createBusiness(db, {
+    name: `${name} (building)`,
+    ownerEmail: `${name.replace(/\W+/g, '-')}@bench.example`,
+  });
+  let shown = 0;
+  await fillBusiness(db, b.business_id, n, names, (done) => {
+    if (done - shown >= 100_000 || done === n) {
+      shown = done;
+      log(`  ${done.toLocaleString('en')}`);
+    }
+  });
+  await db.query('UPDATE businesses SET name = $2 WHERE id = $1', [b.business_id, name]);
+  await db.exec('VACUUM ANALYZE customers');
+  return b.business_id;
+}
+
+const gen = companyNames(2026);
+const varied = await datasetBusiness(`search-v1 varied ${CUSTOMERS}`, CUSTOMERS, () => gen.next());
+const dups = await datasetBusiness(`search-v1 near-duplicates ${NEAR_DUPS}`, NEAR_DUPS, nearDuplicate);
+
+const port = await freePort();
+const server = await startProcess(
+  [BIN, 'serve'],
+  { DATABASE_URL: dbUrl.toString(), PORT: String(port), DEMO: '0', BODY_LIMIT: String(8 * 1024 * 1024) },
+  'listening on',
+);
+const base = `http://127.0.0.1:${port}/api/v1/customers`;
+
+try {
+  // --- import: a fresh business per run, so every row is created
+  const csv = (rows: number, run: number) => {
+    const lines = ['name,email,phone,credit_limit_cents,status,notes'];
+    for (let i = 0; i < rows; i++) {
+      lines.push(
+        `"Import ${run}-${i}, Ltd",ap${i}@import${run}.example,+1 555 ${String(i).padStart(7, '0')},${i * 100},active,"Row ${i}"`,
+      );
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  };
+  const importSeconds: number[] = [];
+  const importBusinesses: string[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const t = await benchTenant(db);
+    importBusinesses.push(t.businessId);
+    const form = new FormData();
+    form.append('file', new Blob([csv(ROWS, run)], { type: 'text/csv' }), 'customers.csv');
+    const t0 = process.hrtime.bigint();
+    const res = await fetch(`${base}/bulk-upload`, { method: 'POST', headers: t.headers, body: form });
+    const result = (await res.json()) as { data: { created: number } };
+    if (res.status !== 201 || result.data.created !== ROWS)
+      throw new Error(`import: ${res.status} ${JSON.stringify(result)}`);
+    importSeconds.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  return `${lines.join('\r\n')}\r\n`;
-}
-const importSeconds: number[] = [];
-const importBusinesses: string[] = [];
-for (let run = 0; run < RUNS; run++) {
-  const t = await benchTenant(db);
-  importBusinesses.push(t.businessId);
-  const body = csv(ROWS, run);
-  const form = new FormData();
-  form.append('file', new Blob([body], { type: 'text/csv' }), 'customers.csv');
-  const t0 = process.hrtime.bigint();
-  const res = await fetch(`${base}/api/v1/customers/bulk-upload`, { method: 'POST', headers: t.headers, body: form });
-  const result = (await res.json()) as { data: { created: number } };
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (res.status !== 201 || result.data.created !== ROWS)
-    throw new Error(`import: ${res.status} ${JSON.stringify(result)}`);
-  importSeconds.push(seconds);
-}
-importSeconds.sort((a, b) => a - b);
-// Leave the search dataset as it was: drop the imported businesses, and settle the trigram
-// index (its pending list after bulk inserts would otherwise slow the searches measured next).
-await db.query('DELETE FROM businesses WHERE id = ANY($1::uuid[])', [importBusinesses]);
-await db.exec('VACUUM ANALYZE customers');
+  importSeconds.sort((a, b) => a - b);
+  // Leave the search dataset as it was, and settle the trigram index after the bulk inserts.
+  await db.query('DELETE FROM businesses WHERE id = ANY($1::uuid[])', [importBusinesses]);
+  await db.exec('VACUUM ANALYZE customers');
 
-// --- search: one business with CUSTOMERS customers
-const existing = await db.query<{ business_id: string }>(
-  `SELECT business_id FROM customers GROUP BY business_id HAVING count(*) = $1 LIMIT 1`,
-  [CUSTOMERS],
-);
-let headers: Record<string, string>;
-if (existing.rows[0]) {
-  headers = authHeaders(await ownerToken(db, existing.rows[0].business_id), existing.rows[0].business_id);
-} else {
-  process.stderr.write(`seeding ${CUSTOMERS} customers…\n`);
-  const t = await benchTenant(db);
-  await seed(db, { businessId: t.businessId, customers: CUSTOMERS, contactsPerCustomer: 0, seed: 11 });
-  await db.exec('ANALYZE');
-  headers = t.headers;
+  // --- search
+  // Rare words: coined brand words found in only a handful of names (as substrings too).
+  const rare = await db.query<{ w: string }>(
+    `SELECT w FROM (SELECT split_part(search_key, ' ', 1) AS w FROM customers WHERE business_id = $1 LIMIT 200000) x
+      GROUP BY w HAVING count(*) = 1 AND length(w) >= 8 ORDER BY md5(w) LIMIT 50`,
+    [varied],
+  );
+  const rareWords: string[] = [];
+  for (const { w } of rare.rows) {
+    const n = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM customers WHERE business_id = $1 AND NOT is_deleted AND search_key LIKE $2`,
+      [varied, `%${w}%`],
+    );
+    if ((n.rows[0]?.n ?? 0) <= 10) rareWords.push(w);
+    if (rareWords.length === 2) break;
+  }
+  // A typo: one inner letter left out.
+  const typo = (w: string) => `${w.slice(0, 3)}${w.slice(4)}`;
+  const queries: { kind: string; q: string; business: string }[] = [
+    { kind: 'prefix, 2 letters', q: 'ka', business: varied },
+    { kind: 'prefix, 2 letters', q: 'br', business: varied },
+    { kind: 'prefix, 3 letters', q: 'tra', business: varied },
+    { kind: 'prefix, 3 letters', q: 'ste', business: varied },
+    { kind: 'common word', q: 'holdings', business: varied },
+    { kind: 'common word', q: 'smith', business: varied },
+    { kind: 'two words', q: 'riverside dental', business: varied },
+    { kind: 'rare word', q: rareWords[0] ?? 'kelvora', business: varied },
+    { kind: 'rare word', q: rareWords[1] ?? 'tramisk', business: varied },
+    { kind: 'typo', q: 'holdngs', business: varied },
+    { kind: 'typo', q: 'johnsen', business: varied },
+    { kind: 'typo', q: typo(rareWords[0] ?? 'kelvora'), business: varied },
+    { kind: 'no match', q: 'qxzvjw', business: varied },
+    { kind: 'near-duplicates', q: 'acme', business: dups },
+    { kind: 'near-duplicates', q: 'acme corp 1234', business: dups },
+    { kind: 'near-duplicates, typo', q: 'acme corporaton', business: dups },
+  ];
+  const headersOf = new Map<string, Record<string, string>>();
+  for (const b of [varied, dups]) headersOf.set(b, authHeaders(await ownerToken(db, b), b));
+  const url = (q: string, order: string, total: boolean) =>
+    `${base}?search=${encodeURIComponent(q)}&limit=50${order === 'relevance' ? '&sort_by=relevance' : ''}${total ? '&include_total_count=true' : ''}`;
+
+  const orders = ['created_at', 'relevance'] as const;
+  const rows: Record<string, unknown>[] = [];
+  for (const query of queries) {
+    const headers = headersOf.get(query.business) as Record<string, string>;
+    const matches = ((await getOk(url(query.q, 'created_at', true), headers)) as { data: { total: number } }).data
+      .total;
+    const row: Record<string, unknown> = { kind: query.kind, q: query.q, matches };
+    for (const order of orders) {
+      const plain = url(query.q, order, false);
+      row[order] = await timeSequential(async () => void (await getOk(plain, headers)), REQUESTS, 5);
+      const counted = url(query.q, order, true);
+      row[`${order}+total`] = await timeSequential(async () => void (await getOk(counted, headers)), TOTAL_REQUESTS, 2);
+    }
+    rows.push(row);
+    log(`${query.q}: ${JSON.stringify(row)}`);
+  }
+
+  // --- the mix, one at a time and 16 at a time (both orders, no total)
+  const mix = queries.flatMap((query) =>
+    orders.map((order) => ({
+      u: url(query.q, order, false),
+      h: headersOf.get(query.business) as Record<string, string>,
+    })),
+  );
+  const throughput = async (concurrency: number, total: number) => {
+    let next = 0;
+    let failed = 0;
+    const latencies: number[] = [];
+    const t0 = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < total) {
+          const m = mix[next++ % mix.length] as { u: string; h: Record<string, string> };
+          const s = process.hrtime.bigint();
+          // Under overload the server may give up on a statement (503 at its deadline): counted, not fatal.
+          const res = await fetch(m.u, { headers: m.h });
+          await res.arrayBuffer();
+          if (res.status !== 200) failed++;
+          latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    latencies.sort((a, b) => a - b);
+    return {
+      rps: Math.round((total / seconds) * 10) / 10,
+      p50_ms: percentile(latencies, 50),
+      p99_ms: percentile(latencies, 99),
+      non_200: failed,
+    };
+  };
+  const MIX_REQUESTS = mix.length * 10;
+  const sequentialMix = await throughput(1, MIX_REQUESTS);
+  const concurrentMix = await throughput(CONCURRENCY, MIX_REQUESTS);
+
+  // --- report
+  const r = (x: number) => Math.round(x * 10) / 10;
+  const t = (v: unknown) => {
+    const s = v as { p50_ms: number; p99_ms: number };
+    return `${r(s.p50_ms)} / ${r(s.p99_ms)}`;
+  };
+  const lines = [
+    `Search over ${CUSTOMERS.toLocaleString('en')} customers (near-duplicates: a business of ${NEAR_DUPS.toLocaleString('en')}), limit=50, p50 / p99 ms, ${REQUESTS} sequential requests each (${TOTAL_REQUESTS} with the total):`,
+    '',
+    '| query | kind | matches | created_at | relevance | created_at + total | relevance + total |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (row) =>
+        `| \`${row.q}\` | ${row.kind} | ${Number(row.matches).toLocaleString('en')} | ${t(row.created_at)} | ${t(row.relevance)} | ${t(row['created_at+total'])} | ${t(row['relevance+total'])} |`,
+    ),
+    '',
+    `| the mix (${mix.length} query × order pairs, ${MIX_REQUESTS} requests) | req/s | p50 ms | p99 ms | non-200 |`,
+    '|---|---|---|---|---|',
+    `| one at a time | ${sequentialMix.rps} | ${r(sequentialMix.p50_ms)} | ${r(sequentialMix.p99_ms)} | ${sequentialMix.non_200} |`,
+    `| ${CONCURRENCY} concurrent clients | ${concurrentMix.rps} | ${r(concurrentMix.p50_ms)} | ${r(concurrentMix.p99_ms)} | ${concurrentMix.non_200} |`,
+    `| ratio | ${r(concurrentMix.rps / sequentialMix.rps)} | | | |`,
+    '',
+    `Import of ${ROWS.toLocaleString('en')} rows through POST /bulk-upload: median ${r(importSeconds[Math.floor(RUNS / 2)] as number)} s over ${RUNS} runs.`,
+  ];
+  const cpu = cpus();
+  const pgVersion = await serverVersion(db);
+  lines.push(
+    '',
+    `Machine: ${cpu.length} × ${cpu[0]?.model.trim()}, Node ${process.version}, PostgreSQL ${pgVersion}. Server: customers-api serve, rate limits off (RATE_LIMIT_PER_TOKEN=0, RATE_LIMIT_PER_ADDRESS=0).`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const dir = join(ROOT, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `search-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        machine: { cpus: cpu.length, model: cpu[0]?.model.trim(), node: process.version, postgres: pgVersion },
+        rate_limits: 'off',
+        dataset: { customers: CUSTOMERS, near_duplicates: NEAR_DUPS },
+        import: { rows: ROWS, runs: RUNS, median_s: importSeconds[Math.floor(RUNS / 2)], all_s: importSeconds },
+        search: { limit: 50, requests: REQUESTS, requests_with_total: TOTAL_REQUESTS, queries: rows },
+        mix: {
+          requests: MIX_REQUESTS,
+          sequential: sequentialMix,
+          concurrent: { clients: CONCURRENCY, ...concurrentMix },
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`written ${file}`);
+} finally {
+  await server.stop();
+  await db.close();
 }
-const queries = ['acme crop', 'cme', 'globex holdings', 'vandeley', 'pied piper 5', 'zzzz'];
-const search: Record<string, unknown> = {};
-for (const q of queries) {
-  const url = `${base}/api/v1/customers?search=${encodeURIComponent(q)}&limit=50`;
-  const matches = ((await getOk(`${url}&include_total_count=true`, headers)) as { data: { total: number } }).data.total;
-  search[q] = { matches, ...(await timeSequential(async () => void (await getOk(url, headers)), REQUESTS)) };
-}
-process.stdout.write(
-  `${JSON.stringify(
-    {
-      backend: 'postgres',
-      server_version: await serverVersion(db),
-      import: { rows: ROWS, runs: RUNS, median_s: importSeconds[Math.floor(RUNS / 2)], all_s: importSeconds },
-      search: { customers: CUSTOMERS, requests_per_query: REQUESTS, limit: 50, queries: search },
-    },
-    null,
-    2,
-  )}\n`,
-);
-await app.close();
-await db.close();

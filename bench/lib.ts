@@ -1,3 +1,8 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { buildApp } from '../src/http/app.js';
 import type { Db } from '../src/platform/db/db.js';
@@ -5,6 +10,9 @@ import { openDb } from '../src/platform/db/open.js';
 import { cursorSecret } from '../src/platform/settings.js';
 import { createBusiness } from '../src/resources/businesses/service.js';
 import { createToken } from '../src/resources/tokens/service.js';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BIN = join(ROOT, 'bin/customers-api.js');
 
 /** The server the benchmarks run against: DATABASE_URL, default the local PostgreSQL. */
 export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -90,4 +98,71 @@ export async function getOk(url: string, headers: Record<string, string>): Promi
 export async function serverVersion(db: Db): Promise<string> {
   const { rows } = await db.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
   return rows[0]?.v ?? 'unknown';
+}
+
+// ---------------------------------------------------------------------------
+// processes
+
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface Proc {
+  pid: number;
+  stop: () => Promise<void>;
+  peakRssMb: () => number;
+  /** CPU time (user + system) the process has used so far, in seconds, from its own counters. */
+  cpuSeconds: () => number;
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** utime + stime of a process (fields 14 and 15 of /proc/PID/stat), in seconds. */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+export async function startProcess(args: string[], env: Record<string, string>, ready: string): Promise<Proc> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    // The benchmark measures the server, not its request limits: they are off here.
+    env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_TOKEN: '0', RATE_LIMIT_PER_ADDRESS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    // The server's banner is on stderr (stdout carries its JSON log); a bare script may use either.
+    const seen = (d: Buffer) => {
+      out += d;
+      if (out.includes(ready)) resolve();
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
+  });
+  child.stdout.resume();
+  child.stderr.resume();
+  return {
+    pid: child.pid as number,
+    cpuSeconds: () => cpuSecondsOf(child.pid as number),
+    peakRssMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+    },
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
 }

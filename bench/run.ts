@@ -17,12 +17,10 @@
  *   B4 count(*) of the hot customer's contacts against what S5 pays for its total
  *   and S1 / B1 on embedded PGlite.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { buildApp } from '../src/http/app.js';
 import type { Db, Queryable, QueryResult } from '../src/platform/db/db.js';
@@ -33,17 +31,20 @@ import { seed } from '../src/resources/customers/seed.js';
 import {
   ADMIN_URL,
   authHeaders,
+  BIN,
   benchDatabase,
   benchTenant,
+  cpuSecondsOf,
+  freePort,
   getOk,
   ownerToken,
   percentile,
+  ROOT,
   serverVersion,
+  startProcess,
   timeSequential,
 } from './lib.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin/customers-api.js');
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = 32;
 const THREADS = 2;
@@ -108,70 +109,6 @@ function luaScript(name: string, body: string): string {
 
 // ---------------------------------------------------------------------------
 // processes
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-interface Proc {
-  pid: number;
-  stop: () => Promise<void>;
-  peakRssMb: () => number;
-  /** CPU time (user + system) the process has used so far, in seconds, from its own counters. */
-  cpuSeconds: () => number;
-}
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** utime + stime of a process (fields 14 and 15 of /proc/PID/stat), in seconds. */
-function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
-async function startProcess(args: string[], env: Record<string, string>, ready: string): Promise<Proc> {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    // The benchmark measures the server, not its request limits: they are off here.
-    env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_TOKEN: '0', RATE_LIMIT_PER_ADDRESS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    // The server's banner is on stderr (stdout carries its JSON log); a bare script may use either.
-    const seen = (d: Buffer) => {
-      out += d;
-      if (out.includes(ready)) resolve();
-    };
-    child.stdout.on('data', seen);
-    child.stderr.on('data', seen);
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-  child.stdout.resume();
-  child.stderr.resume();
-  return {
-    pid: child.pid as number,
-    cpuSeconds: () => cpuSecondsOf(child.pid as number),
-    peakRssMb: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
-    },
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
-}
 
 /** Follows next_cursor through `rows` rows (pages of 1000) and returns the cursor there. */
 async function cursorAt(base: string, headers: Record<string, string>, query: string, rows: number): Promise<string> {

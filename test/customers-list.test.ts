@@ -292,6 +292,83 @@ describe('search', () => {
   });
 });
 
+describe('search: the bounded walk', () => {
+  // A search in a column's order first walks that column's index for a window of rows and falls
+  // back to the trigram index when the window cannot decide the page. Whatever decides it, the
+  // matches and their order must be the same: every window size, from one row (the fallback on
+  // nearly every page) to more than the business has (the walk alone), gives the walk of the
+  // service with no window at all.
+  test('every window size gives the same matches in the same order, every sort, both directions', async () => {
+    const t = await tenant(h);
+    const rows: Omit<Row, 'id' | 'email'>[] = [];
+    for (let i = 0; i < 90; i++) {
+      // Matches clustered at both ends of the created_at order and sparse in the middle, ties in
+      // created_at, NULL credit limits, and names matching by substring or only by similarity.
+      const word =
+        i < 12 || i > 80 ? 'Acme Holdings' : i % 17 === 0 ? 'Acme' : i % 23 === 0 ? 'Akme Holdingz' : 'Globex';
+      rows.push({
+        name: `${word} ${i}`,
+        credit_limit_cents: i % 3 === 0 ? null : (i % 7) * 100,
+        status: STATUSES[i % 3] as string,
+        created_at: STAMPS[i % 2] ?? '',
+        updated_at: `2025-02-${String((i % 27) + 1).padStart(2, '0')}T00:00:00Z`,
+      });
+    }
+    await insert(t, rows);
+    const { CustomersService } = await import('../src/resources/customers/service.js');
+    const { CursorCodec } = await import('../src/platform/cursor.js');
+    const { cursorSecret } = await import('../src/platform/settings.js');
+    const codec = new CursorCodec(await cursorSecret(h.db));
+    const ctx = { businessId: t.businessId, actorEmail: null };
+    const walkAll = async (
+      window: number,
+      search: string,
+      sortBy: string,
+      descending: boolean,
+      direction: 'next' | 'prev',
+    ) => {
+      const service = new CustomersService(h.db, codec, window);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 200; pages++) {
+        const p = await service.list(
+          ctx,
+          { search },
+          { cursor, limit: 4, direction, includeTotalCount: false, sortBy, descending },
+        );
+        const ids = p.items.map((c) => c.id);
+        seen.push(...(direction === 'next' ? ids : ids.reverse()));
+        cursor = (direction === 'next' ? p.next_cursor : p.prev_cursor) ?? undefined;
+        if (!(direction === 'next' ? p.has_next : p.has_prev)) break;
+      }
+      return direction === 'next' ? seen : seen.reverse();
+    };
+    let compared = 0;
+    for (const search of ['acme', 'holdings', 'ac', 'zzzz']) {
+      for (const sortBy of ['created_at', 'credit_limit_cents', 'name', 'status']) {
+        for (const descending of [true, false]) {
+          for (const direction of ['next', 'prev'] as const) {
+            const expected = await walkAll(0, search, sortBy, descending, direction);
+            for (const window of [1, 2, 5, 13, 1000]) {
+              assert.deepEqual(
+                await walkAll(window, search, sortBy, descending, direction),
+                expected,
+                `${search} ${sortBy} ${descending ? 'desc' : 'asc'} ${direction}, window ${window}`,
+              );
+              compared++;
+            }
+          }
+        }
+      }
+    }
+    assert.equal(compared, 4 * 4 * 2 * 2 * 5);
+    // The oracle is not empty where it should not be: 'holdings' matches 21 by substring, and the
+    // fuzzy-only "Akme Holdingz" rows too.
+    const all = await walkAll(0, 'holdings', 'created_at', true, 'next');
+    assert.ok(all.length > 21, `holdings matched ${all.length}`);
+  });
+});
+
 describe('update', () => {
   test('partial update; null clears; name, email and status cannot be null', async () => {
     const t = await tenant(h);

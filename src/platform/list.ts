@@ -71,6 +71,15 @@ export interface KeysetSpec {
   direction: Direction;
   limit: number;
   cursor: Position | null;
+  /**
+   * Walks at most `rows` rows of each seek in the list's order (the sort
+   * index's order) meeting `where` (which then replaces the spec's) and keeps
+   * those meeting `filter` too, instead of letting the
+   * planner collect every row meeting it and sort them. The answer is exact
+   * when each seek found what it needed or reached the end of the list inside
+   * its window; `KeysetSql.conclusive` tells.
+   */
+  window?: { rows: number; where: string; filter: string } | undefined;
 }
 
 export interface KeysetSql {
@@ -79,10 +88,19 @@ export interface KeysetSql {
   /** ORDER BY terms for the union's output, given its alias. */
   orderBy: (alias: string) => string;
   values: unknown[];
+  /**
+   * With a window: whether the rows answer the page exactly. A window that
+   * ended (its last row is returned as a row tagged END) without the seek
+   * having found all it needed leaves the page undecided.
+   */
+  conclusive: (rows: readonly { _tag: number | null; _wend?: boolean | null }[]) => boolean;
 }
 
 const PAGE = 0;
 const PROBE = 1;
+/** A window's last row when it did not meet the filter (`_wend` marks the last row of a full window either way). */
+const PAGE_END = 2;
+const PROBE_END = 3;
 
 /**
  * Builds the keyset query for one page. The list's order is `key` then `id`,
@@ -106,15 +124,32 @@ export function buildKeyset(spec: KeysetSpec): KeysetSql {
 
   // Bound, not spliced: one SQL text (one prepared statement) serves every page size.
   const pageLimit = bind(spec.limit + 1);
+  const window = spec.window;
+  const windowRows = window ? bind(window.rows) : '';
   const seek = (pos: Position | null, forward: boolean, inclusive: boolean, limit: string, tag: number) => {
     const asc = forward !== spec.descending;
     const dir = asc ? 'ASC' : 'DESC';
     const cmp = asc ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
     const branch = (segment: 0 | 1, cond: string) => {
-      const segmentCond = segment === 0 ? `${k} IS NOT NULL` : `${k} IS NULL`;
+      // A key that cannot be NULL has one segment: no per-row test for it.
+      const segmentCond = segment === 0 ? (spec.key.nullable ? ` AND ${k} IS NOT NULL` : '') : ` AND ${k} IS NULL`;
       const order = segment === 0 ? `${k} ${dir}, t.id ${dir}` : `t.id ${dir}`;
+      if (!window) {
+        branches.push(
+          `(SELECT ${tag} AS _tag, ${segment} AS _seg, ${k}::text AS _cursor, ${k} AS _key, ${spec.columns} FROM ${spec.from} WHERE ${spec.where}${segmentCond}${cond} ORDER BY ${order} LIMIT ${limit})`,
+        );
+        return;
+      }
+      // The window: the first `rows` rows of the seek in index order (the LIMIT keeps the filter
+      // out of the scan, so no other index is used), numbered; of those, the rows meeting the
+      // filter, and the window's last row tagged as its end when it does not meet it.
+      const endTag = tag === PAGE ? PAGE_END : PROBE_END;
       branches.push(
-        `(SELECT ${tag} AS _tag, ${segment} AS _seg, ${k}::text AS _cursor, ${k} AS _key, ${spec.columns} FROM ${spec.from} WHERE ${spec.where} AND ${segmentCond}${cond} ORDER BY ${order} LIMIT ${limit})`,
+        `(SELECT CASE WHEN w._hit THEN ${tag} ELSE ${endTag} END AS _tag, ${segment} AS _seg, w._cursor, w._key, w._n = ${windowRows} AS _wend, ${spec.columns.replace(/\bt\./g, 'w.')}
+            FROM (SELECT t.*, ${k}::text AS _cursor, ${k} AS _key, (${window.filter}) AS _hit, row_number() OVER (ORDER BY ${order}) AS _n
+                    FROM (SELECT * FROM ${spec.from} WHERE ${window.where}${segmentCond}${cond} ORDER BY ${order} LIMIT ${windowRows}) t) w
+           WHERE w._hit OR w._n = ${windowRows}
+           ORDER BY ${segment === 0 ? `w._key ${dir}, w.id ${dir}` : `w.id ${dir}`} LIMIT ${limit} + 1)`,
       );
     };
     const nullable = spec.key.nullable;
@@ -137,10 +172,29 @@ export function buildKeyset(spec: KeysetSpec): KeysetSql {
 
   const pageAsc = forward !== spec.descending;
   const dir = pageAsc ? 'ASC' : 'DESC';
+  const pageWants = spec.limit + 1;
   return {
     union: `(${branches.join(' UNION ALL ')})`,
     orderBy: (a) => `${a}._tag, ${a}._seg ${forward ? 'ASC' : 'DESC'}, ${a}._key ${dir}, ${a}.id ${dir}`,
     values,
+    conclusive: (rows) => {
+      if (!window) return true;
+      // Per seek (page, probe) and segment: hits found, and whether its window was full.
+      const hits = new Map<string, number>();
+      const full = new Set<string>();
+      for (const r of rows as readonly { _tag: number; _seg: number; _wend: boolean }[]) {
+        const seek = `${r._tag === PAGE || r._tag === PAGE_END ? PAGE : PROBE}:${r._seg}`;
+        if (r._tag === PAGE || r._tag === PROBE) hits.set(seek, (hits.get(seek) ?? 0) + 1);
+        if (r._wend) full.add(seek);
+      }
+      // A full window decided nothing unless its seek found all it needed (conservative across
+      // segments: the other segment's rows are then re-read the usual way too).
+      for (const seek of full) {
+        const wants = seek.startsWith(`${PAGE}:`) ? pageWants : 1;
+        if ((hits.get(seek) ?? 0) < wants) return false;
+      }
+      return true;
+    },
   };
 }
 
@@ -220,6 +274,8 @@ export interface ListSpec<R, T> {
   key: SortKey;
   /** Table with alias `t`, e.g. `contacts t`. */
   from: string;
+  /** What the total counts over with `where` when `from` adds what only the page needs (default `from`). */
+  countFrom?: string;
   /** Columns of `t` to return (must include `t.id`). */
   columns: string;
   /** Conditions on `t`, with placeholders $1..$n for `params`; the same conditions count the total. */
@@ -242,6 +298,11 @@ export interface ListSpec<R, T> {
   map: (row: R) => T;
   /** Aborted when the reader has gone: the statements are cancelled (PostgreSQL). */
   signal?: AbortSignal | undefined;
+  /**
+   * Try a bounded walk in the sort's index order first (see KeysetSpec.window);
+   * when it cannot decide the page, the usual statement runs.
+   */
+  window?: KeysetSpec['window'];
 }
 
 /**
@@ -261,27 +322,40 @@ export async function listPage<R extends KeysetRow, T>(
     descending: params.descending,
   };
   const cursor = readCursor(codec, binding, params, spec.key);
-  const ks = buildKeyset({
-    from: spec.from,
-    columns: spec.columns,
-    where: spec.where,
-    params: [...spec.params, ...(spec.keyParams ?? [])],
-    key: spec.key,
-    descending: params.descending,
-    direction: params.direction,
-    limit: params.limit,
-    cursor,
-  });
-  const text = spec.statement
-    ? spec.statement(ks.union, ks.orderBy)
-    : `SELECT * FROM ${ks.union} p ORDER BY ${ks.orderBy('p')}`;
+  const keyset = (window: KeysetSpec['window']) =>
+    buildKeyset({
+      from: spec.from,
+      columns: spec.columns,
+      where: spec.where,
+      params: [...spec.params, ...(spec.keyParams ?? [])],
+      key: spec.key,
+      descending: params.descending,
+      direction: params.direction,
+      limit: params.limit,
+      cursor,
+      window,
+    });
+  const statement = (ks: KeysetSql) =>
+    spec.statement ? spec.statement(ks.union, ks.orderBy) : `SELECT * FROM ${ks.union} p ORDER BY ${ks.orderBy('p')}`;
+  const run = (ks: KeysetSql) =>
+    db.query<R & { _total?: number | string; _wend?: boolean }>(statement(ks), ks.values, { signal: spec.signal });
+  const pageRows = async () => {
+    if (spec.window) {
+      const ks = keyset(spec.window);
+      const rows = await run(ks);
+      if (ks.conclusive(rows.rows)) return rows;
+    }
+    return await run(keyset(undefined));
+  };
   const counting = params.includeTotalCount && spec.total === 'count';
   const [page, count] = await Promise.all([
-    db.query<R & { _total?: number | string }>(text, ks.values, { signal: spec.signal }),
+    pageRows(),
     counting
-      ? db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${spec.from} WHERE ${spec.where}`, spec.params, {
-          signal: spec.signal,
-        })
+      ? db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${spec.countFrom ?? spec.from} WHERE ${spec.where}`,
+          spec.params,
+          { signal: spec.signal },
+        )
       : null,
   ]);
   const first = page.rows[0];
