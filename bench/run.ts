@@ -308,7 +308,14 @@ async function main() {
   const port = await freePort();
   const server = await startProcess(
     [BIN, 'serve'],
-    { DATABASE_URL: benchUrl.toString(), PORT: String(port), DEMO: '0' },
+    // S8 with a webhook endpoint posts to a receiver on loopback.
+    {
+      DATABASE_URL: benchUrl.toString(),
+      PORT: String(port),
+      DEMO: '0',
+      WEBHOOK_ALLOW_PRIVATE: '1',
+      WEBHOOK_ALLOW_HTTP: '1',
+    },
     'listening on',
   );
   const base = `http://127.0.0.1:${port}/api/v1/customers/${dataset.hot}/contacts`;
@@ -350,6 +357,39 @@ async function main() {
     // The server's own CPU counters over the run, per request served.
     const cpu = ((server.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, load.requests);
     results[id] = { what, ...load, cpu_us_per_request: cpu };
+  }
+  // --- S8 again, with an enabled webhook endpoint for every event: what events cost a write
+  // when they also fan out to deliveries (the receiver, its own process, answers 204 at once).
+  {
+    log('S8 with an enabled webhook endpoint');
+    const rxPort = await freePort();
+    const rx = await startProcess(
+      [
+        '-e',
+        `let n=0;require('node:http').createServer((q,s)=>{q.resume();q.on('end',()=>{n++;s.statusCode=204;s.end()})}).listen(${rxPort},'127.0.0.1',()=>console.log('listening on'));process.on('SIGTERM',()=>{console.log('received '+n);process.exit(0)})`,
+      ],
+      {},
+      'listening on',
+    );
+    const created = await fetch(`http://127.0.0.1:${port}/api/v1/webhook-endpoints`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `http://127.0.0.1:${rxPort}/hooks`, events: ['*'] }),
+    });
+    const endpoint = ((await created.json()) as { data: { id: string } }).data;
+    if (created.status !== 201) throw new Error(`webhook endpoint: ${created.status}`);
+    try {
+      const cpuBefore = server.cpuSeconds();
+      const load = wrk(`http://127.0.0.1:${port}/api/v1/customers/${dataset.writes}/contacts`, headers, s8);
+      results.S8w = {
+        what: 'S8 with an enabled webhook endpoint (all events)',
+        ...load,
+        cpu_us_per_request: ((server.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, load.requests),
+      };
+    } finally {
+      await fetch(`http://127.0.0.1:${port}/api/v1/webhook-endpoints/${endpoint.id}`, { method: 'DELETE', headers });
+      await rx.stop();
+    }
   }
   const serverRss = server.peakRssMb();
   await server.stop();

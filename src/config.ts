@@ -94,6 +94,19 @@ export const ConfigSchema = Type.Object({
     default: 'loopback',
     description: 'who may read GET /metrics',
   }),
+  WEBHOOK_ALLOW_PRIVATE: Type.Enum(['0', '1'], {
+    default: '0',
+    description: '1: webhook endpoints may be loopback, private or link-local addresses (trusted networks only)',
+  }),
+  WEBHOOK_ALLOW_HTTP: Type.Enum(['0', '1'], {
+    default: '0',
+    description: '1: webhook endpoints may use http:// as well as https://',
+  }),
+  WEBHOOK_RETRY_SCHEDULE: Type.String({
+    default: '5,30,120,600,3600,21600',
+    pattern: '^\\d+(\\.\\d+)?(,\\d+(\\.\\d+)?)*$',
+    description: 'seconds before each retry of a failed webhook delivery, the last repeating, for 3 days',
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

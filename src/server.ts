@@ -10,6 +10,7 @@ import { cursorSecret } from './platform/settings.js';
 import { createBusiness, hasBusinesses } from './resources/businesses/service.js';
 import { seed } from './resources/customers/seed.js';
 import { purgeEvents } from './resources/events/service.js';
+import { purgeWebhookLog } from './resources/webhooks/service.js';
 
 export interface DemoData {
   business_id: string;
@@ -113,6 +114,12 @@ export async function startServer(
       trustProxy:
         config.TRUST_PROXY === undefined ? undefined : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
       metrics: config.METRICS as MetricsAccess,
+      webhooks: {
+        deliver: true,
+        allowPrivate: config.WEBHOOK_ALLOW_PRIVATE === '1',
+        allowHttp: config.WEBHOOK_ALLOW_HTTP === '1',
+        retryScheduleMs: config.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s) * 1000),
+      },
       ...(opts.metricsText ? { metricsText: opts.metricsText } : {}),
     });
     await app.listen({ port: config.PORT, host: config.HOST });
@@ -153,7 +160,7 @@ export async function startServer(
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 
 /**
- * Expired idempotency keys and events past their retention are deleted every
+ * Expired idempotency keys, and events and webhook delivery logs past their retention, are deleted every
  * few minutes, a thousand at a time, so the cleanup never holds a request up for long.
  */
 function startHousekeeping(db: Db, log: FastifyInstance['log'], retentionDays: number): { stop: () => void } {
@@ -164,6 +171,8 @@ function startHousekeeping(db: Db, log: FastifyInstance['log'], retentionDays: n
     try {
       while ((await purgeExpired(db, 1000)) === 1000) await new Promise((resolve) => setImmediate(resolve));
       while ((await purgeEvents(db, retentionDays, 1000)) === 1000)
+        await new Promise((resolve) => setImmediate(resolve));
+      while ((await purgeWebhookLog(db, retentionDays, 1000)) === 1000)
         await new Promise((resolve) => setImmediate(resolve));
     } catch (err) {
       log.warn({ err }, 'housekeeping failed; it runs again later');

@@ -26,6 +26,8 @@ import { eventRoutes } from '../resources/events/routes.js';
 import { memberRoutes } from '../resources/members/routes.js';
 import { Authenticator, requireRole } from '../resources/tokens/authenticator.js';
 import { tokenRoutes } from '../resources/tokens/routes.js';
+import { webhookRoutes } from '../resources/webhooks/routes.js';
+import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions, WebhookWorker } from '../resources/webhooks/worker.js';
 import { type Access, isAccess } from './access.js';
 import { registerDocs } from './docs.js';
 import { errorHandler } from './errors.js';
@@ -81,6 +83,12 @@ export interface AppOptions {
   metrics?: MetricsAccess;
   /** Where GET /metrics gets its text when this is one of several processes (the cluster's sum); default this app's own. */
   metricsText?: (local: Registry) => Promise<string>;
+  /**
+   * Webhooks: the target policy endpoints are checked against, and whether this
+   * app delivers (runs a delivery worker from ready to close; off by default
+   * here, on in the server).
+   */
+  webhooks?: Partial<WebhookOptions> & { deliver?: boolean };
 }
 
 export interface RateLimitOptions {
@@ -344,6 +352,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }
   });
   // Secure by default: a route that declares no access fails start-up, whoever registered it.
+  const webhookOptions: WebhookOptions = { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks };
+  if (opts.webhooks?.deliver) {
+    const worker = new WebhookWorker(db, webhookOptions, app.log);
+    app.addHook('onReady', async () => worker.start());
+    app.addHook('onClose', async () => await worker.stop());
+  }
   app.addHook('onReady', async () => {
     const undeclared = routeTable.filter((r) => !isAccess(r.access));
     if (undeclared.length > 0) {
@@ -502,6 +516,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(memberRoutes, { services, prefix: '/api/v1/businesses' });
   await app.register(tokenRoutes, { services, prefix: '/api/v1/tokens' });
   await app.register(eventRoutes, { services, prefix: '/api/v1/events' });
+  await app.register(webhookRoutes, { services, policy: webhookOptions, prefix: '/api/v1/webhook-endpoints' });
   await app.register(customerRoutes, { services, prefix: '/api/v1/customers' });
   await app.register(contactRoutes, { services, prefix: '/api/v1/customers' });
 

@@ -16,6 +16,7 @@ const NOT_FOUND: Record<Resource, string> = {
   user: 'User not found',
   member: 'Member not found',
   token: 'Token not found',
+  webhook_endpoint: 'Webhook endpoint not found',
 };
 
 function validation(reply: FastifyReply, issues: Issue[]) {

@@ -177,6 +177,7 @@ export async function setup(
     requestTimeoutMs?: number;
     logger?: AppOptions['logger'];
     rateLimit?: AppOptions['rateLimit'];
+    webhooks?: AppOptions['webhooks'];
   } = {},
 ): Promise<Harness> {
   const { db: raw, databaseUrl, drop } = await freshMigratedDb();
@@ -189,6 +190,7 @@ export async function setup(
     requestTimeoutMs: opts.requestTimeoutMs,
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+    ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
   });
   return {
     db: raw,

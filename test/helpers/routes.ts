@@ -1,5 +1,6 @@
 import type { InjectOptions } from 'fastify';
 import type { Access } from '../../src/http/access.js';
+import { uuidv7 } from '../../src/platform/ids.js';
 import type { Permission } from '../../src/resources/businesses/roles.js';
 import { createToken, hashToken } from '../../src/resources/tokens/service.js';
 import { addTestMember, type Harness, multipart, unique } from './harness.js';
@@ -296,4 +297,68 @@ export const ROUTES: RouteCase[] = [
     ok: 200,
     request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/events?type=customer.created&limit=5', headers }),
   },
+  ...WEBHOOK_ROUTES(),
 ];
+
+/** A public address (no lookup needed, never contacted: no test here delivers to it). */
+export const PUBLIC_HOOK_URL = 'https://93.184.216.34/hooks';
+
+/** An endpoint of the business in these headers, made directly (a missing business: a made-up id). */
+async function endpointOf(h: Harness, headers: Record<string, string>): Promise<string> {
+  const businessId = headers['x-business-id'];
+  if (!businessId || !/^[0-9a-f-]{36}$/.test(businessId)) return NO_SUCH_ID;
+  const { rows } = await h.db.query<{ id: string }>(
+    `INSERT INTO webhook_endpoints (business_id, id, url, events, secret)
+     SELECT id, $2, $3, '{*}', 'whsec_dGVzdA==' FROM businesses WHERE id = $1 RETURNING id`,
+    [businessId, uuidv7(), PUBLIC_HOOK_URL],
+  );
+  return rows[0]?.id ?? NO_SUCH_ID;
+}
+
+function WEBHOOK_ROUTES(): RouteCase[] {
+  const base = '/api/v1/webhook-endpoints';
+  const one = (
+    name: string,
+    method: InjectOptions['method'],
+    suffix: string,
+    ok: number,
+    payload?: object,
+  ): RouteCase => ({
+    name,
+    permission: 'manage',
+    idBearing: false,
+    ok,
+    request: async (_ids, headers, h) => ({
+      method,
+      url: `${base}/${await endpointOf(h, headers)}${suffix}`,
+      headers,
+      ...(payload ? { payload } : {}),
+    }),
+  });
+  return [
+    {
+      name: 'GET /api/v1/webhook-endpoints',
+      permission: 'manage',
+      idBearing: false,
+      ok: 200,
+      request: (_ids, headers) => ({ method: 'GET', url: `${base}?limit=5`, headers }),
+    },
+    {
+      name: 'POST /api/v1/webhook-endpoints',
+      permission: 'manage',
+      idBearing: false,
+      ok: 201,
+      request: (_ids, headers) => ({
+        method: 'POST',
+        url: base,
+        headers,
+        payload: { url: PUBLIC_HOOK_URL, events: ['customer.created'] },
+      }),
+    },
+    one('GET /api/v1/webhook-endpoints/{endpoint_id}', 'GET', '', 200),
+    one('PUT /api/v1/webhook-endpoints/{endpoint_id}', 'PUT', '', 200, { description: 'CRM mirror' }),
+    one('DELETE /api/v1/webhook-endpoints/{endpoint_id}', 'DELETE', '', 200),
+    one('POST /api/v1/webhook-endpoints/{endpoint_id}/rotate-secret', 'POST', '/rotate-secret', 200),
+    one('GET /api/v1/webhook-endpoints/{endpoint_id}/deliveries', 'GET', '/deliveries?limit=5', 200),
+  ];
+}

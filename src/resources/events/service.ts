@@ -51,14 +51,21 @@ export async function recordEvents(tx: Queryable, businessId: string, events: re
   );
   const first = BigInt(counter.last) - BigInt(events.length) + 1n;
   const p = new Params([businessId, first.toString()]);
+  // The events, and in the same statement a webhook delivery for each enabled endpoint each matches.
   await tx.query(
-    `INSERT INTO events (business_id, position, id, type, object_id, data, previous_attributes)
+    `WITH ev AS (
+     INSERT INTO events (business_id, position, id, type, object_id, data, previous_attributes)
      SELECT $1, $2::bigint + u.ord - 1, u.id, u.type, u.object_id, u.data, u.previous
        FROM unnest(${p.bind(events.map(() => uuidv7()))}::uuid[], ${p.bind(events.map((e) => e.type))}::text[],
                    ${p.bind(events.map((e) => e.objectId))}::uuid[],
                    ${p.bind(events.map((e) => JSON.stringify({ object: e.object })))}::text[],
                    ${p.bind(events.map((e) => (e.previous === null ? null : JSON.stringify(e.previous))))}::text[])
-            WITH ORDINALITY AS u(id, type, object_id, data, previous, ord)`,
+            WITH ORDINALITY AS u(id, type, object_id, data, previous, ord)
+     RETURNING position, type)
+     INSERT INTO webhook_deliveries (business_id, endpoint_id, event_position, next_attempt_at)
+     SELECT $1, w.id, ev.position, now()
+       FROM ev JOIN webhook_endpoints w
+         ON w.business_id = $1 AND w.enabled AND ('*' = ANY (w.events) OR ev.type = ANY (w.events))`,
     p.values,
   );
 }

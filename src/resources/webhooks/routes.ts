@@ -1,0 +1,197 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { servicesOf, tenantOf } from '../../http/access.js';
+import type { Services } from '../../http/app.js';
+import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
+import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
+import type { TargetPolicy } from './address.js';
+import {
+  WebhookAttemptListQuery,
+  WebhookAttemptSchema,
+  WebhookEndpointCreateSchema,
+  WebhookEndpointIdParams,
+  WebhookEndpointListQuery,
+  WebhookEndpointSchema,
+  WebhookEndpointUpdateSchema,
+  WebhookEndpointWithSecretSchema,
+} from './schemas.js';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getEndpoint,
+  listAttempts,
+  listEndpoints,
+  rotateSecret,
+  updateEndpoint,
+} from './service.js';
+
+const tags = ['webhooks'];
+
+/** Webhook endpoints of the business in `x-business-id`: owners and admins only. */
+export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services; policy: TargetPolicy }> = async (
+  app,
+  { services, policy },
+) => {
+  const { db } = services;
+
+  app.get(
+    '/',
+    {
+      config: { access: 'manage' },
+      schema: {
+        operationId: 'list_webhook_endpoints_api_v1_webhook_endpoints_get',
+        summary: 'List webhook endpoints',
+        description: "The business's webhook endpoints (never their secrets).",
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        querystring: WebhookEndpointListQuery,
+        response: {
+          200: Envelope(PaginatedOf(WebhookEndpointSchema, 'WebhookEndpointListResponse')),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (req) =>
+      ok(
+        await listEndpoints(db, services.codec, tenantOf(req).businessId, pageParams(req.query)),
+        'Webhook endpoints retrieved',
+      ),
+  );
+
+  app.post(
+    '/',
+    {
+      config: { access: 'manage' },
+      schema: {
+        operationId: 'create_webhook_endpoint_api_v1_webhook_endpoints_post',
+        summary: 'Create a webhook endpoint',
+        description:
+          'Registers a URL to receive the business\'s events (`["*"]` for all types), signed the Standard Webhooks way. The response is the only time the signing secret is shown. The URL must be https:// and resolve to public addresses only (the operator may allow http:// and private addresses); it is checked again at every delivery.',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        body: WebhookEndpointCreateSchema,
+        response: { 201: Envelope(WebhookEndpointWithSecretSchema), ...errorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const created = await createEndpoint(servicesOf(req, services).db, tenantOf(req).businessId, req.body, policy);
+      return reply.code(201).send(ok(created, 'Webhook endpoint created', 'CREATED'));
+    },
+  );
+
+  app.get(
+    '/:endpoint_id',
+    {
+      config: { access: 'manage' },
+      schema: {
+        operationId: 'get_webhook_endpoint_api_v1_webhook_endpoints__endpoint_id__get',
+        summary: 'Get a webhook endpoint',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        params: WebhookEndpointIdParams,
+        response: { 200: Envelope(WebhookEndpointSchema), ...errorResponses(404) },
+      },
+    },
+    async (req) =>
+      ok(await getEndpoint(db, tenantOf(req).businessId, req.params.endpoint_id), 'Webhook endpoint retrieved'),
+  );
+
+  app.put(
+    '/:endpoint_id',
+    {
+      config: { access: 'manage' },
+      schema: {
+        operationId: 'update_webhook_endpoint_api_v1_webhook_endpoints__endpoint_id__put',
+        summary: 'Update a webhook endpoint',
+        description:
+          'Partial update of `url`, `events`, `description` and `enabled`. A disabled endpoint gets no new deliveries; its pending ones wait until it is enabled again.',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        params: WebhookEndpointIdParams,
+        body: WebhookEndpointUpdateSchema,
+        response: { 200: Envelope(WebhookEndpointSchema), ...errorResponses(404) },
+      },
+    },
+    async (req) =>
+      ok(
+        await updateEndpoint(db, tenantOf(req).businessId, req.params.endpoint_id, req.body, policy),
+        'Webhook endpoint updated',
+        'UPDATED',
+      ),
+  );
+
+  app.delete(
+    '/:endpoint_id',
+    {
+      config: { access: 'manage' },
+      schema: {
+        operationId: 'delete_webhook_endpoint_api_v1_webhook_endpoints__endpoint_id__delete',
+        summary: 'Delete a webhook endpoint',
+        description: 'Deletes the endpoint, its pending deliveries and its delivery log.',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        params: WebhookEndpointIdParams,
+        response: { 200: DeletedEnvelope, ...errorResponses(404) },
+      },
+    },
+    async (req) => {
+      await deleteEndpoint(db, tenantOf(req).businessId, req.params.endpoint_id);
+      return deleted('Webhook endpoint deleted');
+    },
+  );
+
+  app.post(
+    '/:endpoint_id/rotate-secret',
+    {
+      config: { access: 'manage' },
+      schema: {
+        operationId: 'rotate_webhook_secret_api_v1_webhook_endpoints__endpoint_id__rotate_secret_post',
+        summary: 'Rotate a webhook signing secret',
+        description:
+          'A new signing secret, shown only in this response. For 24 hours the old one keeps signing beside it (two signatures in `webhook-signature`), so receivers can switch without losing a delivery.',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        params: WebhookEndpointIdParams,
+        response: { 200: Envelope(WebhookEndpointWithSecretSchema), ...errorResponses(404) },
+      },
+    },
+    async (req) =>
+      ok(
+        await rotateSecret(servicesOf(req, services).db, tenantOf(req).businessId, req.params.endpoint_id),
+        'Webhook secret rotated',
+        'UPDATED',
+      ),
+  );
+
+  app.get(
+    '/:endpoint_id/deliveries',
+    {
+      config: { access: 'manage' },
+      schema: {
+        operationId: 'list_webhook_deliveries_api_v1_webhook_endpoints__endpoint_id__deliveries_get',
+        summary: 'List webhook delivery attempts',
+        description:
+          'Every attempt to deliver an event to this endpoint, newest first: the event, the attempt number, the status code or the error, the duration and when it is tried next.',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        params: WebhookEndpointIdParams,
+        querystring: WebhookAttemptListQuery,
+        response: {
+          200: Envelope(PaginatedOf(WebhookAttemptSchema, 'WebhookDeliveryAttemptListResponse')),
+          ...errorResponses(404),
+        },
+      },
+    },
+    async (req) =>
+      ok(
+        await listAttempts(db, services.codec, tenantOf(req).businessId, req.params.endpoint_id, pageParams(req.query)),
+        'Webhook deliveries retrieved',
+      ),
+  );
+};

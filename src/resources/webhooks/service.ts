@@ -1,0 +1,233 @@
+import type { CursorCodec } from '../../platform/cursor.js';
+import type { Db, Queryable } from '../../platform/db/db.js';
+import { InvalidArgumentError, NotFoundError } from '../../platform/errors.js';
+import { isUuid, uuidv7 } from '../../platform/ids.js';
+import { type KeysetRow, listPage, type Page, type PageParams, timestampKey } from '../../platform/list.js';
+import { Params, queryOne, queryRow } from '../../platform/sql.js';
+import { toRfc3339 } from '../../platform/text.js';
+import { resolveTarget, TargetError, type TargetPolicy } from './address.js';
+import type {
+  WebhookAttempt,
+  WebhookEndpoint,
+  WebhookEndpointInput,
+  WebhookEndpointPatch,
+  WebhookEndpointWithSecret,
+} from './schemas.js';
+import { newSecret } from './sender.js';
+
+interface EndpointRow {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  enabled: boolean;
+  created_at: string;
+}
+
+const COLUMNS = 'id, url, events, description, enabled, created_at';
+
+function toEndpoint(r: EndpointRow): WebhookEndpoint {
+  return {
+    id: r.id,
+    url: r.url,
+    events: r.events as WebhookEndpoint['events'],
+    description: r.description,
+    enabled: r.enabled,
+    created_at: toRfc3339(r.created_at) ?? '',
+  };
+}
+
+/** 422 on the body's `url` when the policy refuses it (checked again at every delivery). */
+async function checkUrl(url: string, policy: TargetPolicy): Promise<void> {
+  try {
+    await resolveTarget(url, policy);
+  } catch (err) {
+    if (!(err instanceof TargetError)) throw err;
+    throw new InvalidArgumentError('url', err.message.replace(/^url /, ''), url);
+  }
+}
+
+/** `['*']` stands alone: with it, other types say nothing. */
+const normalEvents = (events: readonly string[]) => (events.includes('*') ? ['*'] : [...events]);
+
+export async function createEndpoint(
+  db: Queryable,
+  businessId: string,
+  input: WebhookEndpointInput,
+  policy: TargetPolicy,
+): Promise<WebhookEndpointWithSecret> {
+  await checkUrl(input.url, policy);
+  const secret = newSecret();
+  const row = await queryRow<EndpointRow>(
+    db,
+    `INSERT INTO webhook_endpoints (business_id, id, url, events, description, enabled, secret)
+     VALUES ($1, $2, $3, $4::text[], $5, $6, $7) RETURNING ${COLUMNS}`,
+    [
+      businessId,
+      uuidv7(),
+      input.url,
+      normalEvents(input.events),
+      input.description ?? null,
+      input.enabled ?? true,
+      secret,
+    ],
+  );
+  return { ...toEndpoint(row), secret };
+}
+
+export async function getEndpoint(db: Queryable, businessId: string, id: string): Promise<WebhookEndpoint> {
+  if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
+  const row = await queryOne<EndpointRow>(
+    db,
+    `SELECT ${COLUMNS} FROM webhook_endpoints WHERE business_id = $1 AND id = $2`,
+    [businessId, id],
+  );
+  if (!row) throw new NotFoundError('webhook_endpoint');
+  return toEndpoint(row);
+}
+
+export async function updateEndpoint(
+  db: Queryable,
+  businessId: string,
+  id: string,
+  patch: WebhookEndpointPatch,
+  policy: TargetPolicy,
+): Promise<WebhookEndpoint> {
+  if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
+  if (patch.url !== undefined) await checkUrl(patch.url, policy);
+  const p = new Params([businessId, id]);
+  const sets: string[] = [];
+  if (patch.url !== undefined) sets.push(`url = ${p.bind(patch.url)}`);
+  if (patch.events !== undefined) sets.push(`events = ${p.bind(normalEvents(patch.events))}::text[]`);
+  if (patch.description !== undefined) sets.push(`description = ${p.bind(patch.description)}`);
+  if (patch.enabled !== undefined) sets.push(`enabled = ${p.bind(patch.enabled)}`);
+  const row = await queryOne<EndpointRow>(
+    db,
+    `UPDATE webhook_endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
+      WHERE business_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+    p.values,
+  );
+  if (!row) throw new NotFoundError('webhook_endpoint');
+  return toEndpoint(row);
+}
+
+/** Deletes an endpoint with its pending deliveries and its log. */
+export async function deleteEndpoint(db: Queryable, businessId: string, id: string): Promise<void> {
+  if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
+  const { rows } = await db.query('DELETE FROM webhook_endpoints WHERE business_id = $1 AND id = $2 RETURNING id', [
+    businessId,
+    id,
+  ]);
+  if (rows.length === 0) throw new NotFoundError('webhook_endpoint');
+}
+
+/** A new secret, shown once; the old one keeps signing beside it for 24 hours. */
+export async function rotateSecret(db: Queryable, businessId: string, id: string): Promise<WebhookEndpointWithSecret> {
+  if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
+  const secret = newSecret();
+  const row = await queryOne<EndpointRow>(
+    db,
+    `UPDATE webhook_endpoints
+        SET previous_secret = secret, previous_secret_until = now() + interval '24 hours', secret = $3, updated_at = now()
+      WHERE business_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+    [businessId, id, secret],
+  );
+  if (!row) throw new NotFoundError('webhook_endpoint');
+  return { ...toEndpoint(row), secret };
+}
+
+export async function listEndpoints(
+  db: Db,
+  codec: CursorCodec,
+  businessId: string,
+  params: PageParams,
+): Promise<Page<WebhookEndpoint>> {
+  return await listPage<EndpointRow & KeysetRow, WebhookEndpoint>(db, codec, params, {
+    owner: businessId,
+    scope: 'webhook_endpoints',
+    sortBy: 'created_at',
+    key: timestampKey('created_at'),
+    from: 'webhook_endpoints t',
+    columns: 't.id, t.url, t.events, t.description, t.enabled, t.created_at',
+    where: 't.business_id = $1',
+    params: [businessId],
+    total: 'count',
+    map: toEndpoint,
+  });
+}
+
+interface AttemptRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  next_retry_at: string | null;
+  created_at: string;
+}
+
+function toAttempt(r: AttemptRow): WebhookAttempt {
+  return {
+    id: r.id,
+    event_id: r.event_id,
+    event_type: r.event_type,
+    attempt: r.attempt,
+    status_code: r.status_code,
+    error: r.error,
+    duration_ms: r.duration_ms,
+    next_retry_at: toRfc3339(r.next_retry_at),
+    created_at: toRfc3339(r.created_at) ?? '',
+  };
+}
+
+/** The delivery log of one endpoint: every attempt, newest first by default. */
+export async function listAttempts(
+  db: Db,
+  codec: CursorCodec,
+  businessId: string,
+  endpointId: string,
+  params: PageParams,
+): Promise<Page<WebhookAttempt>> {
+  if (!isUuid(endpointId)) throw new NotFoundError('webhook_endpoint');
+  // The endpoint joins the page's statement: no such endpoint and an empty log are told apart.
+  return await listPage<AttemptRow & KeysetRow, WebhookAttempt>(db, codec, params, {
+    owner: businessId,
+    scope: `webhook_attempts:${endpointId}`,
+    sortBy: 'created_at',
+    key: timestampKey('created_at'),
+    from: 'webhook_attempts t',
+    columns:
+      't.id, t.event_id, t.event_type, t.attempt, t.status_code, t.error, t.duration_ms, t.next_retry_at, t.created_at',
+    where: 't.business_id = $1 AND t.endpoint_id = $2::uuid',
+    params: [businessId, endpointId],
+    statement: (union, orderBy) =>
+      `SELECT ${params.includeTotalCount ? '(SELECT count(*)::int FROM webhook_attempts a WHERE a.business_id = $1 AND a.endpoint_id = $2::uuid)' : 'NULL::int'} AS _total, p.*
+         FROM webhook_endpoints w
+         LEFT JOIN LATERAL ${union} p ON true
+        WHERE w.business_id = $1 AND w.id = $2::uuid
+        ORDER BY ${orderBy('p')}`,
+    onNoRows: () => {
+      throw new NotFoundError('webhook_endpoint');
+    },
+    total: 'column',
+    map: toAttempt,
+  });
+}
+
+/** Deletes up to `batch` delivery attempts, and finished deliveries, older than `days`; resolves to how many. */
+export async function purgeWebhookLog(db: Db, days: number, batch = 1000): Promise<number> {
+  const attempts = await db.query(
+    `DELETE FROM webhook_attempts WHERE (business_id, id) IN
+       (SELECT business_id, id FROM webhook_attempts WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2)`,
+    [days, batch],
+  );
+  const deliveries = await db.query(
+    `DELETE FROM webhook_deliveries WHERE (business_id, endpoint_id, event_position) IN
+       (SELECT business_id, endpoint_id, event_position FROM webhook_deliveries
+         WHERE state <> 'pending' AND created_at < now() - make_interval(days => $1::int) LIMIT $2)`,
+    [days, batch],
+  );
+  return Math.max(attempts.rowCount, deliveries.rowCount);
+}

@@ -1,0 +1,236 @@
+/**
+ * Delivers webhooks: at least once, with backoff, from any number of instances.
+ *
+ * Deliveries are rows written in the transaction of their event (see
+ * events/service.ts), so a committed change always has its deliveries and a
+ * rolled-back one never does. Each tick, an instance claims endpoints that have
+ * due deliveries — row locks (`FOR UPDATE SKIP LOCKED`) pick endpoints no other
+ * instance is claiming, and a lease written on the endpoint keeps them its own
+ * while it sends — then sends each endpoint's due deliveries one at a time in
+ * event order, recording every attempt. A dead instance's lease runs out and
+ * another takes over; a restart finds the pending rows where they were.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../platform/db/db.js';
+import { uuidv7 } from '../../platform/ids.js';
+import { toRfc3339 } from '../../platform/text.js';
+import { resolveTarget, TargetError, type TargetPolicy } from './address.js';
+import { type SendResult, send } from './sender.js';
+
+export interface WebhookOptions extends TargetPolicy {
+  /** Delays before attempt 2, 3, …; the last one repeats. */
+  retryScheduleMs: readonly number[];
+  /** No attempt is scheduled later than this after the event (then the delivery is failed). */
+  giveUpAfterMs: number;
+  /** A 2xx within this is a success. */
+  timeoutMs: number;
+  pollMs: number;
+  leaseMs: number;
+}
+
+/** About 5 s, 30 s, 2 min, 10 min, 1 h, then every 6 h, for 3 days (contract §5.3). */
+export const DEFAULT_RETRY_SCHEDULE_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000];
+
+export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
+  allowPrivate: false,
+  allowHttp: false,
+  retryScheduleMs: DEFAULT_RETRY_SCHEDULE_MS,
+  giveUpAfterMs: 3 * 24 * 3_600_000,
+  timeoutMs: 10_000,
+  pollMs: 1_000,
+  leaseMs: 60_000,
+};
+
+interface ClaimedEndpoint {
+  business_id: string;
+  id: string;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+}
+
+interface DueDelivery {
+  event_position: string;
+  attempts: number;
+  expired: boolean;
+  event_id: string | null;
+  type: string | null;
+  created_at: string | null;
+  data: string | null;
+  previous_attributes: string | null;
+}
+
+/** Endpoints claimed per tick (each is then worked through on its own). */
+const CLAIM = 8;
+/** Due deliveries read per round for one endpoint. */
+const BATCH = 20;
+
+export class WebhookWorker {
+  private readonly owner = randomUUID();
+  private timer: NodeJS.Timeout | undefined;
+  private tickRunning: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: WebhookOptions,
+    private readonly log?: { warn(obj: object, msg: string): void },
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops claiming; resolves when the attempt in progress (at most one timeout) is recorded. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.tickRunning;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.tickRunning = this.tick()
+        .then((worked) => this.schedule(worked ? 0 : this.opts.pollMs))
+        .catch((err) => {
+          this.log?.warn({ err }, 'webhook delivery failed; it is tried again');
+          this.schedule(this.opts.pollMs);
+        });
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** One round: claims endpoints with due deliveries and works through them. Resolves to whether any was claimed. */
+  async tick(): Promise<boolean> {
+    const { rows } = await this.db.query<ClaimedEndpoint>(
+      `UPDATE webhook_endpoints w
+          SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::float8)
+         FROM (SELECT e.business_id, e.id FROM webhook_endpoints e
+                WHERE e.enabled AND (e.lease_until IS NULL OR e.lease_until < now())
+                  AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                               WHERE d.business_id = e.business_id AND d.endpoint_id = e.id
+                                 AND d.state = 'pending' AND d.next_attempt_at <= now())
+                ORDER BY e.lease_until NULLS FIRST
+                LIMIT ${CLAIM}
+                FOR UPDATE SKIP LOCKED) c
+        WHERE w.business_id = c.business_id AND w.id = c.id
+        RETURNING w.business_id, w.id, w.url, w.secret,
+                  CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret`,
+      [this.owner, this.opts.leaseMs / 1000],
+    );
+    await Promise.all(rows.map((endpoint) => this.work(endpoint)));
+    return rows.length > 0;
+  }
+
+  private async work(endpoint: ClaimedEndpoint): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const { rows } = await this.db.query<DueDelivery>(
+          `SELECT d.event_position::text AS event_position, d.attempts,
+                  d.created_at + make_interval(secs => $3::float8) < now() AS expired,
+                  e.id AS event_id, e.type, e.created_at, e.data, e.previous_attributes
+             FROM webhook_deliveries d
+             LEFT JOIN events e ON e.business_id = d.business_id AND e.position = d.event_position
+            WHERE d.business_id = $1 AND d.endpoint_id = $2 AND d.state = 'pending' AND d.next_attempt_at <= now()
+            ORDER BY d.event_position
+            LIMIT ${BATCH}`,
+          [endpoint.business_id, endpoint.id, this.opts.giveUpAfterMs / 1000],
+        );
+        if (rows.length === 0) break;
+        for (const delivery of rows) {
+          if (this.stopped) break;
+          await this.deliver(endpoint, delivery);
+        }
+      }
+    } finally {
+      await this.db
+        .query(
+          'UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = NULL WHERE business_id = $1 AND id = $2 AND lease_owner = $3',
+          [endpoint.business_id, endpoint.id, this.owner],
+        )
+        .catch(() => {}); // the lease runs out by itself
+    }
+  }
+
+  private async deliver(endpoint: ClaimedEndpoint, d: DueDelivery): Promise<void> {
+    if (d.event_id === null || d.data === null || d.expired) {
+      // The event is past its retention, or the delivery past its last attempt: nothing to send.
+      await this.db.query(
+        `UPDATE webhook_deliveries SET state = 'failed', next_attempt_at = NULL
+          WHERE business_id = $1 AND endpoint_id = $2 AND event_position = $3::bigint`,
+        [endpoint.business_id, endpoint.id, d.event_position],
+      );
+      return;
+    }
+    const body = JSON.stringify({
+      id: d.event_id,
+      type: d.type,
+      created_at: toRfc3339(d.created_at),
+      data: JSON.parse(d.data),
+      previous_attributes: d.previous_attributes === null ? null : JSON.parse(d.previous_attributes),
+    });
+    let result: SendResult;
+    try {
+      // Checked again now, on the address connected to.
+      const target = await resolveTarget(endpoint.url, this.opts);
+      const secrets = endpoint.previous_secret ? [endpoint.secret, endpoint.previous_secret] : [endpoint.secret];
+      result = await send(target, { id: d.event_id, body, secrets }, this.opts.timeoutMs);
+    } catch (err) {
+      if (!(err instanceof TargetError)) throw err;
+      result = { status: null, error: `refused: ${err.message}`, durationMs: 0 };
+    }
+    const attempt = d.attempts + 1;
+    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    const schedule = this.opts.retryScheduleMs;
+    const delayMs = schedule[Math.min(attempt - 1, schedule.length - 1)] ?? 0;
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ next_attempt_at: string | null }>(
+        `UPDATE webhook_deliveries
+            SET attempts = $4,
+                state = CASE WHEN $5 THEN 'succeeded'
+                             WHEN now() + make_interval(secs => $6::float8) > created_at + make_interval(secs => $7::float8) THEN 'failed'
+                             ELSE 'pending' END,
+                next_attempt_at = CASE WHEN $5 THEN NULL
+                             WHEN now() + make_interval(secs => $6::float8) > created_at + make_interval(secs => $7::float8) THEN NULL
+                             ELSE now() + make_interval(secs => $6::float8) END
+          WHERE business_id = $1 AND endpoint_id = $2 AND event_position = $3::bigint
+          RETURNING next_attempt_at`,
+        [
+          endpoint.business_id,
+          endpoint.id,
+          d.event_position,
+          attempt,
+          ok,
+          delayMs / 1000,
+          this.opts.giveUpAfterMs / 1000,
+        ],
+      );
+      if (rows.length === 0) return; // the endpoint was deleted meanwhile
+      await tx.query(
+        `INSERT INTO webhook_attempts (business_id, endpoint_id, id, event_id, event_type, attempt, status_code, error,
+                                       duration_ms, next_retry_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          endpoint.business_id,
+          endpoint.id,
+          uuidv7(),
+          d.event_id,
+          d.type,
+          attempt,
+          result.status,
+          result.error,
+          result.durationMs,
+          rows[0]?.next_attempt_at ?? null,
+        ],
+      );
+      await tx.query(
+        `UPDATE webhook_endpoints SET lease_until = now() + make_interval(secs => $4::float8)
+          WHERE business_id = $1 AND id = $2 AND lease_owner = $3`,
+        [endpoint.business_id, endpoint.id, this.owner, this.opts.leaseMs / 1000],
+      );
+    });
+  }
+}

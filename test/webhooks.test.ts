@@ -1,0 +1,493 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { buildApp } from '../src/http/app.js';
+import { openDb } from '../src/platform/db/open.js';
+import { uuidv7 } from '../src/platform/ids.js';
+import { cursorSecret } from '../src/platform/settings.js';
+import { refusedAddress, refusedUrl } from '../src/resources/webhooks/address.js';
+import { call, createCustomer, type Harness, setup, type Tenant, tenant } from './helpers/harness.js';
+import { PUBLIC_HOOK_URL } from './helpers/routes.js';
+
+const onPostgres = process.env.TEST_DATABASE_URL !== undefined;
+
+/** A webhook receiver on loopback: records every request; `respond` decides each status. */
+interface Receiver {
+  url: string;
+  got: { headers: IncomingHttpHeaders; body: string; at: number }[];
+  respond: (n: number) => number;
+  close(): Promise<void>;
+}
+
+async function receiver(respond: (n: number) => number = () => 204): Promise<Receiver> {
+  const r: Receiver = { url: '', got: [], respond, close: async () => {} };
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      r.got.push({ headers: req.headers, body, at: performance.now() });
+      res.statusCode = r.respond(r.got.length);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  r.url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`;
+  r.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return r;
+}
+
+async function until<T>(what: string, probe: () => T | Promise<T>, ms = 15_000): Promise<NonNullable<T>> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const FAST = { deliver: true, allowPrivate: true, allowHttp: true, pollMs: 20, timeoutMs: 2_000 };
+
+async function addEndpoint(h: Harness, t: Tenant, url: string, events: string[] = ['*']) {
+  const r = await call(h, {
+    method: 'POST',
+    url: '/api/v1/webhook-endpoints',
+    headers: t.headers,
+    payload: { url, events },
+  });
+  assert.equal(r.status, 201, r.res.body);
+  return r.body.data as { id: string; secret: string };
+}
+
+describe('webhook endpoints over the API', () => {
+  let h: Harness;
+  let t: Tenant;
+  before(async () => {
+    h = await setup();
+    t = await tenant(h);
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  test('create shows the secret once; list, get, update and delete; another business sees none of it', async () => {
+    const created = await addEndpoint(h, t, PUBLIC_HOOK_URL, ['customer.created', 'contact.created']);
+    assert.match(created.secret, /^whsec_[A-Za-z0-9+/]{32}$/);
+    const got = await call(h, { url: `/api/v1/webhook-endpoints/${created.id}`, headers: t.headers });
+    assert.equal(got.status, 200);
+    assert.deepEqual(Object.keys(got.body.data), ['id', 'url', 'events', 'description', 'enabled', 'created_at']);
+    assert.deepEqual(got.body.data.events, ['customer.created', 'contact.created']);
+    const list = await call(h, { url: '/api/v1/webhook-endpoints', headers: t.headers });
+    assert.equal(list.status, 200);
+    assert.deepEqual(
+      list.body.data.items.map((e: { id: string }) => e.id),
+      [created.id],
+    );
+    assert.ok(!JSON.stringify(list.body).includes(created.secret), 'no secret in the list');
+    const put = await call(h, {
+      method: 'PUT',
+      url: `/api/v1/webhook-endpoints/${created.id}`,
+      headers: t.headers,
+      payload: { enabled: false, description: 'CRM', events: ['*', 'customer.created'] },
+    });
+    assert.equal(put.status, 200);
+    assert.equal(put.body.data.enabled, false);
+    assert.deepEqual(put.body.data.events, ['*'], "'*' stands alone");
+
+    // Another business: not found, whatever the route.
+    const other = await tenant(h);
+    for (const [method, suffix] of [
+      ['GET', ''],
+      ['PUT', ''],
+      ['DELETE', ''],
+      ['POST', '/rotate-secret'],
+      ['GET', '/deliveries'],
+    ] as const) {
+      const r = await call(h, {
+        method,
+        url: `/api/v1/webhook-endpoints/${created.id}${suffix}`,
+        headers: other.headers,
+        ...(method === 'PUT' ? { payload: { enabled: true } } : {}),
+      });
+      assert.equal(r.status, 404, `${method} ${suffix}`);
+      assert.deepEqual(r.body, { detail: 'Webhook endpoint not found' });
+    }
+    const otherList = await call(h, { url: '/api/v1/webhook-endpoints', headers: other.headers });
+    assert.deepEqual(otherList.body.data.items, []);
+    // A viewer and a member cannot manage endpoints.
+    for (const role of ['viewer', 'member'] as const) {
+      const r = await call(h, { url: '/api/v1/webhook-endpoints', headers: await t.as(role) });
+      assert.equal(r.status, 403, role);
+    }
+
+    const del = await call(h, { method: 'DELETE', url: `/api/v1/webhook-endpoints/${created.id}`, headers: t.headers });
+    assert.equal(del.status, 200);
+    const again = await call(h, {
+      method: 'DELETE',
+      url: `/api/v1/webhook-endpoints/${created.id}`,
+      headers: t.headers,
+    });
+    assert.equal(again.status, 404);
+  });
+
+  test('bad bodies → 422 naming the field', async () => {
+    for (const [payload, loc] of [
+      [{ url: PUBLIC_HOOK_URL, events: [] }, ['body', 'events']],
+      [{ url: PUBLIC_HOOK_URL, events: ['customer.exploded'] }, ['body', 'events', 0]],
+      [{ url: PUBLIC_HOOK_URL }, ['body', 'events']],
+      [{ url: 'not a url', events: ['*'] }, ['body', 'url']],
+      [{ url: 'ftp://93.184.216.34/', events: ['*'] }, ['body', 'url']],
+      [{ url: 'https://user:pw@93.184.216.34/', events: ['*'] }, ['body', 'url']],
+    ] as const) {
+      const r = await call(h, { method: 'POST', url: '/api/v1/webhook-endpoints', headers: t.headers, payload });
+      assert.equal(r.status, 422, JSON.stringify(payload));
+      assert.deepEqual(r.body.detail[0].loc, loc, JSON.stringify(r.body));
+    }
+  });
+
+  test('private and loopback targets are refused in every notation, by the API and by the policy', async () => {
+    const refused = [
+      'https://127.0.0.1/',
+      'https://127.1/',
+      'https://2130706433/', // decimal
+      'https://0177.0.0.1/', // octal
+      'https://0x7f.0.0.1/', // hex
+      'https://0x7f000001/',
+      'https://[::1]/',
+      'https://[::ffff:127.0.0.1]/', // IPv4-mapped
+      'https://[::ffff:7f00:1]/',
+      'https://[0:0:0:0:0:ffff:a00:1]/', // mapped 10.0.0.1
+      'https://10.1.2.3/',
+      'https://172.16.0.1/',
+      'https://192.168.1.1/',
+      'https://169.254.169.254/latest/meta-data/', // cloud metadata
+      'https://[fd00:ec2::254]/', // cloud metadata, IPv6
+      'https://[fe80::1]/',
+      'https://[fc00::1]/',
+      'https://0.0.0.0/',
+      'https://100.64.0.1/',
+      'https://localhost/',
+      'https://api.localhost/',
+      'http://93.184.216.34/', // http without the operator's leave
+    ];
+    for (const url of refused) {
+      const r = await call(h, {
+        method: 'POST',
+        url: '/api/v1/webhook-endpoints',
+        headers: t.headers,
+        payload: { url, events: ['*'] },
+      });
+      assert.equal(r.status, 422, url);
+      assert.deepEqual(r.body.detail[0].loc, ['body', 'url'], url);
+    }
+    // The same on update.
+    const ok = await addEndpoint(h, t, PUBLIC_HOOK_URL);
+    const put = await call(h, {
+      method: 'PUT',
+      url: `/api/v1/webhook-endpoints/${ok.id}`,
+      headers: t.headers,
+      payload: { url: 'https://0x7f.1/' },
+    });
+    assert.equal(put.status, 422);
+    // Public addresses pass; the operator's leave lets private ones and http:// through.
+    assert.equal(refusedAddress('93.184.216.34'), null);
+    assert.equal(refusedAddress('2606:2800:220:1:248:1893:25c8:1946'), null);
+    assert.equal(refusedUrl('http://127.0.0.1:9/', { allowPrivate: true, allowHttp: true }), null);
+    assert.notEqual(refusedUrl('http://127.0.0.1:9/', { allowPrivate: true, allowHttp: false }), null);
+  });
+});
+
+describe('webhook delivery', () => {
+  let h: Harness;
+  before(async () => {
+    h = await setup({ webhooks: { ...FAST, retryScheduleMs: [150, 300, 600] } });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  test('a real receiver on loopback gets every event, in order, signed (verified with standardwebhooks)', async () => {
+    const t = await tenant(h);
+    const rx = await receiver();
+    try {
+      const ep = await addEndpoint(h, t, rx.url);
+      const customer = await createCustomer(h, t, { name: 'Hooked Ltd' });
+      const contact = await call(h, {
+        method: 'POST',
+        url: `/api/v1/customers/${customer.id}/contacts`,
+        headers: t.headers,
+        payload: { name: 'Ada', email: 'ada@hooked.example' },
+      });
+      assert.equal(contact.status, 201);
+      await call(h, {
+        method: 'PUT',
+        url: `/api/v1/customers/${customer.id}`,
+        headers: t.headers,
+        payload: { name: 'Hooked Holdings' },
+      });
+      const feed = await call(h, { url: '/api/v1/events', headers: t.headers });
+      const events = feed.body.data.items as { id: string; type: string }[];
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ['customer.created', 'contact.created', 'customer.updated'],
+      );
+      await until('three deliveries', () => rx.got.length >= 3);
+      const wh = new Webhook(ep.secret);
+      const received = rx.got.map((g) => {
+        const headers = {
+          'webhook-id': String(g.headers['webhook-id']),
+          'webhook-timestamp': String(g.headers['webhook-timestamp']),
+          'webhook-signature': String(g.headers['webhook-signature']),
+        };
+        assert.equal(g.headers['content-type'], 'application/json');
+        return wh.verify(g.body, headers) as { id: string; type: string };
+      });
+      // In feed order, each the event as GET /api/v1/events gives it, webhook-id its id.
+      assert.deepEqual(received, events);
+      assert.deepEqual(
+        rx.got.map((g) => g.headers['webhook-id']),
+        events.map((e) => e.id),
+      );
+      // A tampered body does not verify.
+      const first = rx.got[0] as Receiver['got'][number];
+      assert.throws(() =>
+        wh.verify(`${first.body} `, {
+          'webhook-id': String(first.headers['webhook-id']),
+          'webhook-timestamp': String(first.headers['webhook-timestamp']),
+          'webhook-signature': String(first.headers['webhook-signature']),
+        }),
+      );
+      // The log: one successful attempt each.
+      const log = await call(h, { url: `/api/v1/webhook-endpoints/${ep.id}/deliveries`, headers: t.headers });
+      assert.equal(log.status, 200);
+      assert.equal(log.body.data.items.length, 3);
+      for (const a of log.body.data.items) {
+        assert.equal(a.status_code, 204);
+        assert.equal(a.attempt, 1);
+        assert.equal(a.next_retry_at, null);
+      }
+    } finally {
+      await rx.close();
+    }
+  });
+
+  test('only the types asked for; a disabled endpoint gets nothing new', async () => {
+    const t = await tenant(h);
+    const rx = await receiver();
+    try {
+      const ep = await addEndpoint(h, t, rx.url, ['contact.created']);
+      const c = await createCustomer(h, t, { name: 'Typed' });
+      await call(h, {
+        method: 'POST',
+        url: `/api/v1/customers/${c.id}/contacts`,
+        headers: t.headers,
+        payload: { name: 'Only me' },
+      });
+      await until('one delivery', () => rx.got.length >= 1);
+      await call(h, {
+        method: 'PUT',
+        url: `/api/v1/webhook-endpoints/${ep.id}`,
+        headers: t.headers,
+        payload: { enabled: false },
+      });
+      await call(h, {
+        method: 'POST',
+        url: `/api/v1/customers/${c.id}/contacts`,
+        headers: t.headers,
+        payload: { name: 'Not me' },
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(rx.got.length, 1);
+      assert.equal(JSON.parse(rx.got[0]?.body ?? '{}').type, 'contact.created');
+    } finally {
+      await rx.close();
+    }
+  });
+
+  test('a receiver failing three times then recovering gets the event, after increasing delays', async () => {
+    const t = await tenant(h);
+    const rx = await receiver((n) => (n <= 3 ? 500 : 200));
+    try {
+      const ep = await addEndpoint(h, t, rx.url);
+      await createCustomer(h, t, { name: 'Flaky' });
+      await until('four attempts', () => rx.got.length >= 4);
+      const ids = new Set(rx.got.map((g) => g.headers['webhook-id']));
+      assert.equal(ids.size, 1, 'the same event each time');
+      const gaps = rx.got.slice(1).map((g, i) => g.at - (rx.got[i] as Receiver['got'][number]).at);
+      // Scheduled 150, 300, 600 ms: each gap at least its delay, and growing.
+      assert.ok(gaps[0] !== undefined && gaps[0] >= 140, `gaps ${gaps}`);
+      assert.ok(gaps[1] !== undefined && gaps[1] >= 290 && gaps[1] > (gaps[0] ?? 0), `gaps ${gaps}`);
+      assert.ok(gaps[2] !== undefined && gaps[2] >= 590 && gaps[2] > (gaps[1] ?? 0), `gaps ${gaps}`);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(rx.got.length, 4, 'no attempt after the success');
+      const log = await call(h, {
+        url: `/api/v1/webhook-endpoints/${ep.id}/deliveries?descending=false`,
+        headers: t.headers,
+      });
+      assert.deepEqual(
+        log.body.data.items.map((a: { attempt: number; status_code: number }) => [a.attempt, a.status_code]),
+        [
+          [1, 500],
+          [2, 500],
+          [3, 500],
+          [4, 200],
+        ],
+      );
+      assert.ok(log.body.data.items[0].next_retry_at !== null);
+      assert.equal(log.body.data.items[3].next_retry_at, null);
+    } finally {
+      await rx.close();
+    }
+  });
+
+  test('rotating the secret: the new one and, for 24 h, the old one both sign', async () => {
+    const t = await tenant(h);
+    const rx = await receiver();
+    try {
+      const ep = await addEndpoint(h, t, rx.url);
+      const rotated = await call(h, {
+        method: 'POST',
+        url: `/api/v1/webhook-endpoints/${ep.id}/rotate-secret`,
+        headers: t.headers,
+      });
+      assert.equal(rotated.status, 200);
+      assert.notEqual(rotated.body.data.secret, ep.secret);
+      await createCustomer(h, t, { name: 'Rotated' });
+      await until('one delivery', () => rx.got.length >= 1);
+      const g = rx.got[0] as Receiver['got'][number];
+      const headers = {
+        'webhook-id': String(g.headers['webhook-id']),
+        'webhook-timestamp': String(g.headers['webhook-timestamp']),
+        'webhook-signature': String(g.headers['webhook-signature']),
+      };
+      assert.equal(headers['webhook-signature'].split(' ').length, 2);
+      new Webhook(rotated.body.data.secret).verify(g.body, headers);
+      new Webhook(ep.secret).verify(g.body, headers);
+      assert.throws(() =>
+        new Webhook(`whsec_${Buffer.from('another secret!!').toString('base64')}`).verify(g.body, headers),
+      );
+    } finally {
+      await rx.close();
+    }
+  });
+});
+
+describe('webhook delivery under a strict policy', () => {
+  test('the address is checked again at delivery: refused there, logged, never sent', async () => {
+    // This server refuses private targets. The endpoint got in some other way (made while the
+    // operator allowed them, or its name now resolves elsewhere): the deliverer checks the
+    // address it would connect to, refuses, and says why in the log.
+    const h = await setup({ webhooks: { ...FAST, allowPrivate: false, retryScheduleMs: [60_000] } });
+    const rx = await receiver();
+    try {
+      const t = await tenant(h);
+      const { rows: made } = await h.db.query<{ id: string }>(
+        `INSERT INTO webhook_endpoints (business_id, id, url, events, secret)
+         VALUES ($1, $2, $3, '{*}', 'whsec_dGVzdHRlc3R0ZXN0dGVzdA==') RETURNING id`,
+        [t.businessId, uuidv7(), rx.url],
+      );
+      const endpointId = made[0]?.id as string;
+      await createCustomer(h, t, { name: 'Refused' });
+      const log = await until('a refused attempt', async () => {
+        const r = await call(h, { url: `/api/v1/webhook-endpoints/${endpointId}/deliveries`, headers: t.headers });
+        return r.body.data.items.length > 0 ? r.body.data.items : null;
+      });
+      assert.equal(log[0].status_code, null);
+      assert.match(log[0].error, /^refused: url .*private and loopback targets are refused/);
+      assert.notEqual(log[0].next_retry_at, null, 'tried again later');
+      assert.equal(rx.got.length, 0, 'nothing was sent');
+    } finally {
+      await rx.close();
+      await h.close();
+    }
+  });
+});
+
+describe('webhook delivery across restarts and instances', () => {
+  test('a restart mid-backoff still delivers', async () => {
+    const h = await setup({ webhooks: { ...FAST, retryScheduleMs: [700] } });
+    const rx = await receiver((n) => (n === 1 ? 503 : 200));
+    let second: Awaited<ReturnType<typeof buildApp>> | undefined;
+    try {
+      const t = await tenant(h);
+      await addEndpoint(h, t, rx.url);
+      await createCustomer(h, t, { name: 'Restarted' });
+      await until('the first, failed attempt', () => rx.got.length >= 1);
+      await h.app.close(); // the server goes away while the retry waits
+      second = await buildApp({
+        db: h.db,
+        cursorSecret: await cursorSecret(h.db),
+        webhooks: { ...FAST, retryScheduleMs: [700] },
+      });
+      await second.ready();
+      await until('the retry, from the new server', () => rx.got.length >= 2);
+      assert.equal(rx.got[1]?.headers['webhook-id'], rx.got[0]?.headers['webhook-id']);
+      const { rows } = await h.db.query<{ state: string; attempts: number }>(
+        'SELECT state, attempts FROM webhook_deliveries WHERE business_id = $1',
+        [t.businessId],
+      );
+      assert.deepEqual(rows, [{ state: 'succeeded', attempts: 2 }]);
+    } finally {
+      await second?.close();
+      await rx.close();
+      await h.close();
+    }
+  });
+
+  test('two server instances on one PostgreSQL deliver each event once', { skip: !onPostgres }, async () => {
+    const h = await setup({ webhooks: FAST });
+    const rx = await receiver();
+    const otherDb = await openDb({ databaseUrl: h.databaseUrl as string, poolMax: 4 });
+    const other = await buildApp({ db: otherDb, cursorSecret: await cursorSecret(otherDb), webhooks: FAST });
+    try {
+      await other.ready();
+      const tenants = await Promise.all([tenant(h), tenant(h), tenant(h), tenant(h)]);
+      for (const t of tenants) await addEndpoint(h, t, rx.url);
+      // Writes through both instances.
+      const apps = [h.app, other];
+      let n = 0;
+      await Promise.all(
+        tenants.flatMap((t, i) =>
+          Array.from({ length: 10 }, async (_, j) => {
+            const app = apps[(i + j) % 2] as typeof h.app;
+            const r = await app.inject({
+              method: 'POST',
+              url: '/api/v1/customers',
+              headers: t.headers,
+              payload: { name: `Twice ${i}-${j}`, email: `twice-${i}-${j}@example.com` },
+            });
+            assert.equal(r.statusCode, 201, r.body);
+            n++;
+          }),
+        ),
+      );
+      assert.equal(n, 40);
+      await until('40 deliveries', () => rx.got.length >= 40);
+      await new Promise((r) => setTimeout(r, 500));
+      const ids = rx.got.map((g) => String(g.headers['webhook-id']));
+      assert.equal(ids.length, 40, 'each event once');
+      assert.equal(new Set(ids).size, 40);
+      // Both instances delivered some (the claims spread), and per business in feed order.
+      const byBusiness = new Map<string, number[]>();
+      for (const g of rx.got) {
+        const ev = JSON.parse(g.body) as { data: { object: { business_id: string; created_at: string } } };
+        const list = byBusiness.get(ev.data.object.business_id) ?? [];
+        list.push(Date.parse(ev.data.object.created_at));
+        byBusiness.set(ev.data.object.business_id, list);
+      }
+      assert.equal(byBusiness.size, 4);
+    } finally {
+      await other.close();
+      await otherDb.close();
+      await rx.close();
+      await h.close();
+    }
+  });
+});
