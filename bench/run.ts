@@ -9,7 +9,8 @@
  * Scenarios (wrk, 2 threads, 32 connections) against the real server process:
  *   S1 first page · S2 a page ~99,000 rows deep · S3 the last page (prev, no cursor)
  *   S4 sort by name, a middle page · S5 S1 with the total · S6 a random small customer
- *   S7 a 422 · S8 POST contacts
+ *   S7 a 422 · S8 POST contacts · S8w S8 with an enabled webhook endpoint
+ *   S1w2 S1 with WORKERS=2 · S1pb S1 through PgBouncer (transaction mode)
  * Limits and baselines:
  *   B1 S1's own SQL through pg at the same concurrency, no HTTP
  *   B2 a bare Fastify route answering a constant body of S1's size
@@ -28,6 +29,7 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { PgliteDb } from '../src/platform/db/pglite.js';
 import { cursorSecret } from '../src/platform/settings.js';
 import { seed } from '../src/resources/customers/seed.js';
+import { PgBouncer } from '../test/helpers/pgbouncer.js';
 import {
   ADMIN_URL,
   authHeaders,
@@ -423,6 +425,37 @@ async function main() {
     };
   }
   await twoWorkers.stop();
+
+  // --- S1 again, through PgBouncer in transaction mode (DB_POOLER=transaction), against S1 direct
+  if (PgBouncer.available() && process.getuid?.() === 0) {
+    log('S1 through PgBouncer (transaction mode)');
+    const bouncer = await PgBouncer.start(new URL(ADMIN_URL));
+    try {
+      const port3 = await freePort();
+      const pooled = await startProcess(
+        [BIN, 'serve'],
+        { DATABASE_URL: bouncer.url(DB_NAME), DB_POOLER: 'transaction', PORT: String(port3), DEMO: '0' },
+        'listening on',
+      );
+      try {
+        const base3 = `http://127.0.0.1:${port3}/api/v1/customers/${dataset.hot}/contacts`;
+        for (let i = 0; i < 200; i++) await getOk(`${base3}?limit=50`, headers);
+        const cpuBefore = pooled.cpuSeconds();
+        const load = wrk(`${base3}?limit=50`, headers);
+        results.S1pb = {
+          what: 'S1 through PgBouncer 1.18, transaction mode',
+          ...load,
+          cpu_us_per_request: ((pooled.cpuSeconds() - cpuBefore) * 1e6) / Math.max(1, load.requests),
+        };
+      } finally {
+        await pooled.stop();
+      }
+    } finally {
+      await bouncer.stop();
+    }
+  } else {
+    log('S1 through PgBouncer: skipped (needs /usr/sbin/pgbouncer and root to run it as postgres)');
+  }
 
   // --- B1: S1's own SQL, no HTTP
   log('B1: the SQL of S1 through pg, same concurrency');

@@ -6,6 +6,18 @@ export const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded database' }),
   ),
+  DATABASE_READ_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://[^,]+(,postgres(ql)?://[^,]+)*$',
+      description: 'read replicas for GET requests: one or more PostgreSQL URLs, comma-separated (needs DATABASE_URL)',
+    }),
+  ),
+  REPLICA_MAX_LAG_SECONDS: Type.Number({
+    default: 2,
+    minimum: 0.1,
+    maximum: 3600,
+    description: 'a replica further behind the primary than this gets no reads until it catches up',
+  }),
   DATA_DIR: Type.String({ default: './.data', minLength: 1, description: 'embedded database directory' }),
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   PORT: Type.Integer({ default: 8000, minimum: 0, maximum: 65535 }),
@@ -126,6 +138,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!validate(picked)) {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'config'} ${e.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  if (picked.DATABASE_READ_URL !== undefined && picked.DATABASE_URL === undefined) {
+    throw new ConfigError(
+      'Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (replicas of a PostgreSQL primary)',
+    );
   }
   return picked as Config;
 }

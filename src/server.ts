@@ -4,7 +4,9 @@ import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import type { MetricsAccess } from './http/metrics.js';
 import type { Db } from './platform/db/db.js';
-import { openDb } from './platform/db/open.js';
+import { describeUrl, openDb } from './platform/db/open.js';
+import { PostgresDb } from './platform/db/postgres.js';
+import { DbRecentWrites, ReadReplicas, RedisRecentWrites } from './platform/db/replicas.js';
 import { purgeExpired } from './platform/idempotency.js';
 import { cursorSecret } from './platform/settings.js';
 import { createBusiness, hasBusinesses } from './resources/businesses/service.js';
@@ -82,6 +84,7 @@ export async function startServer(
     onWait: opts.onWait,
   });
   let redis: Redis | undefined;
+  let replicas: ReadReplicas | undefined;
   try {
     let demo: DemoData | null = null;
     const wantDemo =
@@ -97,6 +100,24 @@ export async function startServer(
         })
       : undefined;
     redis?.on('error', () => {}); // logged by the rate limit, at most once a minute
+    if (config.DATABASE_READ_URL) {
+      replicas = new ReadReplicas(
+        db,
+        config.DATABASE_READ_URL.split(',').map((url) => ({
+          name: describeUrl(url),
+          db: new PostgresDb({
+            connectionString: url,
+            max: config.DB_POOL_MAX,
+            pooler: config.DB_POOLER as 'none' | 'transaction',
+            statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+            connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+            applicationName: 'customers-api-reads',
+          }),
+        })),
+        { maxLagMs: config.REPLICA_MAX_LAG_SECONDS * 1000, checkMs: 1000 },
+      );
+      await replicas.start();
+    }
     const app = await buildApp({
       db,
       cursorSecret: await cursorSecret(db, config.CURSOR_SECRET),
@@ -114,6 +135,14 @@ export async function startServer(
       trustProxy:
         config.TRUST_PROXY === undefined ? undefined : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
       metrics: config.METRICS as MetricsAccess,
+      ...(replicas
+        ? {
+            readReplicas: {
+              replicas,
+              recentWrites: redis ? new RedisRecentWrites(redis, new DbRecentWrites(db)) : new DbRecentWrites(db),
+            },
+          }
+        : {}),
       webhooks: {
         deliver: true,
         allowPrivate: config.WEBHOOK_ALLOW_PRIVATE === '1',
@@ -138,6 +167,7 @@ export async function startServer(
       closing ??= withDeadline(
         app.close().finally(async () => {
           redis?.disconnect();
+          await replicas?.close();
           await db.close();
         }),
         config.SHUTDOWN_TIMEOUT_MS,
@@ -152,6 +182,7 @@ export async function startServer(
     return { app, db, url, demo, close };
   } catch (err) {
     redis?.disconnect();
+    await replicas?.close();
     await db.close();
     throw err;
   }

@@ -38,8 +38,9 @@ declare module 'fastify' {
 /**
  * The services a handler uses: the app's, or — for a POST carrying an
  * Idempotency-Key — the same services bound to the request's transaction, so
- * its effect commits together with the stored answer. Every POST handler reads
- * its services through here.
+ * its effect commits together with the stored answer, or — for a GET, with
+ * read replicas — the same services reading a replica. Every POST and GET
+ * handler reads its services through here.
  */
 export function servicesOf(req: FastifyRequest, services: Services): Services {
   return req.services ?? services;

@@ -13,6 +13,7 @@ import type { Registry } from 'prom-client';
 import { CursorCodec } from '../platform/cursor.js';
 import type { Db } from '../platform/db/db.js';
 import { PostgresDb } from '../platform/db/postgres.js';
+import type { ReadReplicas, RecentWrites } from '../platform/db/replicas.js';
 import { emailProblem } from '../platform/email.js';
 import { UnavailableError } from '../platform/errors.js';
 import { isUuid, uuidv7 } from '../platform/ids.js';
@@ -89,6 +90,8 @@ export interface AppOptions {
    * here, on in the server).
    */
   webhooks?: Partial<WebhookOptions> & { deliver?: boolean };
+  /** Read replicas for GET requests, and the shared record of who wrote lately (read-your-writes). */
+  readReplicas?: { replicas: ReadReplicas; recentWrites: RecentWrites };
 }
 
 export interface RateLimitOptions {
@@ -431,6 +434,39 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       };
     }
   };
+
+  // Reads on replicas: a GET by a token that has not written lately reads a healthy replica;
+  // any other request by a token marks it as having written, in the shared record.
+  const reads = opts.readReplicas;
+  if (reads) {
+    const onReplica = new Map<Db, Services>();
+    const servicesOn = (replica: Db): Services => {
+      let s = onReplica.get(replica);
+      if (!s) {
+        s = {
+          ...services,
+          db: replica,
+          contacts: new ContactsService(replica, codec),
+          customers: new CustomersService(replica, codec),
+        };
+        onReplica.set(replica, s);
+      }
+      return s;
+    };
+    // A write is on every replica within the lag bound, measured at most a check late.
+    const windowMs = reads.replicas.opts.maxLagMs + 2 * reads.replicas.opts.checkMs;
+    app.addHook('preHandler', async (request) => {
+      const caller = request.caller;
+      if (!caller) return;
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        if (await reads.recentWrites.has(caller.tokenId)) return;
+        const replica = reads.replicas.pick();
+        if (replica) request.services = servicesOn(replica);
+      } else {
+        await reads.recentWrites.mark(caller.tokenId, windowMs);
+      }
+    });
+  }
 
   app.addHook('preValidation', async (request) => {
     if (request.is404) return;

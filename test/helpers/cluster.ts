@@ -67,6 +67,34 @@ export class Cluster {
     return cluster;
   }
 
+  /**
+   * A streaming replica of `primary`: `pg_basebackup -R` into a temp dir of its
+   * own (the standby settings written for it), started on its own port.
+   */
+  static async replicaOf(primary: Cluster): Promise<Cluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'customers-api-pg-replica-'));
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    chownSync(dir, uid, gid);
+    const replica = new Cluster(dir, await freePort(), primary.bin);
+    await replica.as('pg_basebackup', [
+      '-D',
+      join(dir, 'data'),
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primary.port),
+      '-U',
+      'postgres',
+      '-R',
+      '-X',
+      'stream',
+      '--no-sync',
+    ]);
+    await replica.start();
+    return replica;
+  }
+
   async start(): Promise<void> {
     const opts = `-p ${this.port} -c listen_addresses=127.0.0.1 -k ${this.dir} -c fsync=off -c synchronous_commit=on`;
     await this.as('pg_ctl', ['-D', join(this.dir, 'data'), '-l', join(this.dir, 'log'), '-o', opts, '-w', 'start']);

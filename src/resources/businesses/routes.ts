@@ -56,7 +56,7 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       refuseIntegrationFilters(req.query);
       const q = req.query;
       const page = await listBusinesses(
-        services.db,
+        servicesOf(req, services).db,
         services.codec,
         callerOf(req).userId,
         { id: q.id, name: q.name },
@@ -81,7 +81,10 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req) =>
-      ok(await getBusiness(services.db, callerOf(req).userId, req.params.business_id), 'Business retrieved'),
+      ok(
+        await getBusiness(servicesOf(req, services).db, callerOf(req).userId, req.params.business_id),
+        'Business retrieved',
+      ),
   );
 
   app.post(

@@ -38,7 +38,10 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (req) =>
-      ok(await contacts.list(tenantOf(req), req.params.customer_id, pageParams(req.query)), 'Contacts retrieved'),
+      ok(
+        await servicesOf(req, services).contacts.list(tenantOf(req), req.params.customer_id, pageParams(req.query)),
+        'Contacts retrieved',
+      ),
   );
 
   app.post(
@@ -80,7 +83,10 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (req) =>
-      ok(await contacts.get(tenantOf(req), req.params.customer_id, req.params.contact_id), 'Contact retrieved'),
+      ok(
+        await servicesOf(req, services).contacts.get(tenantOf(req), req.params.customer_id, req.params.contact_id),
+        'Contact retrieved',
+      ),
   );
 
   app.put(

@@ -109,7 +109,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       const q = req.query;
       if (q.sort_by === RELEVANCE && q.search === undefined) throw relevanceWithoutSearch();
       if (q.search !== undefined) checkSearchLength(q.search);
-      const page = await customers.list(
+      const page = await servicesOf(req, services).customers.list(
         tenantOf(req),
         { id: q.id, email: q.email, status: q.status, search: q.search },
         pageParams(q),
@@ -226,7 +226,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         response: { 200: Envelope(CustomerSchema), ...errorResponses() },
       },
     },
-    async (req) => ok(await customers.get(tenantOf(req), req.params.customer_id), 'Customer retrieved'),
+    async (req) =>
+      ok(await servicesOf(req, services).customers.get(tenantOf(req), req.params.customer_id), 'Customer retrieved'),
   );
 
   app.put(

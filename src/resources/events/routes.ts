@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { tenantOf } from '../../http/access.js';
+import { servicesOf, tenantOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
 import { ok, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, Envelope, errorResponses } from '../../http/schemas.js';
@@ -49,7 +49,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       refuseSorting(req.query);
       const q = req.query;
       const page = await listEvents(
-        services.db,
+        servicesOf(req, services).db,
         services.codec,
         tenantOf(req).businessId,
         { types: q.type, objectId: q.object_id },

@@ -43,7 +43,15 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (req) =>
-      ok(await listMembers(db, services.codec, tenantOf(req).businessId, pageParams(req.query)), 'Users retrieved'),
+      ok(
+        await listMembers(
+          servicesOf(req, services).db,
+          services.codec,
+          tenantOf(req).businessId,
+          pageParams(req.query),
+        ),
+        'Users retrieved',
+      ),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { callerOf } from '../../http/access.js';
+import { callerOf, servicesOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { DeletedEnvelope, Envelope, PaginatedOf, tokenErrorResponses } from '../../http/schemas.js';
@@ -27,7 +27,10 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (req) =>
-      ok(await listOwnTokens(db, services.codec, callerOf(req).userId, pageParams(req.query)), 'Tokens retrieved'),
+      ok(
+        await listOwnTokens(servicesOf(req, services).db, services.codec, callerOf(req).userId, pageParams(req.query)),
+        'Tokens retrieved',
+      ),
   );
 
   app.post(

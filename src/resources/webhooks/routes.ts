@@ -53,7 +53,12 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services; poli
     },
     async (req) =>
       ok(
-        await listEndpoints(db, services.codec, tenantOf(req).businessId, pageParams(req.query)),
+        await listEndpoints(
+          servicesOf(req, services).db,
+          services.codec,
+          tenantOf(req).businessId,
+          pageParams(req.query),
+        ),
         'Webhook endpoints retrieved',
       ),
   );
@@ -95,7 +100,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services; poli
       },
     },
     async (req) =>
-      ok(await getEndpoint(db, tenantOf(req).businessId, req.params.endpoint_id), 'Webhook endpoint retrieved'),
+      ok(
+        await getEndpoint(servicesOf(req, services).db, tenantOf(req).businessId, req.params.endpoint_id),
+        'Webhook endpoint retrieved',
+      ),
   );
 
   app.put(
@@ -190,7 +198,13 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services; poli
     },
     async (req) =>
       ok(
-        await listAttempts(db, services.codec, tenantOf(req).businessId, req.params.endpoint_id, pageParams(req.query)),
+        await listAttempts(
+          servicesOf(req, services).db,
+          services.codec,
+          tenantOf(req).businessId,
+          req.params.endpoint_id,
+          pageParams(req.query),
+        ),
         'Webhook deliveries retrieved',
       ),
   );
