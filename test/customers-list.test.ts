@@ -327,7 +327,7 @@ describe('search: the bounded walk', () => {
       descending: boolean,
       direction: 'next' | 'prev',
     ) => {
-      const service = new CustomersService(h.db, codec, window);
+      const service = new CustomersService(h.db, codec, { searchWindow: window });
       const seen: string[] = [];
       let cursor: string | undefined;
       for (let pages = 0; pages < 200; pages++) {
@@ -366,6 +366,94 @@ describe('search: the bounded walk', () => {
     // fuzzy-only "Akme Holdingz" rows too.
     const all = await walkAll(0, 'holdings', 'created_at', true, 'next');
     assert.ok(all.length > 21, `holdings matched ${all.length}`);
+  });
+});
+
+describe('search: best matches without scoring every match', () => {
+  // A best-match page is built from the names that can be on it only (bounded by a sample's
+  // scores). Whatever the bound, the pages must be those of scoring every match: walked in full
+  // with small pages (so deep pages, ties and the cursor's bounds all matter), for queries whose
+  // matches are many and alike (near-duplicates), short prefixes, words, typos, on both backends.
+  test('every page is that of scoring every match, for many kinds of query', async () => {
+    const t = await tenant(h);
+    const syllables = ['ka', 'ro', 'mi', 'tel', 'dan', 'or', 'vex', 'lu', 'sa', 'kra'];
+    const rows: Omit<Row, 'id' | 'email'>[] = [];
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const word = () =>
+      Array.from({ length: 2 + Math.floor(rand() * 2) }, () => syllables[Math.floor(rand() * syllables.length)]).join(
+        '',
+      );
+    for (let i = 0; i < 160; i++) {
+      const kinds = [
+        `Acme Corp ${i % 23}`,
+        `ACME Corporation #${i % 7}`,
+        `acme ${i % 5}`,
+        `${word()} ${word()} Holdings`,
+        `${word()}`,
+        `Ka ${word()}`,
+        `${word()} & ${word()} Ltd`,
+        `The Acme Holdings ${i}`,
+      ];
+      rows.push({
+        name: kinds[i % kinds.length] as string,
+        credit_limit_cents: null,
+        status: 'active',
+        created_at: STAMPS[i % 3] ?? '',
+        updated_at: STAMPS[0] ?? '',
+      });
+    }
+    await insert(t, rows);
+    const { CustomersService } = await import('../src/resources/customers/service.js');
+    const { CursorCodec } = await import('../src/platform/cursor.js');
+    const { cursorSecret } = await import('../src/platform/settings.js');
+    const codec = new CursorCodec(await cursorSecret(h.db));
+    const ctx = { businessId: t.businessId, actorEmail: null };
+    const walkAll = async (prune: boolean, search: string, limit: number, total: boolean) => {
+      const service = new CustomersService(h.db, codec, { pruneRelevance: prune });
+      const seen: string[] = [];
+      const totals: (number | null)[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 400; pages++) {
+        const p = await service.list(
+          ctx,
+          { search },
+          { cursor, limit, direction: 'next', includeTotalCount: total, sortBy: 'relevance', descending: true },
+        );
+        seen.push(...p.items.map((c) => c.id));
+        totals.push(p.total);
+        if (!p.has_next) break;
+        cursor = p.next_cursor ?? undefined;
+      }
+      return { seen, totals };
+    };
+    let pages = 0;
+    for (const search of [
+      'acme',
+      'acme corp 1',
+      'acme corporation',
+      'acme korp 1',
+      'akme corporatoin',
+      'acmee corp',
+      'ka',
+      'k',
+      'kaka',
+      'holdings',
+      'holdngs',
+      'ac',
+      'zzz',
+    ]) {
+      for (const limit of [1, 3, 10]) {
+        const expected = await walkAll(false, search, limit, limit === 3);
+        const got = await walkAll(true, search, limit, limit === 3);
+        assert.deepEqual(got, expected, `${search} limit ${limit}`);
+        pages += expected.totals.length;
+      }
+    }
+    assert.ok(pages > 300, `${pages} pages compared`);
   });
 });
 

@@ -303,6 +303,8 @@ export interface ListSpec<R, T> {
    * when it cannot decide the page, the usual statement runs.
    */
   window?: KeysetSpec['window'];
+  /** Plan the statements for their values (see QueryOptions.unprepared). */
+  unprepared?: boolean;
 }
 
 /**
@@ -338,7 +340,10 @@ export async function listPage<R extends KeysetRow, T>(
   const statement = (ks: KeysetSql) =>
     spec.statement ? spec.statement(ks.union, ks.orderBy) : `SELECT * FROM ${ks.union} p ORDER BY ${ks.orderBy('p')}`;
   const run = (ks: KeysetSql) =>
-    db.query<R & { _total?: number | string; _wend?: boolean }>(statement(ks), ks.values, { signal: spec.signal });
+    db.query<R & { _total?: number | string; _wend?: boolean }>(statement(ks), ks.values, {
+      signal: spec.signal,
+      unprepared: spec.unprepared,
+    });
   const pageRows = async () => {
     if (spec.window) {
       const ks = keyset(spec.window);
@@ -354,7 +359,7 @@ export async function listPage<R extends KeysetRow, T>(
       ? db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM ${spec.countFrom ?? spec.from} WHERE ${spec.where}`,
           spec.params,
-          { signal: spec.signal },
+          { signal: spec.signal, unprepared: spec.unprepared },
         )
       : null,
   ]);

@@ -10,6 +10,12 @@ export interface QueryOptions {
    * went away stops costing the database. PGlite cannot cancel and ignores it.
    */
   signal?: AbortSignal | undefined;
+  /**
+   * Plan this statement for these very values, not once for any (PostgreSQL: no
+   * named prepared statement, whose generic plan would serve every value alike).
+   * For statements whose best plan depends on a value, such as a search pattern.
+   */
+  unprepared?: boolean | undefined;
 }
 
 export interface Queryable {

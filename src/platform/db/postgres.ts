@@ -92,8 +92,8 @@ function wrap(client: pg.PoolClient, queryTimeout: number | undefined, named: bo
   const withTimeout = (config: pg.QueryConfig) =>
     queryTimeout === undefined ? config : ({ ...config, query_timeout: queryTimeout } as pg.QueryConfig);
   return {
-    async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const res = await client.query(withTimeout(prepared(text, params, named)));
+    async query<R>(text: string, params?: readonly unknown[], opts: QueryOptions = {}): Promise<QueryResult<R>> {
+      const res = await client.query(withTimeout(prepared(text, params, named && !opts.unprepared)));
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     },
     async exec(text: string): Promise<void> {
@@ -138,8 +138,9 @@ export class PostgresDb implements Db {
 
   async query<R>(text: string, params?: readonly unknown[], opts: QueryOptions = {}): Promise<QueryResult<R>> {
     const { signal } = opts;
+    const named = !this.pooled && !opts.unprepared;
     if (!signal) {
-      const res = await this.pool.query(prepared(text, params, !this.pooled));
+      const res = await this.pool.query(prepared(text, params, named));
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     }
     signal.throwIfAborted();
@@ -152,7 +153,7 @@ export class PostgresDb implements Db {
       };
       signal.addEventListener('abort', cancel, { once: true });
       try {
-        const res = await client.query(prepared(text, params, !this.pooled));
+        const res = await client.query(prepared(text, params, named));
         return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
       } finally {
         signal.removeEventListener('abort', cancel);

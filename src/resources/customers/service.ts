@@ -5,9 +5,11 @@ import { isUuid, uuidv7 } from '../../platform/ids.js';
 import {
   bigintKey,
   type KeysetRow,
+  type ListSpec,
   listPage,
   type Page,
   type PageParams,
+  readCursor,
   type SortKey,
   textKey,
   timestampKey,
@@ -162,13 +164,30 @@ const CUSTOMER_PATCH: PatchSpec<CustomerPatch> = {
  */
 export const SEARCH_WINDOW = 20_000;
 
+/** The shortest names a best-match search scores to bound its page (see bestMatches). */
+const PRUNE_SAMPLE = 20_000;
+/** Below this word similarity, the index finds too many names to help: no threshold. */
+const PRUNE_MIN_THRESHOLD = 0.3;
+/** Slack for float rounding in the bounds (scores are sums of float4 similarities). */
+const PRUNE_EPSILON = 1e-5;
+
 export class CustomersService {
+  private readonly searchWindow: number;
+  private readonly pruneRelevance: boolean;
+
   constructor(
     private readonly db: Db,
     private readonly codec: CursorCodec,
-    /** Rows a search walks in the sort's order before the trigram index takes over (0: never walk). */
-    private readonly searchWindow = SEARCH_WINDOW,
-  ) {}
+    opts: {
+      /** Rows a search walks in the sort's order before the trigram index takes over (0: never walk). */
+      searchWindow?: number;
+      /** Best-match pages from the names that can make them only (false: score every match). */
+      pruneRelevance?: boolean;
+    } = {},
+  ) {
+    this.searchWindow = opts.searchWindow ?? SEARCH_WINDOW;
+    this.pruneRelevance = opts.pruneRelevance ?? true;
+  }
 
   /**
    * One page of the business's live customers. Filters narrow the list; with
@@ -189,10 +208,11 @@ export class CustomersService {
     if (filters.status !== undefined) where.push(`t.status = ${p.bind(filters.status)}`);
     let q: string | undefined;
     let match: string | undefined;
+    let like = '';
     let fuzzy = false;
     if (filters.search !== undefined) {
       q = searchKey(filters.search);
-      const like = p.bind(containsPattern(q));
+      like = p.bind(containsPattern(q));
       // Substring (LIKE) always; fuzzy (<%: the query is trigram-similar to a run of words in the
       // name) from four characters on — shorter fuzzy queries match nearly everything and cost a
       // scan of every name. Both conditions are served by the trigram index. The cheap LIKE is
@@ -217,7 +237,7 @@ export class CustomersService {
       key = { expr: 'r.score', cast: (v) => `${v}::float8`, nullable: false };
     }
     const base = where.join(' AND ');
-    return await listPage<CustomerRow & KeysetRow, Customer>(this.db, this.codec, params, {
+    const spec: ListSpec<CustomerRow & KeysetRow, Customer> = {
       owner: ctx.businessId,
       // A cursor is bound to the filters and search text it was issued for.
       scope: `customers:${JSON.stringify([filters.id ?? null, filters.email?.trim().toLowerCase() ?? null, filters.status ?? null, q ?? null])}`,
@@ -232,6 +252,8 @@ export class CustomersService {
       total: 'count',
       map: (r) => toCustomer(r, null),
       signal,
+      // A search's best plan depends on its pattern (short, common, rare): planned each time.
+      unprepared: match !== undefined,
       // A search in a column's order: walk that column's index first, so a common match is found
       // at once rather than every match collected and sorted; a rare one falls back to the
       // trigram index after SEARCH_WINDOW rows.
@@ -239,7 +261,121 @@ export class CustomersService {
         match && sortBy !== RELEVANCE && this.searchWindow > 0
           ? { rows: fuzzy ? Math.ceil(this.searchWindow / 40) : this.searchWindow, where: base, filter: match }
           : undefined,
+    };
+    if (sortBy === RELEVANCE && q !== undefined && match !== undefined && this.pruneRelevance) {
+      const pruned = await this.bestMatches(spec, params, { base, match, like, q, fuzzy });
+      if (pruned) return pruned;
+    }
+    return await listPage(this.db, this.codec, params, spec);
+  }
+
+  /**
+   * A best-match page without scoring every match. A name's score is 2 for a
+   * substring hit, plus its similarity to the query, plus its word similarity;
+   * similarity never exceeds word similarity, nor m / n (m: the query's
+   * distinct trigrams, n: the name's, kept in `search_trgm_n`). So once some k
+   * names (k = the page and one more) are known to score at least L, every name
+   * of the page scores at least L too, which bounds its word similarity
+   * (≥ (L − 2) / 2 for a substring hit, ≥ L / 2 for a fuzzy one) and, for a
+   * high L, its length (n ≤ m / (L − 3), resp. m / (L − 1)). The trigram index
+   * finds such names (`<%` at that threshold, in this transaction only); the
+   * page is then the usual keyset page over them — the same rows, in the same
+   * order, as scoring every match (test/customers-list.test.ts). L comes from
+   * scoring two small samples: the shortest names with the substring, and some
+   * names the index finds similar. Null when this does not apply (a page
+   * backwards, worst first, or too few samples): the caller scores every match.
+   */
+  private async bestMatches(
+    spec: ListSpec<CustomerRow & KeysetRow, Customer>,
+    params: PageParams,
+    s: { base: string; match: string; like: string; q: string; fuzzy: boolean },
+  ): Promise<Page<Customer> | null> {
+    if (!params.descending || params.direction !== 'next') return null;
+    const binding = { owner: spec.owner, scope: spec.scope, sortBy: spec.sortBy, descending: params.descending };
+    const cursor = readCursor(this.codec, binding, params, spec.key);
+    const k = params.limit + 1;
+    const values: unknown[] = [...spec.params, s.q];
+    const qp = `$${values.length}::text`;
+    const score = (a: string) =>
+      `((CASE WHEN strpos(${a}.search_key, ${qp}) > 0 THEN 2 ELSE 0 END)::float8 + similarity(${a}.search_key, ${qp})::float8 + word_similarity(${qp}, ${a}.search_key)::float8)`;
+    let below = (_a: string) => '';
+    if (cursor) {
+      values.push(cursor.value, cursor.id);
+      const [cs, cid] = [`$${values.length - 1}::float8`, `$${values.length}::uuid`];
+      below = (a: string) => ` AND (${score(a)}, ${a}.id) ${cursor.inclusive ? '<=' : '<'} (${cs}, ${cid})`;
+    }
+    values.push(k);
+    const kp = `$${values.length}::int`;
+
+    const page = await this.db.transaction(async (tx) => {
+      // The samples: matches the index finds similar (at the fuzzy match's own threshold: pg_trgm's,
+      // 0.6 by default) and, when there are many, substring hits among the shortest names.
+      const { rows } = await tx.query<{ m: number | null; kth: number | null; fuzzy_at: string | null; nb: number }>(
+        `WITH b AS MATERIALIZED (
+           SELECT t.id, ${score('t')} AS score FROM customers t
+            WHERE ${s.base} AND ${qp} <% t.search_key AND ${s.match}${below('t')} LIMIT ${kp} * 20),
+         a AS (
+           SELECT w.id, ${score('w')} AS score
+             FROM (SELECT t.id, t.search_key FROM customers t WHERE ${s.base}
+                    ORDER BY t.search_trgm_n LIMIT ${PRUNE_SAMPLE}) w
+            WHERE w.search_key LIKE ${s.like}${below('w')} AND (SELECT count(*) FROM b) >= ${kp} * 20 LIMIT ${kp})
+         SELECT array_length(show_trgm(${qp}), 1) AS m,
+                current_setting('pg_trgm.word_similarity_threshold', true) AS fuzzy_at,
+                (SELECT count(*)::int FROM b) AS nb,
+                (SELECT x.score FROM (SELECT * FROM a UNION SELECT * FROM b) x
+                  ORDER BY x.score DESC LIMIT 1 OFFSET ${kp} - 1) AS kth`,
+        values,
+        { unprepared: true },
+      );
+      const m = rows[0]?.m ?? 0;
+      const kth = rows[0]?.kth;
+      // Few similar matches: scoring every match is cheap, and the bound would be loose.
+      if ((rows[0]?.nb ?? 0) < 20 * k) return null;
+      if (kth === null || kth === undefined || m === 0) return null;
+      const L = kth - PRUNE_EPSILON;
+      const fuzzyAt = Number(rows[0]?.fuzzy_at ?? 0.6) || 0.6;
+      const p = new Params([...spec.params, ...(spec.keyParams ?? [])]);
+      let candidates: string;
+      let threshold: number;
+      if (L >= 2) {
+        // Only substring hits can score L.
+        threshold = (L - 2) / 2;
+        const conds = [`t.search_key LIKE ${s.like}`];
+        if (L - 3 > PRUNE_EPSILON) conds.push(`t.search_trgm_n <= ${p.bind(Math.floor(m / (L - 3) + PRUNE_EPSILON))}`);
+        if (threshold > PRUNE_MIN_THRESHOLD) conds.push(`${p.bind(s.q)}::text <% t.search_key`);
+        candidates = conds.join(' AND ');
+      } else {
+        // Every substring hit scores 2 or more; fuzzy matches that can score L. (Raising the
+        // threshold above the match's own takes out only fuzzy matches that cannot.)
+        if (!s.fuzzy || L <= 1 + PRUNE_EPSILON) return null;
+        threshold = Math.max(fuzzyAt, L / 2);
+        const length =
+          L - 1 > PRUNE_EPSILON ? ` AND t.search_trgm_n <= ${p.bind(Math.floor(m / (L - 1) + PRUNE_EPSILON))}` : '';
+        candidates = `(t.search_key LIKE ${s.like} OR (${p.bind(s.q)}::text <% t.search_key${length}))`;
+      }
+      await tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
+        String(Math.min(1, Math.max(0, threshold))),
+      ]);
+      const pruned: ListSpec<CustomerRow & KeysetRow, Customer> = {
+        ...spec,
+        // The page statement's values are the list's, then the key's: these come after both.
+        where: `${spec.where} AND ${candidates}`,
+        keyParams: p.values.slice(spec.params.length),
+      };
+      return await listPage(tx, this.codec, { ...params, includeTotalCount: false }, pruned);
     });
+    if (page === null) return null;
+    const total = params.includeTotalCount
+      ? await this.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM customers t WHERE ${spec.where}`,
+          spec.params,
+          {
+            signal: spec.signal,
+            unprepared: true,
+          },
+        )
+      : null;
+    return { ...page, total: total ? (total.rows[0]?.n ?? 0) : null };
   }
 
   async create(ctx: TenantContext, input: CustomerInput): Promise<Customer> {
