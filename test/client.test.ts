@@ -104,6 +104,26 @@ describe('every endpoint', () => {
     const again = new CustomersApi({ baseUrl: base, token: token.token });
     await assert.rejects(again.tokens.page(), AuthenticationError);
   });
+
+  test('webhook endpoints: create (the secret, once), list, get, update, rotate, deliveries, delete', async () => {
+    const created = await api.webhooks.create({ url: 'https://93.184.216.34/hooks', events: ['customer.created'] });
+    assert.match(created.secret, /^whsec_/);
+    assert.deepEqual(
+      (await api.webhooks.list().toArray()).map((e) => e.id),
+      [created.id],
+    );
+    assert.equal((await api.webhooks.update(created.id, { enabled: false })).enabled, false);
+    assert.equal((await api.webhooks.get(created.id)).enabled, false);
+    const rotated = await api.webhooks.rotateSecret(created.id);
+    assert.notEqual(rotated.secret, created.secret);
+    assert.deepEqual(await api.webhooks.deliveries(created.id).toArray(), []);
+    await assert.rejects(
+      api.webhooks.create({ url: 'https://127.0.0.1/hooks', events: ['*'] }),
+      UnprocessableEntityError,
+    );
+    await api.webhooks.delete(created.id);
+    await assert.rejects(api.webhooks.get(created.id), NotFoundError);
+  });
 });
 
 describe('auto-pagination', () => {

@@ -35,6 +35,11 @@ export type TokenCreateResponse = Schemas['TokenCreateResponse'];
 export type Role = Schemas['Role'];
 export type EventResponse = Schemas['EventResponse'];
 export type EventType = Schemas['EventType'];
+export type WebhookEndpointResponse = Schemas['WebhookEndpointResponse'];
+export type WebhookEndpointCreatedResponse = Schemas['WebhookEndpointCreatedResponse'];
+export type WebhookEndpointCreateRequest = Schemas['WebhookEndpointCreateRequest'];
+export type WebhookEndpointUpdateRequest = Schemas['WebhookEndpointUpdateRequest'];
+export type WebhookDeliveryAttemptResponse = Schemas['WebhookDeliveryAttemptResponse'];
 
 /** The query of an operation, as the OpenAPI document declares it. */
 type QueryOf<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
@@ -56,6 +61,10 @@ export type BusinessListQuery = QueryOf<operations['list_businesses_api_v1_busin
 export type MemberListQuery = QueryOf<operations['list_business_users_api_v1_businesses_users_get']>;
 export type TokenListQuery = QueryOf<operations['list_tokens_api_v1_tokens_get']>;
 export type EventListQuery = QueryOf<operations['list_events_api_v1_events_get']>;
+export type WebhookEndpointListQuery = QueryOf<operations['list_webhook_endpoints_api_v1_webhook_endpoints_get']>;
+export type WebhookDeliveryListQuery = QueryOf<
+  operations['list_webhook_deliveries_api_v1_webhook_endpoints__endpoint_id__deliveries_get']
+>;
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 3; 0 disables). */
@@ -406,6 +415,61 @@ export class CustomersApi {
         business: true,
       }),
     list: (query: EventListQuery = {}) => new List((q) => this.events.page(q), query),
+  };
+
+  /** Webhook endpoints (owners and admins): `create` and `rotateSecret` return the signing secret, once. */
+  readonly webhooks = {
+    page: (query: WebhookEndpointListQuery = {}) =>
+      this.t.request<Page<WebhookEndpointResponse>>({
+        method: 'GET',
+        path: 'api/v1/webhook-endpoints',
+        query,
+        business: true,
+      }),
+    list: (query: WebhookEndpointListQuery = {}) => new List((q) => this.webhooks.page(q), query),
+    get: (endpointId: string) =>
+      this.t.request<WebhookEndpointResponse>({
+        method: 'GET',
+        path: `api/v1/webhook-endpoints/${seg(endpointId)}`,
+        business: true,
+      }),
+    create: (body: WebhookEndpointCreateRequest) =>
+      this.t.request<WebhookEndpointCreatedResponse>({
+        method: 'POST',
+        path: 'api/v1/webhook-endpoints',
+        json: body,
+        business: true,
+      }),
+    update: (endpointId: string, body: WebhookEndpointUpdateRequest) =>
+      this.t.request<WebhookEndpointResponse>({
+        method: 'PUT',
+        path: `api/v1/webhook-endpoints/${seg(endpointId)}`,
+        json: body,
+        business: true,
+      }),
+    delete: (endpointId: string) =>
+      this.t.request<void>({
+        method: 'DELETE',
+        path: `api/v1/webhook-endpoints/${seg(endpointId)}`,
+        business: true,
+      }),
+    rotateSecret: (endpointId: string) =>
+      this.t.request<WebhookEndpointCreatedResponse>({
+        method: 'POST',
+        path: `api/v1/webhook-endpoints/${seg(endpointId)}/rotate-secret`,
+        business: true,
+      }),
+    deliveries: (endpointId: string, query: WebhookDeliveryListQuery = {}) =>
+      new List(
+        (q) =>
+          this.t.request<Page<WebhookDeliveryAttemptResponse>>({
+            method: 'GET',
+            path: `api/v1/webhook-endpoints/${seg(endpointId)}/deliveries`,
+            query: q,
+            business: true,
+          }),
+        query,
+      ),
   };
 
   readonly tokens = {

@@ -1188,8 +1188,8 @@ export interface components {
             /** @description Event types to receive, or ['*'] for all */
             events: ("customer.created" | "customer.updated" | "customer.deleted" | "contact.created" | "contact.updated" | "contact.deleted" | "*")[];
             description?: string | null;
-            /** @default true */
-            enabled: boolean;
+            /** @description Deliver to it (default true) */
+            enabled?: boolean;
         };
         WebhookEndpointListResponse: {
             /** @description The page, in the requested order */

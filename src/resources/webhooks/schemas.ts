@@ -48,7 +48,7 @@ export const WebhookEndpointCreateSchema = Type.Object(
     url,
     events: EventFilter,
     description: Type.Optional(description),
-    enabled: Type.Optional(Type.Boolean({ default: true })),
+    enabled: Type.Optional(Type.Boolean({ description: 'Deliver to it (default true)' })),
   },
   {
     ...component('WebhookEndpointCreateRequest'),
