@@ -33,6 +33,13 @@ const PATHS = [
   'POST /api/v1/tokens',
   'DELETE /api/v1/tokens/{contact}',
   'GET /api/v1/events',
+  'GET /api/v1/webhook-endpoints',
+  'POST /api/v1/webhook-endpoints',
+  'GET /api/v1/webhook-endpoints/{customer}',
+  'PUT /api/v1/webhook-endpoints/{customer}',
+  'DELETE /api/v1/webhook-endpoints/{contact}',
+  'POST /api/v1/webhook-endpoints/{customer}/rotate-secret',
+  'GET /api/v1/webhook-endpoints/{customer}/deliveries',
   'GET /healthz',
   'GET /readyz',
   'PATCH /api/v1/customers',
@@ -74,6 +81,10 @@ const BODY_KEYS = [
   'default_payment_term_id',
   'id',
   'expires_in_days',
+  'url',
+  'events',
+  'description',
+  'enabled',
 ];
 
 /** Text a hostile or broken client sends: unicode of every plane, NUL, lone surrogates, huge, numeric. */
@@ -98,6 +109,18 @@ const nastyText = fc.oneof(
   fc.constantFrom('true', 'false', 'null', '-1', '0', '1001', '1e309', 'NaN', 'next', 'prev', 'name', 'relevance'),
   fc.emailAddress(),
   fc.uuid(),
+  // Webhook targets: public, private in every notation, malformed.
+  fc.constantFrom(
+    'https://93.184.216.34/hooks',
+    'https://2130706433/',
+    'https://[::ffff:127.0.0.1]/',
+    'http://0x7f.1/',
+    'https://localhost/',
+    'https://user:pw@93.184.216.34/',
+    'ftp://x/',
+    'https://[',
+    'https://no-such-host.invalid/',
+  ),
 );
 
 const jsonish: fc.Arbitrary<unknown> = fc.oneof(
