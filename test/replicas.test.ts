@@ -226,6 +226,11 @@ describe('read replicas', { skip }, () => {
       assert.equal(r.status, 200);
       return (await readers()) > 0;
     });
+    // Its metrics show the standby, serving, and its lag.
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    const name = `127.0.0.1:${standby.port}/postgres`;
+    assert.match(metrics, new RegExp(`db_replica_serving\\{replica="${name}"\\} 1`));
+    assert.match(metrics, new RegExp(`db_replica_lag_seconds\\{replica="${name}"\\} [0-9.e-]+`));
     assert.throws(() => loadConfig({ DATABASE_READ_URL: standby.url }), /DATABASE_READ_URL needs DATABASE_URL/);
   });
 

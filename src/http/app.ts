@@ -439,6 +439,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // any other request by a token marks it as having written, in the shared record.
   const reads = opts.readReplicas;
   if (reads) {
+    metrics.watchReplicas(() => reads.replicas.status());
     const onReplica = new Map<Db, Services>();
     const servicesOn = (replica: Db): Services => {
       let s = onReplica.get(replica);

@@ -64,6 +64,28 @@ export class Metrics {
     }
   }
 
+  /** Each read replica's measured lag (-1 while unknown or unreachable), and whether it gets reads. */
+  watchReplicas(status: () => { name: string; lag_ms: number | null; healthy: boolean }[]): void {
+    new Gauge({
+      name: 'db_replica_lag_seconds',
+      help: "Each read replica's lag behind the primary (-1: unknown or unreachable)",
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const r of status()) this.set({ replica: r.name }, r.lag_ms === null ? -1 : r.lag_ms / 1000);
+      },
+    });
+    new Gauge({
+      name: 'db_replica_serving',
+      help: 'Whether each read replica gets reads (1) or is set aside (0)',
+      labelNames: ['replica'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const r of status()) this.set({ replica: r.name }, r.healthy ? 1 : 0);
+      },
+    });
+  }
+
   /** The database, with each statement's time recorded. */
   timed(db: Db): Db {
     const observe = this.queryDuration;

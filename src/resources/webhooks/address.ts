@@ -86,6 +86,9 @@ export interface Target {
 
 export class TargetError extends Error {}
 
+/** How long a name may take to resolve. */
+const LOOKUP_TIMEOUT_MS = 5_000;
+
 /** The URL's host without IPv6 brackets. */
 const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
@@ -126,10 +129,19 @@ export async function resolveTarget(raw: string, policy: TargetPolicy): Promise<
   const literal = isIP(host);
   if (literal !== 0) return { url, address: host, family: literal as 4 | 6 };
   let addresses: { address: string; family: number }[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    addresses = await lookup(host, { all: true, verbatim: true });
+    // A resolver that does not answer must not hold a request or a delivery for long.
+    addresses = await Promise.race([
+      lookup(host, { all: true, verbatim: true }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), LOOKUP_TIMEOUT_MS);
+      }),
+    ]);
   } catch {
     throw new TargetError(`url host ${host} does not resolve`);
+  } finally {
+    clearTimeout(timer);
   }
   if (addresses.length === 0) throw new TargetError(`url host ${host} does not resolve`);
   if (!policy.allowPrivate) {
