@@ -171,6 +171,16 @@ const PRUNE_MIN_THRESHOLD = 0.3;
 /** Slack for float rounding in the bounds (scores are sums of float4 similarities). */
 const PRUNE_EPSILON = 1e-5;
 
+/**
+ * A name's best-match score against the search text in `qp`: 2 for a substring
+ * hit, plus its trigram similarity and its word similarity (each 0..1), as
+ * float8. The one definition the page's order, its cursors and the bounds of
+ * bestMatches all use.
+ */
+function relevanceScore(alias: string, qp: string): string {
+  return `((CASE WHEN strpos(${alias}.search_key, ${qp}) > 0 THEN 2 ELSE 0 END)::float8 + similarity(${alias}.search_key, ${qp})::float8 + word_similarity(${qp}, ${alias}.search_key)::float8)`;
+}
+
 export class CustomersService {
   private readonly searchWindow: number;
   private readonly pruneRelevance: boolean;
@@ -190,11 +200,10 @@ export class CustomersService {
   }
 
   /**
-   * One page of the business's live customers. Filters narrow the list; with
-   * `search` and no explicit sort, the best matches come first: exact
-   * substrings, then by trigram similarity, then id.
+   * One page of the business's live customers; `signal` cancels the statements
+   * if the reader leaves. Filters narrow the list; `search` matches names (see
+   * the match below), in the sort asked for — `relevance`: best match first.
    */
-  /** One page of the business's live customers; `signal` cancels the statements if the reader leaves. */
   async list(
     ctx: TenantContext,
     filters: CustomerFilters,
@@ -233,7 +242,7 @@ export class CustomersService {
       // Substring hits first (+2), then whole-name plus best-word-run trigram similarity (0..2):
       // one float8 expression, computed once per matching row (the LATERAL, kept apart by
       // OFFSET 0) and compared as it is when a cursor is read back.
-      from = `customers t CROSS JOIN LATERAL (SELECT ((CASE WHEN strpos(t.search_key, ${qp}) > 0 THEN 2 ELSE 0 END)::float8 + similarity(t.search_key, ${qp})::float8 + word_similarity(${qp}, t.search_key)::float8) AS score OFFSET 0) r`;
+      from = `customers t CROSS JOIN LATERAL (SELECT ${relevanceScore('t', qp)} AS score OFFSET 0) r`;
       key = { expr: 'r.score', cast: (v) => `${v}::float8`, nullable: false };
     }
     const base = where.join(' AND ');
@@ -296,8 +305,7 @@ export class CustomersService {
     const k = params.limit + 1;
     const values: unknown[] = [...spec.params, s.q];
     const qp = `$${values.length}::text`;
-    const score = (a: string) =>
-      `((CASE WHEN strpos(${a}.search_key, ${qp}) > 0 THEN 2 ELSE 0 END)::float8 + similarity(${a}.search_key, ${qp})::float8 + word_similarity(${qp}, ${a}.search_key)::float8)`;
+    const score = (a: string) => relevanceScore(a, qp);
     let below = (_a: string) => '';
     if (cursor) {
       values.push(cursor.value, cursor.id);
