@@ -12,16 +12,7 @@
 import type { Db } from '../src/platform/db/db.js';
 import { uuidv7 } from '../src/platform/ids.js';
 import { foldCase, searchKey } from '../src/platform/text.js';
-
-export function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../src/resources/customers/seed.js';
 
 const ONSETS = ['b', 'br', 'c', 'ch', 'cl', 'd', 'dr', 'f', 'fl', 'g', 'gr', 'h', 'j', 'k', 'kr', 'l', 'm', 'n', 'p'];
 const ONSETS2 = ['pr', 'qu', 'r', 's', 'sh', 'sk', 'st', 't', 'tr', 'v', 'w', 'z', 'x', 'y', 'th', 'sp', ''];

@@ -94,7 +94,7 @@ const ROLES = ['Billing', 'Accounts Payable', 'Finance', 'CFO', 'Operations', 'P
 const STATUSES = ['active', 'active', 'active', 'inactive', 'blocked'];
 
 /** A small deterministic PRNG so seeded data is reproducible from a seed number. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let s = seed >>> 0 || 1;
   return () => {
     s ^= s << 13;
