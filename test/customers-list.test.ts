@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { CursorCodec } from '../src/platform/cursor.js';
 import { uuidv7 } from '../src/platform/ids.js';
+import { cursorSecret } from '../src/platform/settings.js';
 import { foldCase, searchKey } from '../src/platform/text.js';
+import { CustomersService } from '../src/resources/customers/service.js';
 import { call, createCustomer, type Harness, setup, type Tenant, tenant } from './helpers/harness.js';
 import { cmpCodePoints, page, walk } from './helpers/walk.js';
 
@@ -315,9 +318,6 @@ describe('search: the bounded walk', () => {
       });
     }
     await insert(t, rows);
-    const { CustomersService } = await import('../src/resources/customers/service.js');
-    const { CursorCodec } = await import('../src/platform/cursor.js');
-    const { cursorSecret } = await import('../src/platform/settings.js');
     const codec = new CursorCodec(await cursorSecret(h.db));
     const ctx = { businessId: t.businessId, actorEmail: null };
     const walkAll = async (
@@ -407,9 +407,6 @@ describe('search: best matches without scoring every match', () => {
       });
     }
     await insert(t, rows);
-    const { CustomersService } = await import('../src/resources/customers/service.js');
-    const { CursorCodec } = await import('../src/platform/cursor.js');
-    const { cursorSecret } = await import('../src/platform/settings.js');
     const codec = new CursorCodec(await cursorSecret(h.db));
     const ctx = { businessId: t.businessId, actorEmail: null };
     const walkAll = async (prune: boolean, search: string, limit: number, total: boolean) => {

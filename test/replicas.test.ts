@@ -20,6 +20,7 @@ import { createBusiness } from '../src/resources/businesses/service.js';
 import { addMember } from '../src/resources/members/service.js';
 import { startServer } from '../src/server.js';
 import { Cluster, clusterUnavailable } from './helpers/cluster.js';
+import { until } from './helpers/harness.js';
 
 const skip = clusterUnavailable() || (process.env.TEST_DATABASE_URL ? false : 'PostgreSQL suite only');
 
@@ -45,16 +46,6 @@ function counted(db: Db): { db: Db; reads: () => number } {
       close: () => db.close(),
     },
   };
-}
-
-async function until<T>(what: string, probe: () => Promise<T>, ms = 20_000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('read replicas', { skip }, () => {

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { BIN, cli, listening } from './helpers/cli.js';
-import { BACKEND, freshPostgresDatabase } from './helpers/harness.js';
+import { BACKEND, freshPostgresDatabase, until } from './helpers/harness.js';
 
 /** WORKERS=N: several server processes on one port, on PostgreSQL. */
 
@@ -34,14 +34,6 @@ const children = (pid: number): number[] => {
     return [];
   }
 };
-
-async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('WORKERS', () => {
   test('refused where it cannot hold: on the embedded database, and with rate limits but no shared store', async () => {
