@@ -390,7 +390,7 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
         const removed = await withDb(io, async (db) =>
           removeMember(db, {
             businessId,
-            userId: await userIdOf(db, user),
+            userId: 'id' in user ? user.id : await userIdOf(db, user),
             actor: null,
           }),
         );
