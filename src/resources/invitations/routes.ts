@@ -147,6 +147,8 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
         description:
           'With the invitation\'s secret as `link`. Without authentication and with `"as": "token"`: a NEW account is made with the invitation\'s e-mail (never an existing one), it joins the business with the role and gets an API token (30 days, shown once). With `Authorization: Bearer` the membership goes to the caller\'s own account and no credential is issued (already a member → 409). A used, expired, revoked or unknown secret → 401; an inviter who may no longer grant the role → 410. Bodies past 4 KB → 413.',
         tags,
+        // No token needed; one may be sent (then the membership joins the caller's account).
+        security: [{}, ...SECURITY],
         body: InvitationAcceptSchema,
         response: { 201: Envelope(InvitationAcceptedSchema), ...tokenErrorResponses(409, 410) },
       },
