@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { buildApp } from '../src/http/app.js';
 import { changeRole, removeMember } from '../src/resources/members/service.js';
 import { revokeToken } from '../src/resources/tokens/service.js';
 import { redactTokens } from '../src/server.js';
@@ -357,6 +359,46 @@ describe('who may invite, and isolation', () => {
         cursor = p.next_cursor ?? undefined;
       }
       assert.deepEqual(seen, made, sort_by);
+    }
+  });
+});
+
+describe('links', () => {
+  test('use PUBLIC_URL when set, else the listening address', async () => {
+    assert.equal(loadConfig({ PUBLIC_URL: 'https://crm.example' }).PUBLIC_URL, 'https://crm.example');
+    assert.throws(() => loadConfig({ PUBLIC_URL: 'crm.example' }), ConfigError);
+    const t = await tenant(h);
+    const app = await buildApp({ db: h.db, cursorSecret: 'x'.repeat(64), publicUrl: 'https://crm.example/base/' });
+    try {
+      const r = await app.inject({
+        method: 'POST',
+        url: INVITATIONS,
+        headers: t.headers,
+        payload: { email: `${unique('u')}@example.com`, role: 'viewer' },
+      });
+      assert.equal(r.statusCode, 201, r.body);
+      const d = JSON.parse(r.body).data;
+      assert.equal(d.url, `https://crm.example/base/console/#/invitation/${d.secret}`);
+    } finally {
+      await app.close();
+    }
+    const listening = await buildApp({ db: h.db, cursorSecret: 'x'.repeat(64) });
+    try {
+      await listening.listen({ port: 0, host: '127.0.0.1' });
+      const port = (listening.server.address() as { port: number }).port;
+      const r = await listening.inject({
+        method: 'POST',
+        url: INVITATIONS,
+        headers: t.headers,
+        payload: { email: `${unique('u')}@example.com`, role: 'viewer' },
+      });
+      assert.equal(
+        JSON.parse(r.body).data.url.startsWith(`http://127.0.0.1:${port}/console/#/invitation/dzi_`),
+        true,
+        r.body,
+      );
+    } finally {
+      await listening.close();
     }
   });
 });
