@@ -20,6 +20,13 @@ export const ConfigSchema = Type.Object({
   }),
   DATA_DIR: Type.String({ default: './.data', minLength: 1, description: 'embedded database directory' }),
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  PUBLIC_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^/?#]+(/[^?#]*)?$',
+      description:
+        'the address users reach the server at, for the links it hands out (invitations); default the listening address',
+    }),
+  ),
   PORT: Type.Integer({ default: 8000, minimum: 0, maximum: 65535 }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   CURSOR_SECRET: Type.Optional(

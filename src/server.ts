@@ -31,9 +31,11 @@ export async function createDemo(db: Db): Promise<DemoData> {
 
 /** Anything shaped like one of our tokens, wherever it appears in a URL (`?access_token=dz_…`, a path). */
 const TOKEN_IN_TEXT = /dz_[A-Za-z0-9_-]{8,}/g;
+/** An invitation secret (`dzi_<business id>.<random>`), whole. */
+const INVITATION_IN_TEXT = /dzi_[A-Za-z0-9_.-]{8,}/g;
 
 export function redactTokens(text: string): string {
-  return text.replace(TOKEN_IN_TEXT, 'dz_[redacted]');
+  return text.replace(INVITATION_IN_TEXT, 'dzi_[redacted]').replace(TOKEN_IN_TEXT, 'dz_[redacted]');
 }
 
 /** The server's logger: pino, JSON lines on stdout and nothing else there. */
@@ -132,6 +134,7 @@ export async function startServer(
         windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
         redis,
       },
+      ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
       trustProxy:
         config.TRUST_PROXY === undefined ? undefined : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
       metrics: config.METRICS as MetricsAccess,

@@ -40,35 +40,29 @@ function expectError(r: Json, status: number, detail: string | RegExp) {
 }
 
 describe('members', () => {
-  test('adding by e-mail creates the user and returns a first token, shown once, expiring in 7 days', async () => {
+  test('adding by e-mail makes an invitation, never a token: the same answer whether or not the e-mail has an account', async () => {
     const t = await tenant(h);
-    const email = `${unique('new')}@example.com`;
-    const r = await call(h, { method: 'POST', url: USERS, headers: t.headers, payload: { email, role: 'member' } });
-    assert.equal(r.status, 201, r.res.body);
-    const d = r.body.data;
-    assert.equal(d.email, email);
-    assert.equal(d.role, 'member');
-    assert.match(d.token, /^dz_/);
-    const days = (Date.parse(d.token_expires_at) - Date.now()) / 86_400_000;
-    assert.ok(days > 6.9 && days <= 7, `expires in ${days} days`);
-    // The colleague gets started with it: their business, then its customers.
-    const own = await call(h, { url: '/api/v1/businesses', headers: { authorization: `Bearer ${d.token}` } });
-    assert.deepEqual(
-      own.body.data.items.map((b: { id: string; role: string }) => [b.id, b.role]),
-      [[t.businessId, 'member']],
-    );
-    assert.equal(
-      (await call(h, { url: '/api/v1/customers', headers: authHeaders(d.token, t.businessId) })).status,
-      200,
-    );
-    // The list shows them, never a token.
-    assert.equal((await members(t)).get(email), 'member');
-    const listed = await call(h, { url: USERS, headers: t.headers });
-    assert.ok(!listed.res.body.includes(d.token));
-    assert.ok(!listed.res.body.includes('"token"'));
+    const known = await (await tenant(h)).member('viewer');
+    const shapes: string[][] = [];
+    for (const email of [`${unique('new')}@example.com`, known.email.toUpperCase()]) {
+      const r = await call(h, { method: 'POST', url: USERS, headers: t.headers, payload: { email, role: 'member' } });
+      assert.equal(r.status, 201, r.res.body);
+      assert.equal(r.body.message, 'Invitation created');
+      const d = r.body.data;
+      shapes.push(Object.keys(d).sort());
+      assert.equal(d.email, email);
+      assert.equal(d.role, 'member');
+      assert.match(d.secret, new RegExp(`^dzi_${t.businessId}\\.[A-Za-z0-9_-]{43}$`));
+      assert.ok(d.url.endsWith(`/console/#/invitation/${d.secret}`), d.url);
+      assert.ok(!/"dz_/.test(r.res.body), 'no token in the answer');
+      // Nobody became a member: the invitation waits for its acceptance.
+      assert.equal((await members(t)).has(email), false);
+    }
+    assert.deepEqual(shapes[0], ['email', 'expires_at', 'id', 'role', 'secret', 'url']);
+    assert.deepEqual(shapes[0], shapes[1], 'the answer does not tell whether the e-mail has an account');
   });
 
-  test("by DayZero's user id: an existing user gets no token; already a member → 409; unknown user → 404", async () => {
+  test("by DayZero's user id: the Member, no token; already a member → 409; unknown user → 404", async () => {
     const t = await tenant(h);
     const elsewhere = await (await tenant(h)).member('viewer');
     const r = await call(h, {
@@ -78,27 +72,16 @@ describe('members', () => {
       payload: { id: elsewhere.userId, role: 'viewer' },
     });
     assert.equal(r.status, 201, r.res.body);
-    assert.equal(r.body.data.token, null);
-    assert.equal(r.body.data.token_expires_at, null);
+    assert.deepEqual(Object.keys(r.body.data).sort(), ['created_at', 'email', 'role', 'user_id']);
     assert.equal(r.body.data.user_id, elsewhere.userId);
-    // An existing account added by e-mail gets no token either.
-    const known = await (await tenant(h)).member('viewer');
-    const byEmail = await call(h, {
+
+    const again = await call(h, {
       method: 'POST',
       url: USERS,
       headers: t.headers,
-      payload: { email: known.email.toUpperCase(), role: 'viewer' },
+      payload: { id: elsewhere.userId, role: 'admin' },
     });
-    assert.equal(byEmail.status, 201, byEmail.res.body);
-    assert.equal(byEmail.body.data.token, null);
-
-    for (const payload of [
-      { id: elsewhere.userId, role: 'admin' },
-      { email: elsewhere.email, role: 'viewer' },
-    ]) {
-      const again = await call(h, { method: 'POST', url: USERS, headers: t.headers, payload });
-      expectError(again, 409, /already a member/);
-    }
+    expectError(again, 409, /already a member/);
     assert.equal((await members(t)).get(elsewhere.email), 'viewer', 'the 409 changed nothing');
     const unknown = await call(h, {
       method: 'POST',

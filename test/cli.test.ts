@@ -8,6 +8,8 @@ import { run } from '../src/cli/main.js';
 import type { Db } from '../src/platform/db/db.js';
 import { loadMigrations } from '../src/platform/db/migrate.js';
 import { acquireLock, releaseLock } from '../src/platform/db/pglite.js';
+import { acceptInvitation } from '../src/resources/invitations/service.js';
+import { createUser } from '../src/resources/users/service.js';
 import { BIN, cli, listening } from './helpers/cli.js';
 import { freePort } from './helpers/cluster.js';
 import { BACKEND, freshMigratedDb, freshPostgresDatabase, migratedDataDir, unique } from './helpers/harness.js';
@@ -212,6 +214,74 @@ describe('administration commands', () => {
     assert.deepEqual(afterwards.rows, before.rows);
   });
 
+  test('an e-mail several accounts carry names none of them: --user-id instead', async () => {
+    const { businessId } = await business();
+    const email = `${unique('twice')}@cli.example`;
+    const ids = await db.transaction(async (tx) => [
+      (await createUser(tx, email)).id,
+      (await createUser(tx, email)).id,
+    ]);
+    for (const args of [
+      ['member', 'add', '--business', businessId, '--email', email, '--role', 'viewer'],
+      ['member', 'remove', '--business', businessId, '--email', email],
+      ['token', 'create', '--email', email],
+      ['token', 'list', '--email', email],
+    ]) {
+      const r = await cmd(args);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stdout}`);
+      assert.match(r.stderr, /several accounts have this e-mail: use --user-id/, args.join(' '));
+    }
+    const [first, second] = ids as [string, string];
+    const added = await json(['member', 'add', '--business', businessId, '--user-id', second, '--role', 'viewer']);
+    assert.equal(added.user_id, second);
+    const t = await json(['token', 'create', '--user-id', first, '--expires-in-days', '1']);
+    assert.match(t.token, /^dz_/);
+    const listed = await json(['token', 'list', '--user-id', first]);
+    assert.deepEqual(
+      listed.tokens.map((x: { token_id: string }) => x.token_id),
+      [t.token_id],
+    );
+    const removed = await json(['member', 'remove', '--business', businessId, '--user-id', second]);
+    assert.equal(removed.removed.user_id, second);
+  });
+
+  test('invite prints the url and the secret; accepting it makes a new account', async () => {
+    const { businessId } = await business();
+    const email = `${unique('invitee')}@cli.example`;
+    const human = await cmd(['invite', '--business', businessId, '--email', email, '--role', 'member']);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^url: +http:\/\/127\.0\.0\.1:8000\/console\/#\/invitation\/dzi_/m);
+    assert.match(human.stdout, /^secret: +dzi_[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/m);
+    const inv = await json([
+      'invite',
+      '--business',
+      businessId,
+      '--email',
+      email,
+      '--role',
+      'admin',
+      '--url',
+      'https://crm.example/',
+    ]);
+    assert.equal(inv.url, `https://crm.example/console/#/invitation/${inv.secret}`);
+    const accepted = await acceptInvitation(db, { secret: inv.secret, callerToken: undefined });
+    assert.equal(accepted.role, 'admin');
+    assert.match(accepted.token ?? '', /^dz_/);
+    for (const [args, code, message] of [
+      [['invite', '--business', businessId, '--email', email, '--role', 'boss'], 2, /--role must be one of/],
+      [['invite', '--business', businessId, '--role', 'viewer'], 2, /--email is required/],
+      [
+        ['invite', '--business', '00000000-0000-7000-8000-000000000000', '--email', email, '--role', 'viewer'],
+        1,
+        /No business/,
+      ],
+    ] as [string[], number, RegExp][]) {
+      const r = await cmd(args);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+  });
+
   test('member add on a member changes the role and says so; member list and remove; the last owner stays', async () => {
     const { businessId, ownerEmail } = await business();
     const email = `${unique('m')}@cli.example`;
@@ -251,7 +321,7 @@ describe('administration commands', () => {
     assert.equal(one.code, 0);
     assert.match(
       one.stdout,
-      /^Usage: customers-api token create --email EMAIL \[--expires-in-days N\]\n\nIssue a token/,
+      /^Usage: customers-api token create \(--email EMAIL \| --user-id ID\) \[--expires-in-days N\]\n\nIssue a token/,
     );
     const group = await cmd(['member', '--help']);
     assert.match(group.stdout, /member add .*\n[\s\S]*member list[\s\S]*member remove/);

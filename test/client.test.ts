@@ -89,12 +89,28 @@ describe('every endpoint', () => {
     assert.ok(mine.some((b) => b.id === created.id) && mine.some((b) => b.id === t.businessId));
 
     const there = api.forBusiness(created.id);
-    const added = await there.members.add({ email: email(), role: 'viewer' });
+    // By e-mail: an invitation (never a token); accepted as a new account, then managed as a member.
+    const invited = await there.members.add({ email: email(), role: 'viewer' });
+    assert.ok('secret' in invited && invited.secret.startsWith('dzi_'));
+    const added = await there.invitations.acceptAsNewAccount(invited.secret);
     assert.match(added.token ?? '', /^dz_/);
     assert.equal((await there.members.update(added.user_id, { role: 'member' })).role, 'member');
     assert.equal((await there.members.list({ sort_by: 'email' }).toArray()).length, 2);
     await there.members.remove(added.user_id);
     assert.equal((await there.members.page()).items.length, 1);
+    // Invitations: create, list, revoke; accepted with one's own account, no credential.
+    const inv = await there.invitations.create({ email: email(), role: 'viewer' });
+    assert.deepEqual(
+      (await there.invitations.list().toArray()).map((i) => i.id),
+      [inv.id],
+    );
+    await there.invitations.revoke(inv.id);
+    assert.equal((await there.invitations.page()).items.length, 0);
+    const other = await there.invitations.create({ email: email(), role: 'viewer' });
+    const back = new CustomersApi({ baseUrl: base, token: added.token ?? '' });
+    const joined = await back.invitations.accept(other.secret);
+    assert.equal(joined.token, null);
+    assert.deepEqual([joined.user_id, joined.business_id], [added.user_id, created.id]);
 
     const token = await api.tokens.create({ expires_in_days: 1 });
     assert.match(token.token, /^dz_/);

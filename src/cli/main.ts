@@ -15,9 +15,10 @@ import { createBusiness, requireBusiness } from '../resources/businesses/service
 import { importCustomers } from '../resources/customers/bulk-import.js';
 import { csvRecords } from '../resources/customers/csv.js';
 import { seed } from '../resources/customers/seed.js';
+import { createInvitation } from '../resources/invitations/service.js';
 import { addMember, allMembers, removeMember } from '../resources/members/service.js';
 import { createToken, listTokens, revokeToken } from '../resources/tokens/service.js';
-import { userIdByEmail } from '../resources/users/service.js';
+import { userIdOf } from '../resources/users/service.js';
 import { type DemoData, startServer } from '../server.js';
 import { forward, serveControl } from './control.js';
 
@@ -69,7 +70,13 @@ const COMMANDS: CommandHelp[] = [
     name: 'member add',
     usage: 'member add --business ID (--email EMAIL | --user-id ID) --role owner|admin|member|viewer',
     summary:
-      'Add a member (a new e-mail creates the user) and issue them a token; on an existing member, change the role instead (no token).',
+      'Add a member (a new e-mail creates the user; an e-mail several accounts carry needs --user-id) and issue them a token; on an existing member, change the role instead (no token).',
+  },
+  {
+    name: 'invite',
+    usage: 'invite --business ID --email EMAIL --role owner|admin|member|viewer [--url PUBLIC_URL]',
+    summary:
+      'Invite an e-mail to a business: prints the url and the secret (shown once; 7 days, single use). Accepting it without signing in makes a new account.',
   },
   { name: 'member list', usage: 'member list --business ID', summary: "List a business's members and their roles." },
   {
@@ -79,10 +86,14 @@ const COMMANDS: CommandHelp[] = [
   },
   {
     name: 'token create',
-    usage: 'token create --email EMAIL [--expires-in-days N]',
+    usage: 'token create (--email EMAIL | --user-id ID) [--expires-in-days N]',
     summary: 'Issue a token for a user (1..365 days; default: no expiry). The secret is shown once.',
   },
-  { name: 'token list', usage: 'token list --email EMAIL', summary: "List a user's tokens (never the secrets)." },
+  {
+    name: 'token list',
+    usage: 'token list (--email EMAIL | --user-id ID)',
+    summary: "List a user's tokens (never the secrets).",
+  },
   { name: 'token revoke', usage: 'token revoke --id TOKEN_ID', summary: 'Revoke a token.' },
   {
     name: 'seed',
@@ -132,6 +143,7 @@ const OPTIONS = {
   customers: { type: 'string' },
   'contacts-per-customer': { type: 'string' },
   'user-id': { type: 'string' },
+  url: { type: 'string' },
   version: { type: 'boolean', short: 'v' },
 } as const;
 
@@ -149,7 +161,10 @@ function integer(values: Values, name: string): number {
   return Number(raw);
 }
 
-/** The user a member command names: by --user-id or by --email (one of them). */
+/**
+ * The user a command names: by --user-id or by --email (one of them). An e-mail is a
+ * label: it names an account only while exactly one carries it (the core says so otherwise).
+ */
 function whichUser(values: Values): { id: string } | { email: string } {
   const id = typeof values['user-id'] === 'string' ? values['user-id'].trim() : undefined;
   const email = typeof values.email === 'string' ? values.email.trim() : undefined;
@@ -375,7 +390,7 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
         const removed = await withDb(io, async (db) =>
           removeMember(db, {
             businessId,
-            userId: 'id' in user ? user.id : await userIdByEmail(db, user.email),
+            userId: 'id' in user ? user.id : await userIdOf(db, user),
             actor: null,
           }),
         );
@@ -398,17 +413,43 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
       }
       return 0;
     }
+    case 'invite': {
+      const businessId = required(values, 'business');
+      if (!isUuid(businessId)) throw new UsageError('--business must be a business id (UUID)');
+      const email = checkedEmail('email', required(values, 'email'));
+      const role = required(values, 'role');
+      if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+      const config = loadConfig(io.env);
+      const host = config.HOST.includes(':')
+        ? `[${config.HOST}]`
+        : config.HOST === '0.0.0.0'
+          ? '127.0.0.1'
+          : config.HOST;
+      const baseUrl =
+        typeof values.url === 'string' && values.url.trim() !== ''
+          ? values.url.trim()
+          : (config.PUBLIC_URL ?? `http://${host}:${config.PORT}`);
+      if (!/^https?:\/\/[^/?#]+/.test(baseUrl)) throw new UsageError('--url must be an http:// or https:// address');
+      const inv = await withDb(io, (db) => createInvitation(db, { businessId, email, role, inviter: null, baseUrl }));
+      out(
+        inv,
+        `Invited ${inv.email} as ${inv.role} (expires ${inv.expires_at}; single use).\nurl:    ${inv.url}\nsecret: ${inv.secret}\n(shown once; accept with POST /api/v1/invitations/accept {"link": SECRET, "as": "token"})`,
+      );
+      return 0;
+    }
     case 'token': {
       if (sub === 'create') {
-        const email = required(values, 'email');
+        const user = whichUser(values);
         const days = values['expires-in-days'] === undefined ? undefined : integer(values, 'expires-in-days');
-        const r = await withDb(io, (db) => createToken(db, { email, expiresInDays: days }));
+        const r = await withDb(io, (db) =>
+          createToken(db, { ...('id' in user ? { userId: user.id } : user), expiresInDays: days }),
+        );
         out(r, `token:      ${r.token}\ntoken_id:   ${r.token_id}\nexpires_at: ${r.expires_at ?? 'never'}`);
         return 0;
       }
       if (sub === 'list') {
-        const email = required(values, 'email');
-        const tokens = await withDb(io, (db) => listTokens(db, email));
+        const user = whichUser(values);
+        const tokens = await withDb(io, (db) => listTokens(db, 'id' in user ? user : user.email));
         const human = tokens.length
           ? tokens
               .map(

@@ -24,6 +24,8 @@ declare module 'fastify' {
     /** The body is multipart, read by the handler: no JSON body validation. */
     multipart?: boolean;
     validators?: RouteValidators;
+    /** Verify the caller against the database, never the auth cache (privilege-bearing actions). */
+    privileged?: boolean;
   }
   interface FastifyRequest {
     /** Set on every route that is not public. */

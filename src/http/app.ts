@@ -24,6 +24,7 @@ import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
 import { customerRoutes } from '../resources/customers/routes.js';
 import { CustomersService } from '../resources/customers/service.js';
 import { eventRoutes } from '../resources/events/routes.js';
+import { invitationRoutes } from '../resources/invitations/routes.js';
 import { memberRoutes } from '../resources/members/routes.js';
 import { Authenticator, requireRole } from '../resources/tokens/authenticator.js';
 import { tokenRoutes } from '../resources/tokens/routes.js';
@@ -90,6 +91,8 @@ export interface AppOptions {
    * here, on in the server).
    */
   webhooks?: Partial<WebhookOptions> & { deliver?: boolean };
+  /** The server's public address (PUBLIC_URL), for the links it hands out; default the listening address. */
+  publicUrl?: string;
   /** Read replicas for GET requests, and the shared record of who wrote lately (read-your-writes). */
   readReplicas?: { replicas: ReadReplicas; recentWrites: RecentWrites };
 }
@@ -336,8 +339,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       optionalBody: (route.schema?.body as Record<string, unknown> | undefined)?.['x-optional-body'] === true,
     });
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    // Keys are scoped to the caller: public routes take none.
-    if (methods.includes('POST') && config.access !== 'public') {
+    // Keys are scoped to the caller: public routes take none (and refuse one where the answer carries a secret).
+    if (methods.includes('POST') && (config.access !== 'public' || config.idempotency === 'refuse')) {
       idempotency.wrap(route);
       if (config.idempotency !== 'refuse') declareIdempotencyKey(route);
     }
@@ -550,7 +553,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     return reply.type(metrics.registry.contentType).send(text);
   });
   await app.register(businessRoutes, { services, prefix: '/api/v1/businesses' });
-  await app.register(memberRoutes, { services, prefix: '/api/v1/businesses' });
+  await app.register(memberRoutes, { services, publicUrl: opts.publicUrl, prefix: '/api/v1/businesses' });
+  await app.register(invitationRoutes, { services, publicUrl: opts.publicUrl, prefix: '/api/v1' });
   await app.register(tokenRoutes, { services, prefix: '/api/v1/tokens' });
   await app.register(eventRoutes, { services, prefix: '/api/v1/events' });
   await app.register(webhookRoutes, { services, policy: webhookOptions, prefix: '/api/v1/webhook-endpoints' });

@@ -4,6 +4,13 @@ import type { RateLimitOptions } from './app.js';
 import { HttpError } from './errors.js';
 import type { Metrics } from './metrics.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A public route whose every request spends its client address's budget (e.g. guessable secrets). */
+    limitByAddress?: boolean;
+  }
+}
+
 /** Whose budget a request spends: its verified token's, or else its client address's. */
 function keyOf(request: FastifyRequest): string {
   return request.caller ? `token:${request.caller.tokenId}` : `address:${request.ip}`;
@@ -38,7 +45,8 @@ export async function registerRateLimit(app: FastifyInstance, opts: RateLimitOpt
     max: async (_request: FastifyRequest, key: string) => limitOf(key) || Number.MAX_SAFE_INTEGER,
     keyGenerator: keyOf,
     allowList: (request: FastifyRequest, key: string) =>
-      request.routeOptions.config.access === 'public' || limitOf(key) === 0,
+      (request.routeOptions.config.access === 'public' && request.routeOptions.config.limitByAddress !== true) ||
+      limitOf(key) === 0,
     ...(opts.redis ? { redis: opts.redis, nameSpace: 'customers-api-rate-limit:' } : {}),
     skipOnError: true,
     enableDraftSpec: true,

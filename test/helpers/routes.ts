@@ -2,6 +2,7 @@ import type { InjectOptions } from 'fastify';
 import type { Access } from '../../src/http/access.js';
 import { uuidv7 } from '../../src/platform/ids.js';
 import type { Permission } from '../../src/resources/businesses/roles.js';
+import { createInvitation } from '../../src/resources/invitations/service.js';
 import { createToken, hashToken } from '../../src/resources/tokens/service.js';
 import { addTestMember, type Harness, multipart, unique } from './harness.js';
 
@@ -55,6 +56,8 @@ export const PUBLIC_ROUTES = [
   'GET /docs/js/scalar.js',
   'GET /docs/openapi.json',
   'GET /favicon.svg',
+  // Accepting an invitation needs no token (the invitation is the credential); a Bearer token is optional.
+  'POST /api/v1/invitations/accept',
 ];
 
 /**
@@ -264,6 +267,7 @@ export const ROUTES: RouteCase[] = [
       return { method: 'DELETE', url: `/api/v1/businesses/users/${target}`, headers };
     },
   },
+  ...INVITATION_ROUTES(),
   {
     name: 'GET /api/v1/tokens',
     permission: 'token',
@@ -299,6 +303,58 @@ export const ROUTES: RouteCase[] = [
   },
   ...WEBHOOK_ROUTES(),
 ];
+
+/** A pending invitation of the business in these headers, made as the operator would (a missing business: a made-up id). */
+async function invitationOf(h: Harness, headers: Record<string, string>): Promise<string> {
+  const businessId = headers['x-business-id'];
+  if (!businessId || !/^[0-9a-f-]{36}$/.test(businessId)) return NO_SUCH_ID;
+  const exists = await h.db.query('SELECT 1 FROM businesses WHERE id = $1', [businessId]);
+  if (exists.rows.length === 0) return NO_SUCH_ID;
+  const inv = await createInvitation(h.db, {
+    businessId,
+    email: `${unique('invitee')}@example.com`,
+    role: 'viewer',
+    inviter: null,
+    baseUrl: 'http://127.0.0.1:8000',
+  });
+  return inv.id;
+}
+
+function INVITATION_ROUTES(): RouteCase[] {
+  const base = '/api/v1/businesses/invitations';
+  return [
+    {
+      name: 'GET /api/v1/businesses/invitations',
+      permission: 'manage',
+      idBearing: false,
+      ok: 200,
+      request: (_ids, headers) => ({ method: 'GET', url: `${base}?limit=5`, headers }),
+    },
+    {
+      name: 'POST /api/v1/businesses/invitations',
+      permission: 'manage',
+      idBearing: false,
+      ok: 201,
+      request: (_ids, headers) => ({
+        method: 'POST',
+        url: base,
+        headers,
+        payload: { email: `${unique('invitee')}@example.com`, role: 'member' },
+      }),
+    },
+    {
+      name: 'DELETE /api/v1/businesses/invitations/{invitation_id}',
+      permission: 'manage',
+      idBearing: false,
+      ok: 200,
+      request: async (_ids, headers, h) => ({
+        method: 'DELETE',
+        url: `${base}/${await invitationOf(h, headers)}`,
+        headers,
+      }),
+    },
+  ];
+}
 
 /** A public address (no lookup needed, never contacted: no test here delivers to it). */
 export const PUBLIC_HOOK_URL = 'https://93.184.216.34/hooks';

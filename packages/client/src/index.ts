@@ -29,6 +29,10 @@ export type BusinessUserResponse = Schemas['BusinessUserResponse'];
 export type BusinessUserAddRequest = Schemas['BusinessUserAddRequest'];
 export type BusinessUserAddResponse = Schemas['BusinessUserAddResponse'];
 export type BusinessUserUpdateRequest = Schemas['BusinessUserUpdateRequest'];
+export type InvitationResponse = Schemas['InvitationResponse'];
+export type InvitationCreateRequest = Schemas['InvitationCreateRequest'];
+export type InvitationCreateResponse = Schemas['InvitationCreateResponse'];
+export type InvitationAcceptResponse = Schemas['InvitationAcceptResponse'];
 export type TokenResponse = Schemas['TokenResponse'];
 export type TokenCreateRequest = Schemas['TokenCreateRequest'];
 export type TokenCreateResponse = Schemas['TokenCreateResponse'];
@@ -59,6 +63,7 @@ export type CustomerListQuery = QueryOf<operations['get_customers_api_v1_custome
 export type ContactListQuery = QueryOf<operations['list_contacts_api_v1_customers__customer_id__contacts_get']>;
 export type BusinessListQuery = QueryOf<operations['list_businesses_api_v1_businesses_get']>;
 export type MemberListQuery = QueryOf<operations['list_business_users_api_v1_businesses_users_get']>;
+export type InvitationListQuery = QueryOf<operations['list_invitations_api_v1_businesses_invitations_get']>;
 export type TokenListQuery = QueryOf<operations['list_tokens_api_v1_tokens_get']>;
 export type EventListQuery = QueryOf<operations['list_events_api_v1_events_get']>;
 export type WebhookEndpointListQuery = QueryOf<operations['list_webhook_endpoints_api_v1_webhook_endpoints_get']>;
@@ -117,6 +122,8 @@ interface Call {
   business?: boolean;
   /** A POST whose answer carries a secret (never stored by the server): sent without Idempotency-Key. */
   noKey?: boolean;
+  /** Sent without the token (accepting an invitation as a new account). */
+  anonymous?: boolean;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -161,7 +168,9 @@ class Transport {
       if (v === undefined || v === null) continue;
       for (const one of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(one));
     }
-    const headers: Record<string, string> = { authorization: `Bearer ${this.opts.token}`, accept: 'application/json' };
+    const headers: Record<string, string> = call.anonymous
+      ? { accept: 'application/json' }
+      : { authorization: `Bearer ${this.opts.token}`, accept: 'application/json' };
     if (call.business && this.opts.businessId) headers['x-business-id'] = this.opts.businessId;
     if (this.opts.userEmail) headers['x-user-email'] = this.opts.userEmail;
     if (call.json !== undefined) headers['content-type'] = 'application/json';
@@ -384,12 +393,14 @@ export class CustomersApi {
         business: true,
       }),
     list: (query: MemberListQuery = {}) => new List((q) => this.members.page(q), query),
+    /** By `id`: the Member. By `email`: an Invitation (its secret, once), as `invitations.create`. */
     add: (body: BusinessUserAddRequest) =>
       this.t.request<BusinessUserAddResponse>({
         method: 'POST',
         path: 'api/v1/businesses/users',
         json: body,
         business: true,
+        noKey: true,
       }),
     update: (userId: string, body: BusinessUserUpdateRequest) =>
       this.t.request<BusinessUserResponse>({
@@ -400,6 +411,51 @@ export class CustomersApi {
       }),
     remove: (userId: string) =>
       this.t.request<void>({ method: 'DELETE', path: `api/v1/businesses/users/${seg(userId)}`, business: true }),
+  };
+
+  /**
+   * Invitations (owners and admins): `create` returns the secret and its console `url`, once.
+   * `accept` joins the invitation's business with this client's own account (no new credential);
+   * `acceptAsNewAccount` (no token sent) makes a new account and returns its token, once.
+   */
+  readonly invitations = {
+    page: (query: InvitationListQuery = {}) =>
+      this.t.request<Page<InvitationResponse>>({
+        method: 'GET',
+        path: 'api/v1/businesses/invitations',
+        query,
+        business: true,
+      }),
+    list: (query: InvitationListQuery = {}) => new List((q) => this.invitations.page(q), query),
+    create: (body: InvitationCreateRequest) =>
+      this.t.request<InvitationCreateResponse>({
+        method: 'POST',
+        path: 'api/v1/businesses/invitations',
+        json: body,
+        business: true,
+        noKey: true,
+      }),
+    revoke: (invitationId: string) =>
+      this.t.request<void>({
+        method: 'DELETE',
+        path: `api/v1/businesses/invitations/${seg(invitationId)}`,
+        business: true,
+      }),
+    accept: (link: string) =>
+      this.t.request<InvitationAcceptResponse>({
+        method: 'POST',
+        path: 'api/v1/invitations/accept',
+        json: { link },
+        noKey: true,
+      }),
+    acceptAsNewAccount: (link: string) =>
+      this.t.request<InvitationAcceptResponse>({
+        method: 'POST',
+        path: 'api/v1/invitations/accept',
+        json: { link, as: 'token' },
+        noKey: true,
+        anonymous: true,
+      }),
   };
 
   /**

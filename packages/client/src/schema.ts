@@ -64,7 +64,7 @@ export interface paths {
         put?: never;
         /**
          * Add user to business
-         * @description Owners and admins add a member by user id (`{"id", "role"}`, DayZero's form) or by e-mail (`{"email", "role"}`): a user without an account is then created, and the response carries their first token (shown once, expiring in 7 days) to pass on. Only an owner grants `owner`. Already a member → 409.
+         * @description Owners and admins add a member by user id (`{"id", "role"}`, DayZero's form: answers the Member), or invite an e-mail (`{"email", "role"}`, our extension: answers the Invitation, as POST /api/v1/businesses/invitations does, the same whether or not the e-mail has an account; never a token). Only an owner grants `owner`. Already a member → 409.
          */
         post: operations["add_business_user_api_v1_businesses_users_post"];
         delete?: never;
@@ -92,6 +92,70 @@ export interface paths {
          * @description Owners and admins remove a member (only an owner removes an owner); anyone may remove themselves. The last owner cannot be removed (409). The member's tokens stop working for this business within the authentication cache's bound.
          */
         delete: operations["remove_business_user_api_v1_businesses_users__user_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List pending invitations
+         * @description The invitations of the business not yet accepted, revoked or expired (never their secrets).
+         */
+        get: operations["list_invitations_api_v1_businesses_invitations_get"];
+        put?: never;
+        /**
+         * Invite someone to the business
+         * @description Owners and admins invite an e-mail with a role (only an owner invites an owner). The answer is the only time the secret is shown: pass it on (or its `url`). Accepting it without signing in makes a new account; signed in, it joins the caller's own. It lasts 7 days (no longer than the token that made it), is single use, and dies if its inviter is removed, demoted below the role, or the token that made it is revoked. The answer is the same whether or not the e-mail has an account.
+         */
+        post: operations["create_invitation_api_v1_businesses_invitations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/businesses/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an invitation
+         * @description Revokes a pending invitation: its secret is refused from now on. Another business's → 404.
+         */
+        delete: operations["revoke_invitation_api_v1_businesses_invitations__invitation_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation
+         * @description With the invitation's secret as `link`. Without authentication and with `"as": "token"`: a NEW account is made with the invitation's e-mail (never an existing one), it joins the business with the role and gets an API token (30 days, shown once). With `Authorization: Bearer` the membership goes to the caller's own account and no credential is issued (already a member → 409). A used, expired, revoked or unknown secret → 401; an inviter who may no longer grant the role → 410. Bodies past 4 KB → 413.
+         */
+        post: operations["accept_invitation_api_v1_invitations_accept_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -437,35 +501,13 @@ export interface components {
             id?: string;
             /**
              * Format: email
-             * @description The user's e-mail (extension): a user without an account is created and gets a first token
+             * @description An e-mail (extension): makes an invitation for it instead (see POST /api/v1/businesses/invitations); the answer is the same whether or not the e-mail has an account
              */
             email?: string;
             /** @description owner, admin, member or viewer. Only an owner grants owner */
             role: components["schemas"]["Role"];
         };
-        BusinessUserAddResponse: {
-            /**
-             * Format: uuid
-             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
-             */
-            user_id: string;
-            /** @example grace@example.com */
-            email: string;
-            role: components["schemas"]["Role"];
-            /**
-             * Format: date-time
-             * @description When the user became a member
-             * @example 2026-11-26T13:26:02.123456Z
-             */
-            created_at: string;
-            /** @description Only when the request created the user (added by e-mail, no account yet): their first token, shown once, expiring in 7 days. Otherwise null. */
-            token: string | null;
-            /**
-             * Format: date-time
-             * @description When `token` expires; null without one
-             */
-            token_expires_at: string | null;
-        };
+        BusinessUserAddResponse: components["schemas"]["BusinessUserResponse"] | components["schemas"]["InvitationCreateResponse"];
         BusinessUserListResponse: {
             /** @description The page, in the requested order */
             items: components["schemas"]["BusinessUserResponse"][];
@@ -782,6 +824,120 @@ export interface components {
         HTTPValidationError: {
             detail: components["schemas"]["ValidationError"][];
         };
+        InvitationAcceptRequest: {
+            /** @description The invitation secret (`dzi_…`) */
+            link: string;
+            /**
+             * @description `token`: without authentication, a new account is made and gets an API token (30 days, shown once). Left out: a console session, which this version does not issue yet (422). Authenticated callers get no credential: the membership is added to the caller's own account
+             * @enum {string}
+             */
+            as?: "token";
+        };
+        InvitationAcceptResponse: {
+            /**
+             * Format: uuid
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            user_id: string;
+            /**
+             * Format: uuid
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            business_id: string;
+            role: components["schemas"]["Role"];
+            /** @description The new account's API token (shown once, 30 days); null when the caller was authenticated */
+            token: string | null;
+            /**
+             * Format: date-time
+             * @description When `token` expires; null without one
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            token_expires_at: string | null;
+        };
+        InvitationCreateRequest: {
+            /**
+             * Format: email
+             * @description Who the invitation is for: a label for the account its acceptance makes or joins
+             */
+            email: string;
+            /** @description owner, admin, member or viewer. Only an owner invites an owner */
+            role: components["schemas"]["Role"];
+        };
+        InvitationCreateResponse: {
+            /**
+             * Format: uuid
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            id: string;
+            /** @example grace@example.com */
+            email: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: date-time
+             * @description RFC 3339, UTC, microseconds
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            expires_at: string;
+            /**
+             * @description The console page that accepts it (the secret is in the fragment, never sent in a request line)
+             * @example http://127.0.0.1:8000/console/#/invitation/dzi_019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e.Q2xh…
+             */
+            url: string;
+            /**
+             * @description The invitation itself: shown once, stored only as a hash. Whoever has it accepts it at POST /api/v1/invitations/accept; single use
+             * @example dzi_019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e.Q2xhcmEgaXMgYSBmaWN0aW9uYWwgdG9rZW4gZXhhbXBsZQ
+             */
+            secret: string;
+        };
+        InvitationListResponse: {
+            /** @description The page, in the requested order */
+            items: components["schemas"]["InvitationResponse"][];
+            /** @description Rows across all pages; null unless include_total_count=true */
+            total: number | null;
+            /** @description The page size used */
+            limit: number;
+            /** @description Pass with direction=next for the following page; null when has_next is false */
+            next_cursor: string | null;
+            /** @description Pass with direction=prev for the preceding page; null when has_prev is false */
+            prev_cursor: string | null;
+            /** @description Rows exist after this page */
+            has_next: boolean;
+            /** @description Rows exist before this page */
+            has_prev: boolean;
+            /** @description Always equal to has_next (the pagination guide's loop reads it) */
+            has_more: boolean;
+        };
+        InvitationResponse: {
+            /**
+             * Format: uuid
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            id: string;
+            /**
+             * @description Who it was sent for (a label, not an account)
+             * @example grace@example.com
+             */
+            email: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uuid
+             * @description The inviter's user id; null when the operator invited at the CLI
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            invited_by: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339, UTC, microseconds
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description 7 days after it was made (no later than the token that made it)
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            expires_at: string;
+        };
         /** @enum {string} */
         Role: "owner" | "admin" | "member" | "viewer";
         SuccessEnvelope_BusinessCursorListResponse_: {
@@ -818,6 +974,7 @@ export interface components {
              * @example OK
              */
             code: string;
+            /** @description By `id`: the Member added. By `email`: the Invitation made (its secret shown once) */
             data: components["schemas"]["BusinessUserAddResponse"];
         };
         SuccessEnvelope_BusinessUserListResponse_: {
@@ -915,6 +1072,42 @@ export interface components {
              */
             code: string;
             data: components["schemas"]["EventListResponse"];
+        };
+        SuccessEnvelope_InvitationAcceptResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["InvitationAcceptResponse"];
+        };
+        SuccessEnvelope_InvitationCreateResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["InvitationCreateResponse"];
+        };
+        SuccessEnvelope_InvitationListResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["InvitationListResponse"];
         };
         SuccessEnvelope_NoneType_: {
             /** @example true */
@@ -1808,8 +2001,6 @@ export interface operations {
                 "x-business-id"?: string;
                 /** @description Recorded as created_by / updated_by for audit */
                 "x-user-email"?: string;
-                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
-                "idempotency-key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2123,6 +2314,496 @@ export interface operations {
             };
             /** @description Conflict - a unique rule would break */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    list_invitations_api_v1_businesses_invitations_get: {
+        parameters: {
+            query?: {
+                /** @description Cursor for pagination */
+                cursor?: string;
+                /** @description Pagination limit */
+                limit?: number;
+                /** @description Pagination direction: 'next' or 'prev' */
+                direction?: "next" | "prev";
+                /** @description Whether to include total count (expensive - avoid if possible) */
+                include_total_count?: boolean;
+                /** @description Column name to sort by: 'created_at' or 'expires_at'. When changing sort, reset cursor to None. */
+                sort_by?: "created_at" | "expires_at";
+                /** @description Sort direction: true for descending (newest/largest first), false for ascending */
+                descending?: boolean;
+            };
+            header?: {
+                /** @description The business (tenant) to act in. Needed: missing → 422 */
+                "x-business-id"?: string;
+                /** @description Recorded as created_by / updated_by for audit */
+                "x-user-email"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_InvitationListResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not Found - Resource does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    create_invitation_api_v1_businesses_invitations_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The business (tenant) to act in. Needed: missing → 422 */
+                "x-business-id"?: string;
+                /** @description Recorded as created_by / updated_by for audit */
+                "x-user-email"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "grace@example.com",
+                 *       "role": "member"
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvitationCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_InvitationCreateResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not Found - Resource does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    revoke_invitation_api_v1_businesses_invitations__invitation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The business (tenant) to act in. Needed: missing → 422 */
+                "x-business-id"?: string;
+                /** @description Recorded as created_by / updated_by for audit */
+                "x-user-email"?: string;
+            };
+            path: {
+                invitation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_NoneType_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not Found - Resource does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    accept_invitation_api_v1_invitations_accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "link": "dzi_…",
+                 *       "as": "token"
+                 *     }
+                 */
+                "application/json": components["schemas"]["InvitationAcceptRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_InvitationAcceptResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Conflict - a unique rule would break */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Error */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import { callerOf, servicesOf, tenantOf } from '../../http/access.js';
 import type { Services } from '../../http/app.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
 import type { Role } from '../businesses/roles.js';
+import { baseUrlOf } from '../invitations/routes.js';
+import { createInvitation } from '../invitations/service.js';
 import {
   MemberAddedSchema,
   MemberAddSchema,
@@ -24,7 +27,10 @@ function actorOf(req: Parameters<typeof callerOf>[0]): Actor {
 }
 
 /** DayZero's members endpoint, plus listing, role changes and removal. */
-export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services; publicUrl?: string | undefined }> = async (
+  app,
+  { services, publicUrl },
+) => {
   const { db, auth } = services;
 
   app.get(
@@ -57,12 +63,13 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/users',
     {
-      config: { access: 'manage' },
+      // By e-mail the answer carries an invitation's secret, which is never stored: no Idempotency-Key.
+      config: { access: 'manage', idempotency: 'refuse', privileged: true },
       schema: {
         operationId: 'add_business_user_api_v1_businesses_users_post',
         summary: 'Add user to business',
         description:
-          'Owners and admins add a member by user id (`{"id", "role"}`, DayZero\'s form) or by e-mail (`{"email", "role"}`): a user without an account is then created, and the response carries their first token (shown once, expiring in 7 days) to pass on. Only an owner grants `owner`. Already a member → 409.',
+          'Owners and admins add a member by user id (`{"id", "role"}`, DayZero\'s form: answers the Member), or invite an e-mail (`{"email", "role"}`, our extension: answers the Invitation, as POST /api/v1/businesses/invitations does, the same whether or not the e-mail has an account; never a token). Only an owner grants `owner`. Already a member → 409.',
         tags,
         security: SECURITY,
         headers: AuthHeaders,
@@ -83,20 +90,29 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
           },
         ]);
       }
+      const businessId = tenantOf(req).businessId;
+      if (body.email !== undefined) {
+        // By e-mail: an invitation, the same answer whether or not the e-mail has an account (contract §2.1).
+        const caller = callerOf(req);
+        const invitation = await createInvitation(db, {
+          businessId,
+          email: body.email,
+          role: body.role,
+          inviter: { userId: caller.userId, tokenId: caller.tokenId },
+          baseUrl: baseUrlOf(app as unknown as FastifyInstance, publicUrl),
+        });
+        return reply.code(201).send(ok(invitation, 'Invitation created', 'CREATED'));
+      }
       const added = await addMember(servicesOf(req, services).db, {
-        businessId: tenantOf(req).businessId,
-        user: body.id !== undefined ? { id: body.id } : { email: body.email as string },
+        businessId,
+        user: { id: body.id as string },
         role: body.role,
         actor: actorOf(req),
         ifMember: 'conflict',
-        token: 'new-user',
+        token: 'none',
       });
       auth.forgetUser(added.member.user_id);
-      const data = {
-        ...added.member,
-        token: added.token?.token ?? null,
-        token_expires_at: added.token?.expires_at ?? null,
-      };
+      const data = added.member;
       return reply.code(201).send(ok(data, 'User added', 'CREATED'));
     },
   );
@@ -104,7 +120,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.put(
     '/users/:user_id',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', privileged: true },
       schema: {
         operationId: 'update_business_user_api_v1_businesses_users__user_id__put',
         summary: 'Change a business user role',
@@ -134,7 +150,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     '/users/:user_id',
     {
       // Any member may leave; removing someone else is checked in the core (owners and admins).
-      config: { access: 'read' },
+      config: { access: 'read', privileged: true },
       schema: {
         operationId: 'remove_business_user_api_v1_businesses_users__user_id__delete',
         summary: 'Remove user from business',

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
-import { component, Id, Nullable, PageQuery, Timestamp } from '../../platform/schema.js';
+import { component, Id, PageQuery, Timestamp } from '../../platform/schema.js';
 import { RoleSchema } from '../businesses/schemas.js';
+import { type InvitationCreated, InvitationCreatedSchema } from '../invitations/schemas.js';
 
 /** A member of the business in `x-business-id`. */
 export const MemberSchema = Type.Object(
@@ -14,21 +15,16 @@ export const MemberSchema = Type.Object(
 );
 export type Member = Static<typeof MemberSchema>;
 
-/** A member just added: a user created by this request also gets a first token, shown once. */
-export const MemberAddedSchema = Type.Object(
-  {
-    ...MemberSchema.properties,
-    token: Nullable(Type.String(), {
-      description:
-        'Only when the request created the user (added by e-mail, no account yet): their first token, shown once, expiring in 7 days. Otherwise null.',
-    }),
-    token_expires_at: Nullable(Type.String({ format: 'date-time' }), {
-      description: 'When `token` expires; null without one',
-    }),
-  },
-  component('BusinessUserAddResponse'),
-);
-export type MemberAdded = Static<typeof MemberAddedSchema>;
+/**
+ * The answer of `POST /businesses/users`: the Member added by id, or the
+ * Invitation made for an e-mail (never a token).
+ */
+export const MemberAddedSchema = Type.Unsafe<Member | InvitationCreated>({
+  oneOf: [MemberSchema, InvitationCreatedSchema],
+  description: 'By `id`: the Member added. By `email`: the Invitation made (its secret shown once)',
+  ...component('BusinessUserAddResponse'),
+});
+export type MemberAdded = Member | InvitationCreated;
 
 const role = { ...RoleSchema, description: 'owner, admin, member or viewer. Only an owner grants owner' };
 
@@ -43,7 +39,8 @@ export const MemberAddSchema = Type.Object(
         maxLength: 320,
         format: 'email',
         'x-trim': true,
-        description: "The user's e-mail (extension): a user without an account is created and gets a first token",
+        description:
+          'An e-mail (extension): makes an invitation for it instead (see POST /api/v1/businesses/invitations); the answer is the same whether or not the e-mail has an account',
       }),
     ),
     role,

@@ -15,6 +15,7 @@ import { queryOne, queryRow } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { allows, type Role } from '../businesses/roles.js';
 import { requireBusiness } from '../businesses/service.js';
+import { revokeInvitationsBeyond } from '../invitations/service.js';
 import { type IssuedToken, issueToken } from '../tokens/service.js';
 import { ensureUser, type UserRef, userById } from '../users/service.js';
 import type { Member, MemberSort } from './schemas.js';
@@ -25,9 +26,6 @@ import type { Member, MemberSort } from './schemas.js';
  * invariants allow).
  */
 export type Actor = { userId: string; role: Role } | null;
-
-/** How long the first token of a user added by e-mail lives (contract: shown once, short-lived). */
-export const FIRST_TOKEN_DAYS = 7;
 
 /** A business always keeps an owner: the one rule even the operator cannot break. */
 export const LAST_OWNER = 'A business must keep at least one owner; make another member owner first';
@@ -118,11 +116,11 @@ export interface AddMemberInput {
   /** An existing member: 'conflict' (the API's 409) or 'update' (the CLI changes the role). */
   ifMember: 'conflict' | 'update';
   /**
-   * Which added member gets a token: 'new-user' (the API: a user this call
-   * created, expiring in FIRST_TOKEN_DAYS) or 'new-member' (the CLI: anyone who
-   * was not a member yet, no expiry).
+   * Whether an added member gets a token: 'none' (the API: no response hands one
+   * person another's credential) or 'new-member' (the operator at the CLI: anyone
+   * who was not a member yet, no expiry).
    */
-  token: 'new-user' | 'new-member';
+  token: 'none' | 'new-member';
 }
 
 export interface AddedMember {
@@ -150,6 +148,7 @@ export async function addMember(db: Db, input: AddMemberInput): Promise<AddedMem
         user.id,
         input.role,
       ]);
+      await revokeInvitationsBeyond(tx, input.businessId, user.id, input.role);
     } else {
       await tx.query('INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, $3)', [
         input.businessId,
@@ -157,12 +156,7 @@ export async function addMember(db: Db, input: AddMemberInput): Promise<AddedMem
         input.role,
       ]);
     }
-    let token: IssuedToken | null = null;
-    if (input.token === 'new-user' && user.created) {
-      token = await issueToken(tx, user.id, { expiresInDays: FIRST_TOKEN_DAYS });
-    } else if (input.token === 'new-member' && !existing) {
-      token = await issueToken(tx, user.id);
-    }
+    const token = input.token === 'new-member' && !existing ? await issueToken(tx, user.id) : null;
     const row = await memberRow(tx, input.businessId, user.id);
     if (!row) throw new Error('the membership just written is not there');
     return { member: toMember(row), previousRole: existing?.role ?? null, token };
@@ -185,6 +179,8 @@ export async function changeRole(
       input.userId,
       input.role,
     ]);
+    // Invitations die with their inviter's power to grant them.
+    await revokeInvitationsBeyond(tx, input.businessId, input.userId, input.role);
     return toMember({ ...existing, role: input.role });
   });
 }
@@ -202,6 +198,7 @@ export async function removeMember(
     if (!self) mayChange(input.actor, existing.role, null);
     await keepAnOwner(tx, input.businessId, existing.role, null);
     await tx.query('DELETE FROM memberships WHERE business_id = $1 AND user_id = $2', [input.businessId, input.userId]);
+    await revokeInvitationsBeyond(tx, input.businessId, input.userId, null);
     return toMember(existing);
   });
 }

@@ -13,7 +13,7 @@ import {
 } from '../../platform/list.js';
 import { queryOne, queryRow } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
-import { userIdByEmail } from '../users/service.js';
+import { userIdOf } from '../users/service.js';
 import type { Token, TokenCreated, TokenSort } from './schemas.js';
 
 export const MAX_ACTIVE_TOKENS = 10;
@@ -92,19 +92,21 @@ export function tokenPrefix(token: string): string {
   return token.slice(0, 11);
 }
 
-/** A new token for the user with this e-mail. */
+/** A new token for the user with this id, or with this e-mail (while exactly one account has it). */
 export async function createToken(
   db: Db,
-  input: { email: string; expiresInDays?: number | undefined },
+  input: ({ email: string } | { userId: string }) & { expiresInDays?: number | undefined },
 ): Promise<IssuedToken> {
   return await db.transaction(async (tx) =>
-    issueToken(tx, await userIdByEmail(tx, input.email), { expiresInDays: input.expiresInDays }),
+    issueToken(tx, await userIdOf(tx, 'userId' in input ? { id: input.userId } : { email: input.email }), {
+      expiresInDays: input.expiresInDays,
+    }),
   );
 }
 
-/** The user's tokens, oldest first — never their secrets. */
-export async function listTokens(db: Db, email: string): Promise<TokenInfo[]> {
-  const userId = await userIdByEmail(db, email);
+/** The user's tokens (by e-mail, or `{ id }`), oldest first — never their secrets. */
+export async function listTokens(db: Db, user: string | { id: string }): Promise<TokenInfo[]> {
+  const userId = await userIdOf(db, typeof user === 'string' ? { email: user } : user);
   const { rows } = await db.query<Omit<TokenInfo, 'token_id'> & { id: string }>(
     `SELECT id, prefix, created_at, expires_at, revoked_at, last_used_at,
             (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS active
@@ -135,8 +137,12 @@ export async function revokeToken(
   const row = isUuid(tokenId)
     ? await queryOne<{ revoked_at: string }>(
         db,
-        `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
-          WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid) RETURNING revoked_at`,
+        // The invitations the token made die with it (in the same statement).
+        `WITH t AS (UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
+                     WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid) RETURNING id, revoked_at),
+              i AS (UPDATE invitations SET revoked_at = now(), revoked_reason = 'inviter_token_revoked'
+                     WHERE inviter_token_id IN (SELECT id FROM t) AND accepted_at IS NULL AND revoked_at IS NULL)
+         SELECT revoked_at FROM t`,
         [tokenId, ownerId],
       )
     : null;

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../platform/db/db.js';
-import { NotFoundError } from '../../platform/errors.js';
+import { ConflictError, NotFoundError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
 import { queryOne, queryRow } from '../../platform/sql.js';
 import { foldCase } from '../../platform/text.js';
@@ -11,23 +11,48 @@ export interface UserRef {
   created: boolean;
 }
 
-/** The user with this e-mail (compared case-insensitively), created if new. */
-export async function ensureUser(tx: Queryable, email: string): Promise<UserRef> {
-  // Upsert so two concurrent first-time calls for one e-mail agree on the user;
-  // xmax = 0 only on the row version this statement inserted.
-  const row = await queryRow<{ id: string; email: string; created: boolean }>(
-    tx,
-    `INSERT INTO users (id, email, email_key) VALUES ($1, $2, $3)
-     ON CONFLICT (email_key) DO UPDATE SET email_key = EXCLUDED.email_key
-     RETURNING id, email, (xmax = 0) AS created`,
-    [uuidv7(), email.trim(), foldCase(email.trim())],
+/** What the operator is told when an e-mail names several accounts (it is a label, not an identity). */
+export const SEVERAL_ACCOUNTS = 'several accounts have this e-mail: use --user-id';
+
+/** The accounts carrying this e-mail (compared case-insensitively), oldest first; at most `limit`. */
+async function usersByEmail(q: Queryable, email: string, limit = 2): Promise<{ id: string; email: string }[]> {
+  const { rows } = await q.query<{ id: string; email: string }>(
+    'SELECT id, email FROM users WHERE email_key = $1 ORDER BY created_at, id LIMIT $2',
+    [foldCase(email.trim()), limit],
   );
-  return row;
+  return rows;
 }
 
-/** The id of the user with this e-mail; not found when there is none. */
+/**
+ * For the operator (CLI, first-run demo): the one account with this e-mail,
+ * created if there is none. Several accounts with it → conflict: the operator
+ * names one by id.
+ */
+export async function ensureUser(tx: Queryable, email: string): Promise<UserRef> {
+  const key = foldCase(email.trim());
+  // The e-mail is not unique: serialise first-time calls for one e-mail so they agree on the account.
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`users:${key}`]);
+  const found = await usersByEmail(tx, email);
+  if (found.length > 1) throw new ConflictError(SEVERAL_ACCOUNTS);
+  const one = found[0];
+  if (one) return { ...one, created: false };
+  return { ...(await createUser(tx, email)), created: true };
+}
+
+/** A new account with this e-mail, whether or not other accounts carry it (accepting an invitation). */
+export async function createUser(tx: Queryable, email: string): Promise<{ id: string; email: string }> {
+  return await queryRow<{ id: string; email: string }>(
+    tx,
+    'INSERT INTO users (id, email, email_key) VALUES ($1, $2, $3) RETURNING id, email',
+    [uuidv7(), email.trim(), foldCase(email.trim())],
+  );
+}
+
+/** The id of the one user with this e-mail; not found when there is none, conflict when there are several. */
 export async function userIdByEmail(q: Queryable, email: string): Promise<string> {
-  const row = await queryOne<{ id: string }>(q, 'SELECT id FROM users WHERE email_key = $1', [foldCase(email.trim())]);
+  const found = await usersByEmail(q, email);
+  if (found.length > 1) throw new ConflictError(SEVERAL_ACCOUNTS);
+  const row = found[0];
   if (!row) throw new NotFoundError('user', email);
   return row.id;
 }
@@ -39,4 +64,9 @@ export async function userById(q: Queryable, id: string): Promise<UserRef> {
     : null;
   if (!row) throw new NotFoundError('user', id);
   return { ...row, created: false };
+}
+
+/** The id of the user named by id (checked) or by an e-mail exactly one account carries. */
+export async function userIdOf(q: Queryable, ref: { id: string } | { email: string }): Promise<string> {
+  return 'id' in ref ? (await userById(q, ref.id)).id : await userIdByEmail(q, ref.email);
 }

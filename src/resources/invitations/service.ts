@@ -1,0 +1,306 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { CursorCodec } from '../../platform/cursor.js';
+import type { Db, Queryable } from '../../platform/db/db.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  UnauthenticatedError,
+} from '../../platform/errors.js';
+import { isUuid, uuidv7 } from '../../platform/ids.js';
+import {
+  type KeysetRow,
+  listPage,
+  type Page,
+  type PageParams,
+  type SortKey,
+  timestampKey,
+} from '../../platform/list.js';
+import { queryOne, queryRow } from '../../platform/sql.js';
+import { toRfc3339 } from '../../platform/text.js';
+import { allows, type Role } from '../businesses/roles.js';
+import { hashToken, issueToken, TOKEN_RE } from '../tokens/service.js';
+import { createUser } from '../users/service.js';
+import type { Invitation, InvitationAccepted, InvitationCreated, InvitationSort } from './schemas.js';
+
+/** How long an invitation may be accepted (no longer than the token that made it lives). */
+export const INVITATION_DAYS = 7;
+/** The lifetime of the token an unauthenticated acceptance gives the new account. */
+export const ACCEPTED_TOKEN_DAYS = 30;
+export const INVITATION_GONE = 'This invitation is no longer valid';
+
+/** The shape of an invitation secret: `dzi_<business id>.` and 32 random bytes in base64url. */
+const SECRET_RE = /^dzi_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+
+/**
+ * The invitation exists and was valid, but its inviter may no longer grant it
+ * (removed, demoted, or the token that made it revoked): 410 at the HTTP edge.
+ */
+export class InvitationGoneError extends InvalidStateError {
+  constructor() {
+    super(INVITATION_GONE);
+  }
+}
+
+/** Whether a member with `role` may give someone `target` (only an owner makes an owner). */
+export function mayGrant(role: Role, target: Role): boolean {
+  return allows(role, 'manage') && (target !== 'owner' || role === 'owner');
+}
+
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** The console page that accepts an invitation: the secret rides in the fragment, never in a request line. */
+export function invitationUrl(baseUrl: string, secret: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/console/#/invitation/${secret}`;
+}
+
+/** Who invites: a member over the API (their user and token), or null for the operator at the CLI. */
+export type Inviter = { userId: string; tokenId: string } | null;
+
+interface InvitationRow {
+  id: string;
+  email: string;
+  role: Role;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+function toInvitation(r: InvitationRow): Invitation {
+  return {
+    id: r.id,
+    email: r.email,
+    role: r.role,
+    invited_by: r.invited_by,
+    created_at: toRfc3339(r.created_at),
+    expires_at: toRfc3339(r.expires_at),
+  };
+}
+
+/**
+ * Invites `email` to a business with `role`. The inviter is checked against the
+ * database now (their membership and role, and the token they use), never a
+ * cache; the answer does not depend on whether the e-mail has an account.
+ */
+export async function createInvitation(
+  db: Db,
+  input: { businessId: string; email: string; role: Role; inviter: Inviter; baseUrl: string },
+): Promise<InvitationCreated> {
+  return await db.transaction(async (tx) => {
+    // Serialised with membership changes (which lock the business too): an inviter removed or
+    // demoted at the same moment either sees this invitation revoked or makes none.
+    const business = isUuid(input.businessId)
+      ? await queryOne(tx, 'SELECT id FROM businesses WHERE id = $1 FOR UPDATE', [input.businessId])
+      : null;
+    if (!business) throw new NotFoundError('business', input.businessId);
+    const { inviter } = input;
+    if (inviter) {
+      const token = await queryOne(
+        tx,
+        `SELECT 1 FROM api_tokens WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
+            AND (expires_at IS NULL OR expires_at > now())`,
+        [inviter.tokenId, inviter.userId],
+      );
+      if (!token) throw new UnauthenticatedError();
+      const member = await queryOne<{ role: Role }>(
+        tx,
+        'SELECT role FROM memberships WHERE business_id = $1 AND user_id = $2',
+        [input.businessId, inviter.userId],
+      );
+      if (!member || !mayGrant(member.role, input.role)) throw new ForbiddenError();
+    }
+    const id = uuidv7();
+    const secret = `dzi_${input.businessId}.${randomBytes(32).toString('base64url')}`;
+    const row = await queryRow<{ expires_at: string }>(
+      tx,
+      `INSERT INTO invitations (business_id, id, email, role, secret_hash, invited_by, inviter_token_id, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, LEAST(now() + make_interval(days => $8::int),
+               (SELECT expires_at FROM api_tokens WHERE id = $7::uuid)))
+       RETURNING expires_at`,
+      [
+        input.businessId,
+        id,
+        input.email.trim(),
+        input.role,
+        hashSecret(secret),
+        inviter?.userId ?? null,
+        inviter?.tokenId ?? null,
+        INVITATION_DAYS,
+      ],
+    );
+    return {
+      id,
+      email: input.email.trim(),
+      role: input.role,
+      expires_at: toRfc3339(row.expires_at),
+      url: invitationUrl(input.baseUrl, secret),
+      secret,
+    };
+  });
+}
+
+const PENDING = 't.accepted_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()';
+
+const INVITATION_SORTS: Record<InvitationSort, SortKey> = {
+  created_at: timestampKey('created_at'),
+  expires_at: timestampKey('expires_at'),
+};
+
+/** One page of a business's pending invitations — never a secret. */
+export async function listInvitations(
+  db: Db,
+  codec: CursorCodec,
+  businessId: string,
+  params: PageParams,
+): Promise<Page<Invitation>> {
+  const sortBy = params.sortBy as InvitationSort;
+  return await listPage<InvitationRow & KeysetRow, Invitation>(db, codec, params, {
+    owner: businessId,
+    scope: 'invitations',
+    sortBy,
+    key: INVITATION_SORTS[sortBy],
+    from: 'invitations t',
+    columns: 't.id, t.email, t.role, t.invited_by, t.created_at, t.expires_at',
+    where: `t.business_id = $1 AND ${PENDING}`,
+    params: [businessId],
+    total: 'count',
+    map: toInvitation,
+  });
+}
+
+/** Revokes a pending invitation of the business; false when there is none (or it is another business's). */
+export async function revokeInvitation(db: Db, businessId: string, invitationId: string): Promise<boolean> {
+  if (!isUuid(invitationId)) return false;
+  const row = await queryOne(
+    db,
+    `UPDATE invitations t SET revoked_at = now(), revoked_reason = 'revoked'
+      WHERE t.business_id = $1 AND t.id = $2 AND ${PENDING} RETURNING t.id`,
+    [businessId, invitationId],
+  );
+  return row !== null;
+}
+
+/**
+ * Revokes the pending invitations a member made that their new role (null: no
+ * longer a member) may not grant. Runs in the transaction of the membership change.
+ */
+export async function revokeInvitationsBeyond(
+  tx: Queryable,
+  businessId: string,
+  userId: string,
+  role: Role | null,
+): Promise<void> {
+  // The roles the member may still grant: none, all but owner, or all.
+  const grantable =
+    role === null ? [] : (['owner', 'admin', 'member', 'viewer'] as Role[]).filter((r) => mayGrant(role, r));
+  await tx.query(
+    `UPDATE invitations SET revoked_at = now(), revoked_reason = $4
+      WHERE business_id = $1 AND invited_by = $2 AND accepted_at IS NULL AND revoked_at IS NULL
+        AND NOT (role = ANY ($3::text[]))`,
+    [businessId, userId, grantable, role === null ? 'inviter_removed' : 'inviter_demoted'],
+  );
+}
+
+/** The caller of an acceptance, from the database (never a cache): their user and token. */
+async function callerNow(tx: Queryable, token: string): Promise<{ userId: string; tokenId: string }> {
+  if (!TOKEN_RE.test(token)) throw new UnauthenticatedError();
+  const row = await queryOne<{ id: string; user_id: string }>(
+    tx,
+    `SELECT id, user_id FROM api_tokens
+      WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+    [hashToken(token)],
+  );
+  if (!row) throw new UnauthenticatedError();
+  return { userId: row.user_id, tokenId: row.id };
+}
+
+interface PendingRow {
+  business_id: string;
+  id: string;
+  email: string;
+  role: Role;
+  invited_by: string | null;
+  inviter_token_id: string | null;
+  usable: boolean;
+  revoked_reason: string | null;
+}
+
+/**
+ * Accepts an invitation, once. `callerToken` (a Bearer token the request
+ * carried): the membership goes to the caller's own account and no credential
+ * is issued. Without it, a NEW account is made with the invitation's e-mail
+ * (whatever accounts already carry it) and gets a token. A used, expired,
+ * revoked or unknown secret is 401, saying nothing of which; an inviter who may
+ * no longer grant the role makes it gone (410).
+ */
+export async function acceptInvitation(
+  db: Db,
+  input: { secret: string; callerToken: string | undefined },
+): Promise<InvitationAccepted> {
+  return await db.transaction(async (tx) => {
+    const caller = input.callerToken === undefined ? null : await callerNow(tx, input.callerToken);
+    const m = SECRET_RE.exec(input.secret);
+    if (!m) throw new UnauthenticatedError();
+    // Locked: two acceptances at once queue here, and the second finds it used.
+    const inv = await queryOne<PendingRow>(
+      tx,
+      `SELECT business_id, id, email, role, invited_by, inviter_token_id, revoked_reason,
+              (accepted_at IS NULL AND expires_at > now()
+               AND (revoked_at IS NULL OR revoked_reason <> 'revoked')) AS usable
+         FROM invitations WHERE business_id = $1 AND secret_hash = $2 FOR UPDATE`,
+      [m[1], hashSecret(input.secret)],
+    );
+    if (!inv?.usable) throw new UnauthenticatedError();
+    if (inv.revoked_reason !== null) throw new InvitationGoneError();
+    // Checked again now: the inviter must still be a member who may grant the role, with the token they used.
+    if (inv.invited_by !== null) {
+      const member = await queryOne<{ role: Role }>(
+        tx,
+        'SELECT role FROM memberships WHERE business_id = $1 AND user_id = $2',
+        [inv.business_id, inv.invited_by],
+      );
+      if (!member || !mayGrant(member.role, inv.role)) throw new InvitationGoneError();
+    }
+    if (inv.inviter_token_id !== null) {
+      const live = await queryOne(tx, 'SELECT 1 FROM api_tokens WHERE id = $1 AND revoked_at IS NULL', [
+        inv.inviter_token_id,
+      ]);
+      if (!live) throw new InvitationGoneError();
+    }
+    let userId: string;
+    let token: { token: string; expires_at: string | null } | null = null;
+    if (caller) {
+      userId = caller.userId;
+      const already = await queryOne(tx, 'SELECT 1 FROM memberships WHERE business_id = $1 AND user_id = $2', [
+        inv.business_id,
+        userId,
+      ]);
+      if (already) throw new ConflictError('You are already a member of this business');
+    } else {
+      userId = (await createUser(tx, inv.email)).id;
+    }
+    await tx.query('INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, $3)', [
+      inv.business_id,
+      userId,
+      inv.role,
+    ]);
+    if (!caller) token = await issueToken(tx, userId, { expiresInDays: ACCEPTED_TOKEN_DAYS });
+    const used = await queryOne(
+      tx,
+      `UPDATE invitations SET accepted_at = now(), accepted_by = $3
+        WHERE business_id = $1 AND id = $2 AND accepted_at IS NULL RETURNING id`,
+      [inv.business_id, inv.id, userId],
+    );
+    if (!used) throw new UnauthenticatedError();
+    return {
+      user_id: userId,
+      business_id: inv.business_id,
+      role: inv.role,
+      token: token?.token ?? null,
+      token_expires_at: token?.expires_at ?? null,
+    };
+  });
+}
