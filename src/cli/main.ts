@@ -20,6 +20,7 @@ import { addMember, allMembers, removeMember } from '../resources/members/servic
 import { createToken, listTokens, revokeToken } from '../resources/tokens/service.js';
 import { userIdOf } from '../resources/users/service.js';
 import { type DemoData, startServer } from '../server.js';
+import { runBackupCommand } from './backup.js';
 import { forward, serveControl } from './control.js';
 
 /** A usage error of the command line (bad flag, missing argument): printed, exit 2. */
@@ -99,6 +100,18 @@ const COMMANDS: CommandHelp[] = [
     name: 'seed',
     usage: 'seed --business ID --customers N --contacts-per-customer M',
     summary: 'Insert realistic demo data.',
+  },
+  {
+    name: 'backup',
+    usage: 'backup FILE',
+    summary:
+      'Write a consistent SQL dump of the embedded database to FILE (mode 0600; it holds secrets), also beside a running server. On PostgreSQL: use pg_dump.',
+  },
+  {
+    name: 'restore',
+    usage: 'restore FILE',
+    summary:
+      'Load a backup into an empty database: a new embedded DATA_DIR (no server on it), or an empty PostgreSQL database (DATABASE_URL).',
   },
   {
     name: 'import',
@@ -528,6 +541,10 @@ async function main(argv: string[], io: CliIo): Promise<number | 'serving'> {
       out({ ...r, seconds }, lines.join('\n'));
       return 0;
     }
+    case 'backup':
+    case 'restore':
+      if (!sub) throw new UsageError(`usage: customers-api ${cmd} FILE`);
+      return await runBackupCommand(cmd, sub, io, out, withDb);
     default:
       throw new UsageError(`unknown command "${cmd}"; see customers-api --help`);
   }
@@ -572,7 +589,8 @@ function runsHere(argv: string[]): boolean {
   return (
     argv.some((a) => a === '--help' || a === '-h' || a === '--version' || a === '-v') ||
     !argv.some((a) => !a.startsWith('-')) ||
-    ['serve', 'help'].includes(argv.find((a) => !a.startsWith('-')) ?? '')
+    // restore needs the data directory to itself: never through a running server.
+    ['serve', 'help', 'restore'].includes(argv.find((a) => !a.startsWith('-')) ?? '')
   );
 }
 

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import { DatabaseLockedError } from '../errors.js';
 import type { Db, Queryable, QueryResult, TransactionOptions } from './db.js';
 
@@ -137,6 +138,16 @@ export function releaseLock(path: string): void {
   }
 }
 
+/** A simple-protocol Query message ('Q', length, text, NUL). */
+function simpleQuery(text: string): Uint8Array {
+  const body = Buffer.from(`${text}\0`, 'utf8');
+  const msg = Buffer.alloc(5 + body.length);
+  msg.write('Q', 0, 'ascii');
+  msg.writeInt32BE(4 + body.length, 1);
+  body.copy(msg, 5);
+  return new Uint8Array(msg);
+}
+
 export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
 
@@ -214,6 +225,37 @@ export class PgliteDb implements Db {
   /** The whole database as an uncompressed tarball, to start others from (`open(…, { from })`). */
   async dump(): Promise<Blob> {
     return await this.pg.dumpDataDir('none');
+  }
+
+  /**
+   * A logical dump (plain SQL, INSERTs, no owners or privileges) by PGlite's own
+   * pg_dump, taken while no other statement or transaction of this process
+   * runs: PGlite has one connection, and pg_dump's session must not share it
+   * with an open transaction. Writes wait meanwhile, so the dump is one
+   * snapshot. pg_dump's transaction and session settings (search_path,
+   * extra_float_digits, …) are undone before anyone else gets the connection
+   * back. pg_dump runs on this thread: the process answers nothing else while
+   * it runs (about 2 s for 2,000 customers with 4,000 contacts, by hand).
+   */
+  async logicalDump(args: readonly string[] = []): Promise<string> {
+    const pg = this.pg;
+    return await pg._runExclusiveTransaction(async () => {
+      // pg_dump asks the search path of, and resets it on, the instance it is given; both are
+      // done below, on the connection itself (pg.query/exec would wait for the lock held here).
+      const session = {
+        query: async () => ({ rows: [{ search_path: '"$user", public' }] }),
+        exec: async () => {},
+        execProtocolRawStream: pg.execProtocolRawStream.bind(pg),
+      } as unknown as PGlite;
+      try {
+        const file = await pgDump({ pg: session, args: [...args] });
+        return await file.text();
+      } finally {
+        // pg_dump leaves without ending its (read-only) transaction: no server ends it for it here.
+        await pg.execProtocol(simpleQuery('ROLLBACK'), { throwOnError: false });
+        await pg.execProtocol(simpleQuery("DEALLOCATE ALL; RESET ALL; SET TIME ZONE 'UTC'"));
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,10 @@
  * due deliveries — row locks (`FOR UPDATE SKIP LOCKED`) pick endpoints no other
  * instance is claiming, and a lease written on the endpoint keeps them its own
  * while it sends — then sends each endpoint's due deliveries one at a time in
- * event order, recording every attempt. A dead instance's lease runs out and
+ * event order, recording every attempt. Each claimed endpoint is its own task
+ * with its own lease, renewed at each of its attempts; whenever a task ends, the
+ * freed slot is claimed again (up to `concurrency` at once), so a receiver that
+ * never answers holds only its own queue, never another endpoint's. A dead instance's lease runs out and
  * another takes over; a restart finds the pending rows where they were.
  */
 import { randomUUID } from 'node:crypto';
@@ -26,6 +29,8 @@ export interface WebhookOptions extends TargetPolicy {
   timeoutMs: number;
   pollMs: number;
   leaseMs: number;
+  /** Endpoints one instance works at once (default DEFAULT_WEBHOOK_CONCURRENCY). */
+  concurrency?: number;
 }
 
 /** About 5 s, 30 s, 2 min, 10 min, 1 h, then every 6 h, for 3 days (contract §5.3). */
@@ -60,22 +65,27 @@ interface DueDelivery {
   previous_attributes: string | null;
 }
 
-/** Endpoints claimed per tick (each is then worked through on its own). */
-const CLAIM = 8;
+/** Endpoints worked at once by one instance, by default (each on its own; a slow one holds only its own slot). */
+export const DEFAULT_WEBHOOK_CONCURRENCY = 16;
 /** Due deliveries read per round for one endpoint. */
 const BATCH = 20;
 
 export class WebhookWorker {
   private readonly owner = randomUUID();
   private timer: NodeJS.Timeout | undefined;
-  private tickRunning: Promise<void> | undefined;
+  private claiming: Promise<void> | undefined;
+  /** The endpoints this instance is working, by business and id: one task each. */
+  private readonly active = new Map<string, Promise<void>>();
   private stopped = true;
+  private readonly concurrency: number;
 
   constructor(
     private readonly db: Db,
     private readonly opts: WebhookOptions,
     private readonly log?: { warn(obj: object, msg: string): void },
-  ) {}
+  ) {
+    this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_WEBHOOK_CONCURRENCY);
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -83,28 +93,66 @@ export class WebhookWorker {
     this.schedule(0);
   }
 
-  /** Stops claiming; resolves when the attempt in progress (at most one timeout) is recorded. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming; resolves when every attempt in progress is recorded (each is bounded by
+   * the address lookup's deadline and the per-attempt timeout), or after `boundMs`.
+   */
+  async stop(boundMs = this.opts.timeoutMs + 10_000): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.tickRunning;
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([this.claiming, ...this.active.values()]),
+      new Promise<void>((resolve) => {
+        bound = setTimeout(resolve, boundMs);
+        bound.unref();
+      }),
+    ]);
+    clearTimeout(bound);
   }
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.tickRunning = this.tick()
-        .then((worked) => this.schedule(worked ? 0 : this.opts.pollMs))
-        .catch((err) => {
-          this.log?.warn({ err }, 'webhook delivery failed; it is tried again');
-          this.schedule(this.opts.pollMs);
-        });
-    }, ms);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.claimMore(), ms);
     this.timer.unref();
   }
 
-  /** One round: claims endpoints with due deliveries and works through them. Resolves to whether any was claimed. */
-  async tick(): Promise<boolean> {
+  /** Claims endpoints for the free slots (one claim at a time); each claimed one runs as its own task. */
+  private claimMore(): void {
+    if (this.stopped || this.claiming) return;
+    const free = this.concurrency - this.active.size;
+    if (free <= 0) return; // a task that ends claims again
+    this.claiming = this.claim(free)
+      .then((rows) => {
+        this.claiming = undefined;
+        for (const endpoint of rows) this.run(endpoint);
+        // A full claim may have left more waiting; otherwise look again after the poll interval.
+        this.schedule(rows.length === free ? 0 : this.opts.pollMs);
+      })
+      .catch((err) => {
+        this.claiming = undefined;
+        this.log?.warn({ err }, 'webhook delivery failed; it is tried again');
+        this.schedule(this.opts.pollMs);
+      });
+  }
+
+  private run(endpoint: ClaimedEndpoint): void {
+    const key = `${endpoint.business_id}/${endpoint.id}`;
+    if (this.active.has(key)) return; // already worked here (its lease is ours)
+    const task = this.work(endpoint)
+      .catch((err) => {
+        this.log?.warn({ err }, 'webhook delivery failed; it is tried again');
+      })
+      .finally(() => {
+        this.active.delete(key);
+        this.schedule(0); // a slot is free: claim again at once
+      });
+    this.active.set(key, task);
+  }
+
+  /** Claims up to `limit` endpoints with due deliveries that no instance holds. */
+  private async claim(limit: number): Promise<ClaimedEndpoint[]> {
     const { rows } = await this.db.query<ClaimedEndpoint>(
       `UPDATE webhook_endpoints w
           SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::float8)
@@ -114,15 +162,14 @@ export class WebhookWorker {
                                WHERE d.business_id = e.business_id AND d.endpoint_id = e.id
                                  AND d.state = 'pending' AND d.next_attempt_at <= now())
                 ORDER BY e.lease_until NULLS FIRST
-                LIMIT ${CLAIM}
+                LIMIT $3::int
                 FOR UPDATE SKIP LOCKED) c
         WHERE w.business_id = c.business_id AND w.id = c.id
         RETURNING w.business_id, w.id, w.url, w.secret,
                   CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret`,
-      [this.owner, this.opts.leaseMs / 1000],
+      [this.owner, this.opts.leaseMs / 1000, limit],
     );
-    await Promise.all(rows.map((endpoint) => this.work(endpoint)));
-    return rows.length > 0;
+    return rows;
   }
 
   private async work(endpoint: ClaimedEndpoint): Promise<void> {

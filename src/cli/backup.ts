@@ -1,0 +1,137 @@
+/**
+ * `backup FILE` and `restore FILE`: a logical dump of the embedded database
+ * (plain SQL, by PGlite's own pg_dump), and loading one into an empty database,
+ * embedded or PostgreSQL (the embedded → PostgreSQL migration path).
+ *
+ * A dump holds everything, webhook signing secrets and token hashes included:
+ * it is written with mode 0600, and is as sensitive as the data directory.
+ */
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Db } from '../platform/db/db.js';
+import { PgliteDb } from '../platform/db/pglite.js';
+import { DatabaseLockedError, InvalidStateError } from '../platform/errors.js';
+import type { CliIo } from './main.js';
+
+/** Why a backup or restore was refused: a clear message, exit 1. */
+const BackupError = InvalidStateError;
+
+/**
+ * What PostgreSQL 15 refuses in a dump made by PGlite's pg_dump (PostgreSQL 18),
+ * and what a database owner who is not a superuser may not do.
+ */
+const NOT_PORTABLE = [
+  /^SET transaction_timeout = .*;$/, // PostgreSQL 17+
+  /^COMMENT ON EXTENSION .*;$/, // only the extension's owner may; the extension documents itself
+];
+
+/** The dump with the lines PostgreSQL 15 (and a non-superuser owner) would refuse left out. */
+export function portable(sql: string): string {
+  return sql
+    .split('\n')
+    .filter((line) => !NOT_PORTABLE.some((re) => re.test(line)))
+    .join('\n');
+}
+
+/** Writes `text` to `file` with mode 0600, whole or not at all (a temporary file renamed into place). */
+function writePrivate(file: string, text: string): number {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o600);
+  let bytes = 0;
+  try {
+    chmodSync(tmp, 0o600); // whatever the umask
+    bytes = writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  return bytes;
+}
+
+/** A consistent dump of the embedded database `db` into `file` (mode 0600). */
+export async function backup(db: Db, file: string): Promise<{ file: string; bytes: number }> {
+  if (!(db instanceof PgliteDb)) {
+    throw new BackupError(
+      'backup dumps the embedded database; on PostgreSQL (DATABASE_URL) use pg_dump, e.g. pg_dump -Fc -f FILE "$DATABASE_URL" (see README, Backups)',
+    );
+  }
+  const sql = portable(await db.logicalDump(['--no-owner', '--no-privileges', '--rows-per-insert=200']));
+  const header = `-- customers-api backup, ${new Date().toISOString()}\n-- SENSITIVE: holds webhook signing secrets and token hashes. Keep it like the data directory.\n`;
+  return { file, bytes: writePrivate(file, header + sql) };
+}
+
+/** Whether the database holds any table of ours (or anyone's) outside the system schemas. */
+async function tablesIn(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM pg_catalog.pg_tables
+      WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND schemaname NOT LIKE 'pg\\_%'`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Loads the dump in `file` into `db`, which must be empty (no tables): a restore
+ * never mixes with or replaces existing data. One implicit transaction: all or nothing.
+ */
+export async function restore(db: Db, file: string): Promise<{ file: string; tables: number }> {
+  let sql: string;
+  try {
+    sql = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new BackupError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (!/CREATE TABLE public\.schema_migrations/.test(sql)) {
+    throw new BackupError(`${file} is not a customers-api backup (no schema_migrations table in it)`);
+  }
+  if ((await tablesIn(db)) > 0) {
+    throw new BackupError(
+      db.kind === 'pglite'
+        ? 'restore needs an empty embedded database, and this DATA_DIR already holds one: restore into a new DATA_DIR (then point the server at it)'
+        : 'restore needs an empty PostgreSQL database, and this one has tables: create a new database (createdb) and restore into it',
+    );
+  }
+  await db.exec(portable(sql));
+  return { file, tables: await tablesIn(db) };
+}
+
+type WithDb = <T>(io: CliIo, fn: (db: Db) => Promise<T>, opts?: { migrate?: boolean }) => Promise<T>;
+
+/** The `backup FILE` and `restore FILE` commands (see main.ts). */
+export async function runBackupCommand(
+  cmd: 'backup' | 'restore',
+  file: string,
+  io: CliIo,
+  out: (data: unknown, human: string) => void,
+  withDb: WithDb,
+): Promise<number> {
+  const path = resolve(io.cwd ?? process.cwd(), file);
+  if (cmd === 'backup') {
+    // As it is: a backup applies no migration. Beside a running server, the server runs this.
+    const r = await withDb(io, (db) => backup(db, path), { migrate: false });
+    out(
+      { file: r.file, bytes: r.bytes },
+      `Wrote ${r.file} (${r.bytes} bytes, mode 0600). It holds webhook secrets and token hashes: keep it private.`,
+    );
+    return 0;
+  }
+  if (io.remote) throw new BackupError('restore needs the data directory to itself: stop the server first');
+  const r = await withDb(io, (db) => restore(db, path), { migrate: false }).catch((err) => {
+    if (err instanceof DatabaseLockedError) {
+      throw new BackupError(
+        `restore needs the data directory to itself, and a server holds it. ${err.message} To migrate the data elsewhere, restore into a new DATA_DIR or an empty PostgreSQL database instead.`,
+      );
+    }
+    throw err;
+  });
+  out({ file: r.file, tables: r.tables }, `Restored ${r.file}: ${r.tables} tables. Start the server on it as usual.`);
+  return 0;
+}
