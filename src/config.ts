@@ -54,7 +54,8 @@ export const ConfigSchema = Type.Object({
     default: 30_000,
     minimum: 100,
     maximum: 600_000,
-    description: 'the whole request (headers and body) must arrive within this, or 408',
+    description:
+      'the whole request (headers and body) must arrive within this, or 408; a connection that sends nothing within it is closed',
   }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({
     default: 10_000,
@@ -95,6 +96,21 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
   REDIS_URL: Type.Optional(
     Type.String({ pattern: '^rediss?://', description: 'rate-limit counters in Redis, shared by every instance' }),
+  ),
+  REDIS_TIMEOUT_MS: Type.Integer({
+    default: 100,
+    minimum: 10,
+    maximum: 60_000,
+    description:
+      'deadline of each Redis command; past it the request goes on as if Redis were away (rate limit and read-your-writes fail open)',
+  }),
+  MAX_CONNECTIONS: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000,
+      description:
+        'open client connections at most; past it a new connection is closed at once, unread. Default: the soft open-files limit minus a reserve for the database pools and files',
+    }),
   ),
   TRUST_PROXY: Type.Optional(
     Type.String({

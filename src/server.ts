@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
@@ -99,6 +101,8 @@ export async function startServer(
           connectTimeout: 500,
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,
+          // A stalled Redis (alive, answering nothing) must cost a request this much at most, not hang it.
+          commandTimeout: config.REDIS_TIMEOUT_MS,
         })
       : undefined;
     redis?.on('error', () => {}); // logged by the rate limit, at most once a minute
@@ -126,6 +130,7 @@ export async function startServer(
       bodyLimit: config.BODY_LIMIT,
       authCacheTtlMs: config.AUTH_CACHE_SECONDS * 1000,
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+      maxConnections: config.MAX_CONNECTIONS ?? defaultMaxConnections(config),
       longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
       logger: loggerOptions(config.LOG_LEVEL),
       rateLimit: {
@@ -189,6 +194,36 @@ export async function startServer(
     await db.close();
     throw err;
   }
+}
+
+/** File descriptors kept for what is not a client connection: logs, the embedded database's files, Redis, DNS. */
+const FD_RESERVE = 64;
+
+/** This process's soft limit on open files (Linux: /proc; elsewhere the shell's `ulimit -n`), if it can be read. */
+export function openFilesLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (m) return m[1] === 'unlimited' ? undefined : Number(m[1]);
+  } catch {
+    // No /proc here.
+  }
+  try {
+    const n = Number(execFileSync('/bin/sh', ['-c', 'ulimit -n'], { encoding: 'utf8', timeout: 2000 }).trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * MAX_CONNECTIONS when unset: the open-files limit less the database pools'
+ * connections and a reserve, so client sockets can never take the descriptors
+ * the server needs to answer them. None when the limit cannot be read.
+ */
+export function defaultMaxConnections(config: Config, limit = openFilesLimit()): number | undefined {
+  if (limit === undefined) return undefined;
+  const pools = 1 + (config.DATABASE_READ_URL ? config.DATABASE_READ_URL.split(',').length : 0);
+  return Math.max(1, limit - pools * config.DB_POOL_MAX - FD_RESERVE);
 }
 
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;

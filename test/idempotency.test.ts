@@ -14,6 +14,7 @@ import {
   type Tenant,
   tenant,
   unique,
+  until,
 } from './helpers/harness.js';
 import { ROUTES } from './helpers/routes.js';
 
@@ -252,6 +253,107 @@ describe('a POST with an Idempotency-Key', () => {
       assert.equal(replay.status, 201);
       assert.equal(replay.res.body, first.body);
       assert.equal(await count('customers WHERE business_id = $1 AND email = $2', [t.businessId, payload.email]), 1);
+    } finally {
+      open();
+      await slow.close();
+    }
+  });
+
+  test('an effect whose outcome cannot be stored is rolled back and answered 503; the key stays free', async () => {
+    // The store fails for these keys only (a trigger refuses their outcome).
+    await h.db.exec(`CREATE OR REPLACE FUNCTION refuse_outcome() RETURNS trigger LANGUAGE plpgsql AS $$
+                     BEGIN RAISE EXCEPTION 'outcome refused'; END $$`);
+    await h.db.exec(`CREATE TRIGGER refuse_outcome BEFORE UPDATE ON idempotency_keys FOR EACH ROW
+                     WHEN (NEW.state = 'done' AND NEW.key LIKE 'unstorable-%') EXECUTE FUNCTION refuse_outcome()`);
+    const key = unique('unstorable-');
+    const payload = { name: 'Unstorable', email: email() };
+    const missing = '00000000-0000-7000-8000-000000000000';
+    try {
+      const r = await post('/api/v1/customers', payload, key);
+      assert.equal(r.status, 503, r.res.body);
+      assert.equal(r.res.headers['retry-after'], '5');
+      assert.equal(r.body.detail, 'Service unavailable');
+      assert.equal(await count('customers WHERE business_id = $1 AND email = $2', [t.businessId, payload.email]), 0);
+      // A business-rule 4xx that cannot be stored is no different.
+      const r404 = await post(`/api/v1/customers/${missing}/contacts`, { name: 'Nobody' }, unique('unstorable-'));
+      assert.equal(r404.status, 503, r404.res.body);
+    } finally {
+      await h.db.exec('DROP TRIGGER refuse_outcome ON idempotency_keys');
+    }
+    const retried = await post('/api/v1/customers', payload, key);
+    assert.equal(retried.status, 201, retried.res.body);
+    assert.equal(retried.res.headers['idempotent-replayed'], undefined);
+    assert.equal(await count('customers WHERE business_id = $1 AND email = $2', [t.businessId, payload.email]), 1);
+  });
+
+  test('a request whose lease lapsed and whose key was claimed again cannot commit: one effect, it answers 503', {
+    skip: BACKEND !== 'postgres' && 'needs two connections (PostgreSQL)',
+  }, async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let arrived!: () => void;
+    const atGate = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    // The first request's contact insert waits at the gate, its key's lease meanwhile lapsing.
+    const gated: Db = new Proxy(h.db, {
+      get(target, prop, receiver) {
+        if (prop === 'transaction') {
+          return (fn: (tx: unknown) => Promise<unknown>, opts: unknown) =>
+            target.transaction(
+              async (tx) =>
+                fn({
+                  query: async (text: string, params?: unknown[]): Promise<QueryResult<unknown>> => {
+                    if (text.includes("SET state = 'done'")) {
+                      arrived();
+                      await gate;
+                    }
+                    return tx.query(text, params);
+                  },
+                  exec: (text: string) => tx.exec(text),
+                }),
+              opts as never,
+            );
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const slow = await buildApp({ db: gated, cursorSecret: await cursorSecret(h.db) });
+    try {
+      const customer = await createCustomer(h, t);
+      const url = `/api/v1/customers/${customer.id}/contacts`;
+      const key = unique('key-');
+      const name = unique('Fenced ');
+      const first = slow.inject({
+        method: 'POST',
+        url,
+        headers: { ...t.headers, 'idempotency-key': key },
+        payload: { name },
+      });
+      await atGate;
+      await h.db.query(
+        `UPDATE idempotency_keys SET locked_until = now() - interval '1 second' WHERE scope = $1 AND key = $2`,
+        [`b:${t.businessId}`, key],
+      );
+      // Another request takes the key; its own effect waits for the first's locks.
+      const taking = post(url, { name }, key);
+      await until('the second request waiting on the first', async () => {
+        const { rows } = await h.db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        return rows.length > 0;
+      });
+      open();
+      const late = await first;
+      const second = await taking;
+      assert.equal(second.status, 201, second.res.body);
+      assert.equal(late.statusCode, 503, `the lapsed holder stores nothing and commits nothing: ${late.body}`);
+      assert.equal(await count('contacts WHERE customer_id = $1 AND name = $2', [customer.id, name]), 1);
+      const replay = await post(url, { name }, key);
+      assert.equal(replay.res.headers['idempotent-replayed'], 'true');
+      assert.equal(replay.res.body, second.res.body);
     } finally {
       open();
       await slow.close();

@@ -75,6 +75,8 @@ export interface AppOptions {
   extraRoutes?: (app: FastifyInstance) => Promise<void>;
   /** The whole request (headers and body) must arrive within this many ms, or 408 (0: no limit). */
   requestTimeoutMs?: number;
+  /** Open client connections at most; past it a new one is closed at once, unread (none when absent). */
+  maxConnections?: number;
   /** The statement deadline of a bulk upload's transaction (PostgreSQL), ms. */
   longStatementTimeoutMs?: number;
   /** Request limits; none when absent. */
@@ -375,6 +377,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   // Headers must arrive within the request deadline too (Node's own default is a minute).
   if (requestTimeout > 0) app.server.headersTimeout = Math.min(requestTimeout, 60_000);
+  // Node's deadlines start with a request: a connection that sends nothing at all would stay open
+  // forever, holding a file descriptor. Until its first request begins it has the request deadline
+  // (an inactivity timer: with no listener, Node destroys the socket when it fires).
+  if (requestTimeout > 0) {
+    app.server.on('connection', (socket: import('node:net').Socket) => socket.setTimeout(requestTimeout));
+    app.server.on('request', (req: import('node:http').IncomingMessage) => req.socket.setTimeout(0));
+  }
+  if (opts.maxConnections !== undefined) app.server.maxConnections = opts.maxConnections;
 
   let closing = false;
   app.decorate('forgetCachedAuth', () => auth.clear());
@@ -487,7 +497,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onSend', (request, reply, payload, done) => {
     if (!request.idempotent) return done(null, payload);
     idempotency.settle(request, reply, payload).then(
-      () => done(null, payload),
+      (sent) => done(null, sent),
       (err: Error) => done(err),
     );
   });

@@ -19,28 +19,53 @@ const NOT_FOUND: Record<Resource, string> = {
   webhook_endpoint: 'Webhook endpoint not found',
 };
 
+/**
+ * Sends an error body already serialized: the route's response schema never
+ * sees it, so no serializer can fail on it and hand the answer to Fastify's
+ * own (non-`{"detail"}`) fallback.
+ */
+function answer(reply: FastifyReply, status: number, body: { detail: unknown; request_id?: string }) {
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
 function validation(reply: FastifyReply, issues: Issue[]) {
-  return reply.code(422).send({ detail: issues });
+  return answer(reply, 422, { detail: issues });
 }
 
 function valueError(loc: (string | number)[], message: string, input: unknown, error = message): Issue {
   return { type: 'value_error', loc, msg: `Value error, ${message}`, input, ctx: { error } };
 }
 
+/** Replies that carry an answer of the business rules (404, 409, 400 invalid state): an idempotency key replays them. */
+const businessAnswers = new WeakSet<FastifyReply>();
+
+/** Whether this error reply is one the business rules gave (the handler ran and decided), not a fault or a refusal. */
+export function isBusinessAnswer(reply: FastifyReply): boolean {
+  return businessAnswers.has(reply);
+}
+
 /** Each domain error's status and body: one exhaustive switch, so a new kind cannot go unmapped. */
 function sendDomainError(err: DomainError, reply: FastifyReply) {
+  if (
+    err.kind === 'not_found' ||
+    err.kind === 'conflict' ||
+    err.kind === 'token_limit' ||
+    err.kind === 'invalid_state'
+  ) {
+    businessAnswers.add(reply);
+  }
   switch (err.kind) {
     case 'unauthenticated':
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ detail: err.message });
+      return answer(reply.header('www-authenticate', 'Bearer'), 401, { detail: err.message });
     case 'forbidden':
-      return reply.code(403).send({ detail: err.message });
+      return answer(reply, 403, { detail: err.message });
     case 'not_found':
-      return reply.code(404).send({ detail: NOT_FOUND[err.resource] });
+      return answer(reply, 404, { detail: NOT_FOUND[err.resource] });
     case 'conflict':
     case 'token_limit':
-      return reply.code(409).send({ detail: err.message });
+      return answer(reply, 409, { detail: err.message });
     case 'invalid_state':
-      return reply.code(400).send({ detail: err.message });
+      return answer(reply, 400, { detail: err.message });
     case 'invalid_cursor':
       return validation(reply, [
         valueError(
@@ -56,7 +81,7 @@ function sendDomainError(err: DomainError, reply: FastifyReply) {
       return validation(reply, [valueError(['body', err.field], `${err.field} ${err.problem}`, err.input)]);
     case 'unavailable':
     case 'database_locked':
-      return reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).send({ detail: 'Service unavailable' });
+      return answer(reply.header('retry-after', RETRY_AFTER_SECONDS), 503, { detail: 'Service unavailable' });
     default: {
       const unmapped: never = err;
       throw new Error(`unmapped domain error ${String(unmapped)}`);
@@ -84,6 +109,17 @@ function jsonPosition(message: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * Whether the client has gone: its connection is closed, or the response can no
+ * longer be written. Never the request stream's own state: Node marks a request
+ * destroyed once its body has been read, so that would take every POST/PUT that
+ * then meets an error for a client that left.
+ */
+function clientLeft(request: FastifyRequest, reply: FastifyReply): boolean {
+  const socket = request.raw.socket as { destroyed?: boolean } | null | undefined;
+  return socket?.destroyed === true || reply.raw.destroyed;
+}
+
 /** An error of this edge's own making (too large, not multipart…), answered with a status and detail. */
 export class HttpError extends Error {
   constructor(
@@ -105,12 +141,22 @@ export class HttpError extends Error {
  * bodies. Nothing internal (stack, SQL, driver text) reaches a client.
  */
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  try {
+    return handle(err, request, reply);
+  } catch (failed) {
+    // A fault in this handler itself: still the contract's 500, never Fastify's own body.
+    request.log.error({ err: failed, cause: err }, 'error handler failed');
+    return answer(reply, 500, { detail: 'Internal Server Error', request_id: request.id });
+  }
+}
+
+function handle(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   // Answered before its body was read (a 401 from the headers alone): end the connection
   // rather than wait for, and read, a body nobody will use.
   if (!request.raw.complete) reply.header('connection', 'close');
   if (err instanceof RequestValidationError) return validation(reply, err.issues);
   if (isDomainError(err)) return sendDomainError(err, reply);
-  if (err instanceof HttpError) return reply.code(err.status).headers(err.headers).send({ detail: err.detail });
+  if (err instanceof HttpError) return answer(reply.headers(err.headers), err.status, { detail: err.detail });
   switch (err.code) {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return validation(reply, [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
@@ -127,19 +173,19 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       ]);
     }
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return reply.code(413).send({ detail: 'Request body too large' });
+      return answer(reply, 413, { detail: 'Request body too large' });
     case 'FST_REQ_FILE_TOO_LARGE':
-      return reply.code(413).send({ detail: 'File too large: the limit is 5 MB' });
+      return answer(reply, 413, { detail: 'File too large: the limit is 5 MB' });
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return reply.code(415).send({ detail: SEND_MULTIPART });
+      return answer(reply, 415, { detail: SEND_MULTIPART });
     case 'FST_FILES_LIMIT':
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
-      return reply.code(413).send({ detail: 'Too many parts: send one file in the field "file"' });
+      return answer(reply, 413, { detail: 'Too many parts: send one file in the field "file"' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      if (err.statusCode !== 415) return reply.code(400).send({ detail: 'Bad Request' });
-      return reply.code(415).send({
+      if (err.statusCode !== 415) return answer(reply, 400, { detail: 'Bad Request' });
+      return answer(reply, 415, {
         detail: request.routeOptions.config.multipart
           ? SEND_MULTIPART
           : 'Unsupported media type: send application/json',
@@ -150,21 +196,21 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
       { type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: {}, ctx: { error: 'Invalid JSON' } },
     ]);
   }
-  if (request.raw.destroyed || request.raw.readableAborted) {
+  if (clientLeft(request, reply)) {
     // The client went away mid-request: normal on the internet, nothing to alarm anyone about.
     request.log.info({ code: err.code }, 'client disconnected');
-    return reply.code(400).send({ detail: 'Client disconnected' });
+    return answer(reply, 400, { detail: 'Client disconnected' });
   }
   if (isUnavailable(err)) {
     request.log.error({ err }, 'database unavailable');
     reply.header('retry-after', RETRY_AFTER_SECONDS);
-    return reply.code(503).send({ detail: 'Service unavailable', request_id: request.id });
+    return answer(reply, 503, { detail: 'Service unavailable', request_id: request.id });
   }
   const status = err.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     // A client error raised by Fastify itself (bad URL encoding, header size…): say only its class.
-    return reply.code(status).send({ detail: status === 400 ? 'Bad Request' : 'Request error' });
+    return answer(reply, status, { detail: status === 400 ? 'Bad Request' : 'Request error' });
   }
   request.log.error({ err }, 'unhandled error');
-  return reply.code(500).send({ detail: 'Internal Server Error', request_id: request.id });
+  return answer(reply, 500, { detail: 'Internal Server Error', request_id: request.id });
 }

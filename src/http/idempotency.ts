@@ -3,18 +3,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Db, Queryable } from '../platform/db/db.js';
 import { TxDb } from '../platform/db/tx-db.js';
 import {
+  type ClaimRef,
   canonicalJson,
   claim,
   complete,
   fingerprint,
   KEY_RE,
-  type KeyRef,
   LEASE_MS,
   release,
   renew,
 } from '../platform/idempotency.js';
 import { callerOf } from './access.js';
-import { HttpError, malformedMultipart } from './errors.js';
+import { HttpError, isBusinessAnswer, malformedMultipart } from './errors.js';
 import { headerIssue } from './validation.js';
 
 /**
@@ -22,7 +22,11 @@ import { headerIssue } from './validation.js';
  * its handler with services bound to one transaction (see TxDb) that commits
  * only together with the stored response, in the onSend hook: an effect never
  * exists without its record, and a replay never answers for an effect that did
- * not commit.
+ * not commit. What is stored is what contract §5.1 lists: a 2xx, or a 4xx the
+ * business rules gave (isBusinessAnswer) — never a refusal, a fault or a 5xx.
+ * If the outcome cannot be stored, the effect rolls back and the answer
+ * becomes 503: the commit happens here, before the status leaves, so no error
+ * answer ever stands for an effect that committed.
  */
 
 declare module 'fastify' {
@@ -42,7 +46,7 @@ interface Outcome {
 }
 
 interface Running {
-  ref: KeyRef;
+  ref: ClaimRef;
   decide: (o: Outcome) => void;
   /** Settles when the request's transaction has committed or rolled back. */
   done: Promise<void>;
@@ -50,8 +54,7 @@ interface Running {
 }
 
 const ROLLBACK = Symbol('rollback');
-/** A 4xx that the business rules gave (the handler ran): replayed like a success. */
-const STORED_ERRORS = new Set([400, 404, 409]);
+const RETRY_AFTER_SECONDS = '5';
 
 function inProgress(): HttpError {
   return new HttpError(409, 'A request with this Idempotency-Key is in progress', { 'retry-after': '1' });
@@ -153,7 +156,7 @@ export class Idempotency {
         case 'claimed':
           break;
       }
-      const tx = await this.open(req, ref, () => this.inflight.delete(local));
+      const tx = await this.open(req, claimed.claim, () => this.inflight.delete(local));
       handedOver = true;
       this.bind(req, new TxDb(tx, this.db.kind));
       return await handle();
@@ -163,7 +166,7 @@ export class Idempotency {
   }
 
   /** Opens the request's transaction; it stays open until the onSend hook decides. */
-  private async open(req: FastifyRequest, ref: KeyRef, onFinish: () => void): Promise<Queryable> {
+  private async open(req: FastifyRequest, ref: ClaimRef, onFinish: () => void): Promise<Queryable> {
     let decide!: (o: Outcome) => void;
     const decided = new Promise<Outcome>((resolve) => {
       decide = resolve;
@@ -203,10 +206,15 @@ export class Idempotency {
     return await ready;
   }
 
-  /** The onSend hook: commit the effect with its response, or roll back and keep or free the key. */
-  async settle(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+  /**
+   * The onSend hook: commit the effect with its response, or roll back and keep
+   * or free the key. Resolves to the payload to send: the one given, or a 503's
+   * when the outcome could not be stored. Never rejects: an error here would
+   * reach Fastify's own error handler, whose body is not the contract's.
+   */
+  async settle(req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const running = req.idempotent;
-    if (!running) return;
+    if (!running) return payload;
     req.idempotent = undefined;
     const status = reply.statusCode;
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
@@ -215,19 +223,52 @@ export class Idempotency {
         running.decide({ commit: true, status, body });
         try {
           await running.done;
+          return payload;
         } catch (err) {
-          await release(this.db, running.ref).catch(() => {});
-          throw err;
+          await this.release(running.ref);
+          return unstored(req, reply, err);
         }
-        return;
       }
       running.decide({ commit: false });
       await running.done.catch(() => {});
-      if (STORED_ERRORS.has(status)) await complete(this.db, running.ref, status, body);
-      else await release(this.db, running.ref);
+      if (status >= 400 && status < 500 && isBusinessAnswer(reply)) {
+        try {
+          await complete(this.db, running.ref, status, body);
+        } catch (err) {
+          await this.release(running.ref);
+          return unstored(req, reply, err);
+        }
+      } else {
+        await this.release(running.ref);
+      }
+      return payload;
     } finally {
       running.finish();
     }
+  }
+
+  /**
+   * Frees the key for a retry. When the database cannot be reached (an outage:
+   * the very case a client retries), it tries again each second while the lease
+   * lasts, so the key is free as soon as the database is back, not a lease later.
+   * Fenced by the claim: it never frees a key another request has since claimed.
+   */
+  private async release(ref: ClaimRef): Promise<void> {
+    const until = Date.now() + LEASE_MS;
+    const attempt = async (): Promise<boolean> => {
+      try {
+        await release(this.db, ref);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (await attempt()) return;
+    const again = () => {
+      if (Date.now() > until) return;
+      setTimeout(() => void attempt().then((ok) => ok || again()), 1000).unref();
+    };
+    again();
   }
 
   /** A request that ended without a response (the onResponse safety net): roll back and free the key. */
@@ -237,7 +278,14 @@ export class Idempotency {
     req.idempotent = undefined;
     running.decide({ commit: false });
     await running.done.catch(() => {});
-    await release(this.db, running.ref).catch(() => {});
+    await this.release(running.ref);
     running.finish();
   }
+}
+
+/** The answer to a request whose outcome could not be stored (its effect rolled back): 503, retry with the same key. */
+function unstored(req: FastifyRequest, reply: FastifyReply, err: unknown): string {
+  req.log.error({ err }, 'idempotency: the outcome could not be stored; the effect was rolled back');
+  reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).type('application/json; charset=utf-8');
+  return JSON.stringify({ detail: 'Service unavailable', request_id: req.id });
 }

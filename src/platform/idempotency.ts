@@ -34,7 +34,7 @@ export function fingerprint(method: string, path: string, body: string | Buffer)
 }
 
 export type Claim =
-  | { kind: 'claimed' }
+  | { kind: 'claimed'; claim: ClaimRef }
   | { kind: 'replay'; status: number; body: string }
   | { kind: 'mismatch' }
   | { kind: 'in_progress' };
@@ -45,12 +45,24 @@ export interface KeyRef {
 }
 
 /**
+ * A key as held by one claim. `since` (the claim's time, in microseconds) fences
+ * a holder whose lease lapsed: once another request has claimed the key, the old
+ * holder can neither store its outcome (its effect then rolls back) nor free
+ * the key, so one key never commits two effects.
+ */
+export interface ClaimRef extends KeyRef {
+  since: string;
+}
+
+const CLAIM_TIME = '(extract(epoch FROM created_at) * 1000000)::bigint';
+
+/**
  * Claims a key for a request with this fingerprint: a new key, an expired one,
  * or one whose running holder's lease lapsed is taken; otherwise the stored
  * outcome (same request), a mismatch (another request) or "in progress".
  */
 export async function claim(q: Queryable, ref: KeyRef, print: string): Promise<Claim> {
-  const taken = await queryOne(
+  const taken = await queryOne<{ since: string }>(
     q,
     `INSERT INTO idempotency_keys (scope, key, fingerprint, state, locked_until, expires_at)
      VALUES ($1, $2, $3, 'running', now() + make_interval(secs => $4::float8), now() + make_interval(hours => $5::int))
@@ -60,10 +72,10 @@ export async function claim(q: Queryable, ref: KeyRef, print: string): Promise<C
      WHERE idempotency_keys.expires_at <= now()
         OR (idempotency_keys.state = 'running' AND idempotency_keys.locked_until <= now()
             AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
-     RETURNING 1`,
+     RETURNING ${CLAIM_TIME}::text AS since`,
     [ref.scope, ref.key, print, LEASE_MS / 1000, KEY_TTL_HOURS],
   );
-  if (taken) return { kind: 'claimed' };
+  if (taken) return { kind: 'claimed', claim: { ...ref, since: String(taken.since) } };
   const held = await queryOne<{ fingerprint: string; state: string; status: number | null; body: string | null }>(
     q,
     'SELECT fingerprint, state, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2',
@@ -76,30 +88,40 @@ export async function claim(q: Queryable, ref: KeyRef, print: string): Promise<C
   return { kind: 'replay', status: held.status, body: held.body };
 }
 
-/** Records the outcome (in the transaction of the effect, for a success). */
-export async function complete(q: Queryable, ref: KeyRef, status: number, body: string): Promise<void> {
-  await q.query(`UPDATE idempotency_keys SET state = 'done', status = $3, body = $4 WHERE scope = $1 AND key = $2`, [
-    ref.scope,
-    ref.key,
-    status,
-    body,
-  ]);
+/** The claim no longer holds its key (its lease lapsed and another request took it): nothing may be stored. */
+export class LostClaimError extends Error {
+  constructor() {
+    super('the idempotency key was claimed by another request');
+  }
+}
+
+/**
+ * Records the outcome (in the transaction of the effect, for a success); throws
+ * LostClaimError when this claim no longer holds the key, so that transaction rolls back.
+ */
+export async function complete(q: Queryable, claim: ClaimRef, status: number, body: string): Promise<void> {
+  const res = await q.query(
+    `UPDATE idempotency_keys SET state = 'done', status = $3, body = $4
+      WHERE scope = $1 AND key = $2 AND state = 'running' AND ${CLAIM_TIME} = $5::bigint`,
+    [claim.scope, claim.key, status, body, claim.since],
+  );
+  if (res.rowCount !== 1) throw new LostClaimError();
 }
 
 /** Frees a key whose request produced nothing worth replaying (a 422, 401, 403, 429 or 5xx). */
-export async function release(q: Queryable, ref: KeyRef): Promise<void> {
-  await q.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'running'`, [
-    ref.scope,
-    ref.key,
-  ]);
+export async function release(q: Queryable, claim: ClaimRef): Promise<void> {
+  await q.query(
+    `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'running' AND ${CLAIM_TIME} = $3::bigint`,
+    [claim.scope, claim.key, claim.since],
+  );
 }
 
 /** Extends a running request's lease. */
-export async function renew(q: Queryable, ref: KeyRef): Promise<void> {
+export async function renew(q: Queryable, claim: ClaimRef): Promise<void> {
   await q.query(
     `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $3::float8)
-      WHERE scope = $1 AND key = $2 AND state = 'running'`,
-    [ref.scope, ref.key, LEASE_MS / 1000],
+      WHERE scope = $1 AND key = $2 AND state = 'running' AND ${CLAIM_TIME} = $4::bigint`,
+    [claim.scope, claim.key, LEASE_MS / 1000, claim.since],
   );
 }
 
