@@ -57,7 +57,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/users',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', privileged: true, idempotency: 'refuse' },
       schema: {
         operationId: 'add_business_user_api_v1_businesses_users_post',
         summary: 'Add user to business',
@@ -104,7 +104,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.put(
     '/users/:user_id',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', privileged: true },
       schema: {
         operationId: 'update_business_user_api_v1_businesses_users__user_id__put',
         summary: 'Change a business user role',
@@ -134,7 +134,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     '/users/:user_id',
     {
       // Any member may leave; removing someone else is checked in the core (owners and admins).
-      config: { access: 'read' },
+      config: { access: 'read', privileged: true },
       schema: {
         operationId: 'remove_business_user_api_v1_businesses_users__user_id__delete',
         summary: 'Remove user from business',
