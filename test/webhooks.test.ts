@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
+import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { openDb } from '../src/platform/db/open.js';
 import { uuidv7 } from '../src/platform/ids.js';
@@ -629,6 +630,12 @@ describe('webhook endpoint refusals and limits', () => {
     } finally {
       await low.close();
     }
+  });
+
+  test('WEBHOOK_MAX_ENDPOINTS: 16 by default, a positive integer', () => {
+    assert.equal(loadConfig({}).WEBHOOK_MAX_ENDPOINTS, 16);
+    assert.equal(loadConfig({ WEBHOOK_MAX_ENDPOINTS: '3' }).WEBHOOK_MAX_ENDPOINTS, 3);
+    assert.throws(() => loadConfig({ WEBHOOK_MAX_ENDPOINTS: '0' }), /WEBHOOK_MAX_ENDPOINTS/);
   });
 
   test('concurrent creates cannot slip past the limit', async () => {
