@@ -390,6 +390,7 @@ export class CustomersApi {
         path: 'api/v1/businesses/users',
         json: body,
         business: true,
+        noKey: true,
       }),
     update: (userId: string, body: BusinessUserUpdateRequest) =>
       this.t.request<BusinessUserResponse>({
@@ -439,6 +440,7 @@ export class CustomersApi {
         path: 'api/v1/webhook-endpoints',
         json: body,
         business: true,
+        noKey: true,
       }),
     update: (endpointId: string, body: WebhookEndpointUpdateRequest) =>
       this.t.request<WebhookEndpointResponse>({
@@ -458,6 +460,7 @@ export class CustomersApi {
         method: 'POST',
         path: `api/v1/webhook-endpoints/${seg(endpointId)}/rotate-secret`,
         business: true,
+        noKey: true,
       }),
     deliveries: (endpointId: string, query: WebhookDeliveryListQuery = {}) =>
       new List(
