@@ -545,10 +545,20 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     if (request.is404) return;
     const config = request.routeOptions.config;
     const validators = config.validators;
-    if (validators) {
-      const issues = validateRequest(validators, request);
-      if (issues.length > 0) throw new RequestValidationError(issues);
+    const issues = validators ? validateRequest(validators, request) : [];
+    // A key where the answer carries a secret is a fault of the request like any other, reported
+    // with the rest (http/idempotency.ts refuses it again, should a route skip this hook).
+    const key = request.headers['idempotency-key'];
+    if (config.idempotency === 'refuse' && key !== undefined && request.method === 'POST') {
+      issues.push({
+        type: 'value_error',
+        loc: ['header', 'idempotency-key'],
+        msg: 'Value error, this endpoint answers with a secret, which is never stored: send it without Idempotency-Key',
+        input: Array.isArray(key) ? key.join(', ') : key,
+        ctx: { error: 'not accepted here' },
+      });
     }
+    if (issues.length > 0) throw new RequestValidationError(issues);
   });
 
   // An idempotent POST commits its effect together with the response it sends (or rolls it back).
