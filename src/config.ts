@@ -142,6 +142,12 @@ export const ConfigSchema = Type.Object({
     pattern: '^\\d+(\\.\\d+)?(,\\d+(\\.\\d+)?)*$',
     description: 'seconds before each retry of a failed webhook delivery, the last repeating, for 3 days',
   }),
+  WEBHOOK_MAX_ENDPOINTS: Type.Integer({
+    default: 16,
+    minimum: 1,
+    maximum: 10_000,
+    description: 'webhook endpoints a business may have; one more → 409 (existing ones keep working)',
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

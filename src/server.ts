@@ -31,13 +31,28 @@ export async function createDemo(db: Db): Promise<DemoData> {
   return { business_id: b.business_id, token: b.token, customer_id: customerId };
 }
 
-/** Anything shaped like one of our tokens, wherever it appears in a URL (`?access_token=dz_…`, a path). */
-const TOKEN_IN_TEXT = /dz_[A-Za-z0-9_-]{8,}/g;
-/** An invitation secret (`dzi_<business id>.<random>`), whole. */
-const INVITATION_IN_TEXT = /dzi_[A-Za-z0-9_.-]{8,}/g;
+/** The prefixes of every credential the server issues: API tokens, sign-in links, invitations, export tickets, webhook secrets. */
+const SECRET_PREFIXES = ['dzl_', 'dzi_', 'dzx_', 'dz_', 'whsec_'];
+
+/** One character as a URL may carry it: itself, or percent-encoded (any case, encoded again any number of times). */
+const encodedChar = (c: string) =>
+  `(?:${c.replace(/[^A-Za-z0-9]/g, '\\$&')}|%(?:25)*${c.charCodeAt(0).toString(16).padStart(2, '0')})`;
+
+/**
+ * Anything shaped like one of our credentials, wherever it appears in a URL
+ * (`?access_token=dz_…`, a path), however it is percent-encoded (`dz%5F…`,
+ * `%64%7a%5f…`, `dz%255F…`): the prefix, then at least 8 characters of a secret,
+ * which may be encoded too. Case-insensitive: over-redacting costs nothing.
+ */
+const SECRET_IN_TEXT = SECRET_PREFIXES.map((prefix) => ({
+  prefix,
+  re: new RegExp(`${[...prefix].map(encodedChar).join('')}(?:[A-Za-z0-9_.+/=-]|%(?:25)*[0-9A-Fa-f]{2}){8,}`, 'gi'),
+}));
 
 export function redactTokens(text: string): string {
-  return text.replace(INVITATION_IN_TEXT, 'dzi_[redacted]').replace(TOKEN_IN_TEXT, 'dz_[redacted]');
+  let out = text;
+  for (const { prefix, re } of SECRET_IN_TEXT) out = out.replace(re, `${prefix}[redacted]`);
+  return out;
 }
 
 /** The server's logger: pino, JSON lines on stdout and nothing else there. */
@@ -156,6 +171,7 @@ export async function startServer(
         allowPrivate: config.WEBHOOK_ALLOW_PRIVATE === '1',
         allowHttp: config.WEBHOOK_ALLOW_HTTP === '1',
         retryScheduleMs: config.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s) * 1000),
+        maxEndpoints: config.WEBHOOK_MAX_ENDPOINTS,
       },
       ...(opts.metricsText ? { metricsText: opts.metricsText } : {}),
     });

@@ -396,6 +396,12 @@ describe('every POST route', () => {
       const ids = { businessId: own.businessId, customerId: customer.id, contactId: '' };
       const req = await route.request(ids, { ...own.headers, 'idempotency-key': unique('route-') }, h);
       const first = await h.app.inject(req);
+      // A route whose answer carries a secret refuses keys instead (test/trust.test.ts covers those).
+      const path = route.name.replace(/\{([a-z_]+)\}/g, ':$1').slice('POST '.length);
+      if (h.app.routeTable.some((r) => r.method === 'POST' && r.url === path && r.idempotency === 'refuse')) {
+        assert.equal(first.statusCode, 422, first.body);
+        return;
+      }
       assert.equal(first.statusCode, route.ok, first.body);
       const again = await h.app.inject(req);
       assert.equal(again.statusCode, route.ok, again.body);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
+import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import { openDb } from '../src/platform/db/open.js';
 import { uuidv7 } from '../src/platform/ids.js';
@@ -631,6 +632,111 @@ describe('webhook delivery across restarts and instances', () => {
       await otherDb.close();
       await rx.close();
       await h.close();
+    }
+  });
+});
+
+describe('webhook endpoint refusals and limits', () => {
+  let h: Harness;
+  before(async () => {
+    // Names resolve through this table, not the network: one internal name, one public.
+    const names: Record<string, string> = { 'crm.internal.test': '10.20.30.40', 'hooks.public.test': '93.184.216.34' };
+    h = await setup({
+      webhooks: {
+        allowPrivate: false,
+        allowHttp: false,
+        lookup: async (host) => (names[host] ? [{ address: names[host], family: 4 }] : []),
+      },
+    });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  const create = (t: Tenant, url: string, app: Harness = h) =>
+    call(app, {
+      method: 'POST',
+      url: '/api/v1/webhook-endpoints',
+      headers: t.headers,
+      payload: { url, events: ['*'] },
+    });
+
+  test('a refused URL says "not a public address" and the setting that allows it, never what a name resolves to', async () => {
+    const t = await tenant(h);
+    for (const url of ['https://crm.internal.test/hooks', 'https://[::ffff:a14:1e28]/', 'https://10.20.30.40/']) {
+      const r = await create(t, url);
+      assert.equal(r.status, 422, r.res.body);
+      const msg = r.body.detail[0].msg as string;
+      assert.match(msg, /not a public address/, url);
+      assert.match(msg, /WEBHOOK_ALLOW_PRIVATE/, url);
+      assert.doesNotMatch(msg, /10\.20\.30\.40|a14:1e28/, `${url}: ${msg}`);
+    }
+    const http = await create(t, 'http://hooks.public.test/');
+    assert.equal(http.status, 422, http.res.body);
+    assert.match(http.body.detail[0].msg, /WEBHOOK_ALLOW_HTTP/);
+    assert.equal((await create(t, 'https://hooks.public.test/')).status, 201, 'a public name passes');
+  });
+
+  test('at most 16 endpoints per business by default: the 17th → 409 naming WEBHOOK_MAX_ENDPOINTS', async () => {
+    const t = await tenant(h);
+    for (let i = 0; i < 16; i++) assert.equal((await create(t, `${PUBLIC_HOOK_URL}/${i}`)).status, 201, `#${i + 1}`);
+    const over = await create(t, `${PUBLIC_HOOK_URL}/16`);
+    assert.equal(over.status, 409, over.res.body);
+    assert.match(over.body.detail, /at most 16 webhook endpoints.*WEBHOOK_MAX_ENDPOINTS/);
+    const other = await tenant(h);
+    assert.equal((await create(other, PUBLIC_HOOK_URL)).status, 201, 'another business has its own count');
+  });
+
+  test('a lowered limit refuses new endpoints only; existing ones keep working', async () => {
+    const t = await tenant(h);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await create(t, `${PUBLIC_HOOK_URL}/${i}`)).body.data.id);
+    const app = await buildApp({ db: h.db, cursorSecret: await cursorSecret(h.db), webhooks: { maxEndpoints: 2 } });
+    const low: Harness = { db: h.db, app, databaseUrl: h.databaseUrl, close: () => app.close() };
+    try {
+      const over = await create(t, PUBLIC_HOOK_URL, low);
+      assert.equal(over.status, 409, over.res.body);
+      assert.match(over.body.detail, /at most 2 webhook endpoints/);
+      const put = await call(low, {
+        method: 'PUT',
+        url: `/api/v1/webhook-endpoints/${ids[0]}`,
+        headers: t.headers,
+        payload: { description: 'still here' },
+      });
+      assert.equal(put.status, 200, put.res.body);
+      const list = await call(low, { url: '/api/v1/webhook-endpoints', headers: t.headers });
+      assert.equal(list.body.data.items.length, 3);
+      for (const id of ids.slice(0, 2)) {
+        const del = await call(low, { method: 'DELETE', url: `/api/v1/webhook-endpoints/${id}`, headers: t.headers });
+        assert.equal(del.status, 200, del.res.body);
+      }
+      assert.equal((await create(t, PUBLIC_HOOK_URL, low)).status, 201, 'room again under the limit');
+    } finally {
+      await low.close();
+    }
+  });
+
+  test('WEBHOOK_MAX_ENDPOINTS: 16 by default, a positive integer', () => {
+    assert.equal(loadConfig({}).WEBHOOK_MAX_ENDPOINTS, 16);
+    assert.equal(loadConfig({ WEBHOOK_MAX_ENDPOINTS: '3' }).WEBHOOK_MAX_ENDPOINTS, 3);
+    assert.throws(() => loadConfig({ WEBHOOK_MAX_ENDPOINTS: '0' }), /WEBHOOK_MAX_ENDPOINTS/);
+  });
+
+  test('concurrent creates cannot slip past the limit', async () => {
+    const t = await tenant(h);
+    const app = await buildApp({ db: h.db, cursorSecret: await cursorSecret(h.db), webhooks: { maxEndpoints: 5 } });
+    const low: Harness = { db: h.db, app, databaseUrl: h.databaseUrl, close: () => app.close() };
+    try {
+      const rs = await Promise.all(Array.from({ length: 12 }, (_, i) => create(t, `${PUBLIC_HOOK_URL}/${i}`, low)));
+      const statuses = rs.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [...Array(5).fill(201), ...Array(7).fill(409)], JSON.stringify(statuses));
+      const { rows } = await h.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM webhook_endpoints WHERE business_id = $1',
+        [t.businessId],
+      );
+      assert.equal(rows[0]?.n, 5);
+    } finally {
+      await low.close();
     }
   });
 });

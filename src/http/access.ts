@@ -18,14 +18,31 @@ export function isAccess(value: unknown): value is Access {
   return value === 'public' || value === 'token' || (PERMISSIONS as readonly unknown[]).includes(value);
 }
 
+/**
+ * The accesses whose changes grant or keep privileges: `token` routes administer the
+ * caller's own account (its tokens, its businesses), `manage` routes a business's members,
+ * invitations and webhook endpoints. Their non-GET routes must be `privileged`.
+ */
+export const PRIVILEGE_GRANTING: readonly Access[] = ['token', 'manage'];
+
+/** Whether a route must declare `privileged: true` (see PRIVILEGE_GRANTING). */
+export function mustBePrivileged(method: string, access: Access | undefined): boolean {
+  return method !== 'GET' && method !== 'HEAD' && access !== undefined && PRIVILEGE_GRANTING.includes(access);
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * The caller is verified against the database at this moment, never the auth cache:
+     * for actions that grant or keep privileges (minting tokens, membership and
+     * invitation changes, webhook endpoint changes). Every non-GET route whose access is
+     * `token` or `manage` must say so, or start-up fails (see buildApp).
+     */
+    privileged?: boolean;
     /** The body is multipart, read by the handler: no JSON body validation. */
     multipart?: boolean;
     validators?: RouteValidators;
-    /** Verify the caller against the database, never the auth cache (privilege-bearing actions). */
-    privileged?: boolean;
   }
   interface FastifyRequest {
     /** Set on every route that is not public. */

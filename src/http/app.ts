@@ -15,8 +15,9 @@ import type { Db } from '../platform/db/db.js';
 import { PostgresDb } from '../platform/db/postgres.js';
 import type { ReadReplicas, RecentWrites } from '../platform/db/replicas.js';
 import { emailProblem } from '../platform/email.js';
-import { UnavailableError } from '../platform/errors.js';
+import { UnauthenticatedError, UnavailableError } from '../platform/errors.js';
 import { isUuid, uuidv7 } from '../platform/ids.js';
+import { answersWithSecret } from '../platform/secret.js';
 import { businessRoutes } from '../resources/businesses/routes.js';
 import { contactRoutes } from '../resources/contacts/routes.js';
 import { ContactsService } from '../resources/contacts/service.js';
@@ -26,11 +27,13 @@ import { CustomersService } from '../resources/customers/service.js';
 import { eventRoutes } from '../resources/events/routes.js';
 import { invitationRoutes } from '../resources/invitations/routes.js';
 import { memberRoutes } from '../resources/members/routes.js';
-import { Authenticator, requireRole } from '../resources/tokens/authenticator.js';
+import { Authenticator, type Lookup, requireRole, type Verified } from '../resources/tokens/authenticator.js';
 import { tokenRoutes } from '../resources/tokens/routes.js';
-import { webhookRoutes } from '../resources/webhooks/routes.js';
+import { TOKEN_RE } from '../resources/tokens/service.js';
+import { DEFAULT_MAX_ENDPOINTS, webhookRoutes } from '../resources/webhooks/routes.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions, WebhookWorker } from '../resources/webhooks/worker.js';
-import { type Access, isAccess } from './access.js';
+import { type Access, isAccess, mustBePrivileged } from './access.js';
+import { type AuthFailureOptions, AuthFailures } from './auth-failures.js';
 import { registerDocs } from './docs.js';
 import { errorHandler } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -46,6 +49,12 @@ export interface RouteInfo {
   method: string;
   url: string;
   access: Access | undefined;
+  /** Verified against the database, never the auth cache (config.privileged). */
+  privileged: boolean;
+  /** A 2xx answer carries a field marked secret (see http/secret.ts). */
+  secret: boolean;
+  /** config.idempotency: 'refuse' when the route refuses Idempotency-Key. */
+  idempotency: 'refuse' | undefined;
 }
 
 declare module 'fastify' {
@@ -81,6 +90,12 @@ export interface AppOptions {
   longStatementTimeoutMs?: number;
   /** Request limits; none when absent. */
   rateLimit?: RateLimitOptions;
+  /**
+   * The budget of failed token lookups per client address (see http/auth-failures.ts).
+   * Default: the rate limit's per-address budget and window (and its Redis); none without
+   * a per-address limit, or with `false`.
+   */
+  authFailures?: AuthFailureOptions | false;
   /** Which proxies' X-Forwarded-For to believe for the client address (Fastify's trustProxy). */
   trustProxy?: boolean | string;
   /** Who may read GET /metrics (default: requests from this machine only). */
@@ -92,7 +107,7 @@ export interface AppOptions {
    * app delivers (runs a delivery worker from ready to close; off by default
    * here, on in the server).
    */
-  webhooks?: Partial<WebhookOptions> & { deliver?: boolean };
+  webhooks?: Partial<WebhookOptions> & { deliver?: boolean; maxEndpoints?: number };
   /** The server's public address (PUBLIC_URL), for the links it hands out; default the listening address. */
   publicUrl?: string;
   /** Read replicas for GET requests, and the shared record of who wrote lately (read-your-writes). */
@@ -341,7 +356,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       optionalBody: (route.schema?.body as Record<string, unknown> | undefined)?.['x-optional-body'] === true,
     });
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    // Keys are scoped to the caller: public routes take none (and refuse one where the answer carries a secret).
+    const secret = answersWithSecret(route.schema?.response);
+    // Keys are scoped to the caller: public routes take none — but one that answers with a secret refuses them too.
     if (methods.includes('POST') && (config.access !== 'public' || config.idempotency === 'refuse')) {
       idempotency.wrap(route);
       if (config.idempotency !== 'refuse') declareIdempotencyKey(route);
@@ -355,6 +371,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         url: route.url,
         get access() {
           return config.access;
+        },
+        get privileged() {
+          return config.privileged === true;
+        },
+        secret,
+        get idempotency() {
+          return config.idempotency;
         },
       });
     }
@@ -371,6 +394,24 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     if (undeclared.length > 0) {
       throw new Error(
         `routes without a valid config.access ('public', 'token' or a permission): ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`,
+      );
+    }
+    // A cache may answer reads, never grant privileges: a route that changes tokens,
+    // memberships, invitations or webhook endpoints checks its caller in the database.
+    const unprivileged = routeTable.filter((r) => mustBePrivileged(r.method, r.access) && !r.privileged);
+    if (unprivileged.length > 0) {
+      throw new Error(
+        `routes that grant or keep privileges (access 'token' or 'manage', not GET) without config.privileged: true: ${unprivileged.map((r) => `${r.method} ${r.url}`).join(', ')}`,
+      );
+    }
+    // Declared, not derived from the schema: refusing the header is part of the route's
+    // public behaviour (clients get a 422, the OpenAPI document offers no key), so it is
+    // written where the route is, for its reader and reviewer; the schema's mark makes
+    // forgetting it impossible. A replay would have to store the secret (contract §5.1).
+    const storing = routeTable.filter((r) => r.method === 'POST' && r.secret && r.idempotency !== 'refuse');
+    if (storing.length > 0) {
+      throw new Error(
+        `POST routes whose answer carries a secret without config.idempotency: 'refuse' (a replay would store it): ${storing.map((r) => `${r.method} ${r.url}`).join(', ')}`,
       );
     }
   });
@@ -418,19 +459,50 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('preParsing', async (request) => {
     if (request.authFailure !== undefined) throw request.authFailure;
   });
+  const failureBudget =
+    opts.authFailures === false
+      ? undefined
+      : (opts.authFailures ??
+        (opts.rateLimit && opts.rateLimit.perAddress > 0
+          ? { budget: opts.rateLimit.perAddress, windowMs: opts.rateLimit.windowMs, redis: opts.rateLimit.redis }
+          : undefined));
+  const failures = failureBudget ? new AuthFailures(failureBudget) : undefined;
+  /** The caller of a request, by its bearer token (and its role in `businessId`). */
+  const verify = async (request: FastifyRequest, businessId: string | null): Promise<Verified> => {
+    const token = bearer(request.headers.authorization);
+    const lookup: Lookup = request.routeOptions.config.privileged === true ? 'database' : 'cache-or-database';
+    // A token of the wrong shape costs no statement: nothing to count.
+    if (!failures || token === undefined || !TOKEN_RE.test(token)) return await auth.verify(token, businessId, lookup);
+    const address = request.ip;
+    if (!failures.allows(address)) {
+      // Past the budget: only a token this process verified lately is looked at (from the
+      // cache, or — privileged — in the database: it is no guess); anything else costs nothing.
+      if (!auth.knows(token)) throw new UnauthenticatedError();
+      return await auth.verify(token, businessId, lookup);
+    }
+    const settle = failures.begin(address);
+    try {
+      const who = await auth.verify(token, businessId, lookup);
+      settle(false);
+      return who;
+    } catch (err) {
+      settle(err instanceof UnauthenticatedError);
+      throw err;
+    }
+  };
   const authenticate = async (request: FastifyRequest) => {
     if (request.is404) return;
     const config = request.routeOptions.config;
     const access = config.access;
     if (!isAccess(access)) throw new Error(`route ${request.routeOptions.url} declares no access`);
     if (access === 'token') {
-      request.caller = await auth.verify(bearer(request.headers.authorization), null);
+      request.caller = await verify(request, null);
     } else if (access !== 'public') {
       // Authentication first: no valid token is a 401 whatever else is wrong.
       const rawBusiness = request.headers['x-business-id'];
       const businessId = typeof rawBusiness === 'string' ? rawBusiness.trim() : undefined;
       const validBusiness = businessId !== undefined && isUuid(businessId);
-      const who = await auth.verify(bearer(request.headers.authorization), validBusiness ? businessId : null);
+      const who = await verify(request, validBusiness ? businessId : null);
       if (businessId === undefined || businessId === '') {
         throw headerIssue('x-business-id', 'missing', 'Field required', null);
       }
@@ -486,10 +558,20 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     if (request.is404) return;
     const config = request.routeOptions.config;
     const validators = config.validators;
-    if (validators) {
-      const issues = validateRequest(validators, request);
-      if (issues.length > 0) throw new RequestValidationError(issues);
+    const issues = validators ? validateRequest(validators, request) : [];
+    // A key where the answer carries a secret is a fault of the request like any other, reported
+    // with the rest (http/idempotency.ts refuses it again, should a route skip this hook).
+    const key = request.headers['idempotency-key'];
+    if (config.idempotency === 'refuse' && key !== undefined && request.method === 'POST') {
+      issues.push({
+        type: 'value_error',
+        loc: ['header', 'idempotency-key'],
+        msg: 'Value error, this endpoint answers with a secret, which is never stored: send it without Idempotency-Key',
+        input: Array.isArray(key) ? key.join(', ') : key,
+        ctx: { error: 'not accepted here' },
+      });
     }
+    if (issues.length > 0) throw new RequestValidationError(issues);
   });
 
   // An idempotent POST commits its effect together with the response it sends (or rolls it back).
@@ -567,7 +649,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(invitationRoutes, { services, publicUrl: opts.publicUrl, prefix: '/api/v1' });
   await app.register(tokenRoutes, { services, prefix: '/api/v1/tokens' });
   await app.register(eventRoutes, { services, prefix: '/api/v1/events' });
-  await app.register(webhookRoutes, { services, policy: webhookOptions, prefix: '/api/v1/webhook-endpoints' });
+  await app.register(webhookRoutes, {
+    services,
+    policy: webhookOptions,
+    maxEndpoints: opts.webhooks?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS,
+    prefix: '/api/v1/webhook-endpoints',
+  });
   await app.register(customerRoutes, { services, prefix: '/api/v1/customers' });
   await app.register(contactRoutes, { services, prefix: '/api/v1/customers' });
 

@@ -495,6 +495,7 @@ export class CustomersApi {
         path: 'api/v1/webhook-endpoints',
         json: body,
         business: true,
+        noKey: true,
       }),
     update: (endpointId: string, body: WebhookEndpointUpdateRequest) =>
       this.t.request<WebhookEndpointResponse>({
@@ -514,6 +515,7 @@ export class CustomersApi {
         method: 'POST',
         path: `api/v1/webhook-endpoints/${seg(endpointId)}/rotate-secret`,
         business: true,
+        noKey: true,
       }),
     deliveries: (endpointId: string, query: WebhookDeliveryListQuery = {}) =>
       new List(

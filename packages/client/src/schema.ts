@@ -240,7 +240,7 @@ export interface paths {
         put?: never;
         /**
          * Create a webhook endpoint
-         * @description Registers a URL to receive the business's events (`["*"]` for all types), signed the Standard Webhooks way. The response is the only time the signing secret is shown. The URL must be https:// and resolve to public addresses only (the operator may allow http:// and private addresses); it is checked again at every delivery.
+         * @description Registers a URL to receive the business's events (`["*"]` for all types), signed the Standard Webhooks way. The response is the only time the signing secret is shown. The URL must be https:// and resolve to public addresses only (the operator may allow http:// and private addresses); it is checked again at every delivery. A business has at most 16 endpoints unless the operator sets `WEBHOOK_MAX_ENDPOINTS`: one more → 409.
          */
         post: operations["create_webhook_endpoint_api_v1_webhook_endpoints_post"];
         delete?: never;
@@ -3445,8 +3445,6 @@ export interface operations {
                 "x-business-id"?: string;
                 /** @description Recorded as created_by / updated_by for audit */
                 "x-user-email"?: string;
-                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
-                "idempotency-key"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3504,6 +3502,15 @@ export interface operations {
             };
             /** @description Not Found - Resource does not exist */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Conflict - a unique rule would break */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3935,8 +3942,6 @@ export interface operations {
                 "x-business-id"?: string;
                 /** @description Recorded as created_by / updated_by for audit */
                 "x-user-email"?: string;
-                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
-                "idempotency-key"?: string;
             };
             path: {
                 endpoint_id: string;

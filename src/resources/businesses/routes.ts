@@ -90,7 +90,7 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app.post(
     '/',
     {
-      config: { access: 'token' },
+      config: { access: 'token', privileged: true },
       schema: {
         operationId: 'create_business_api_v1_businesses_post',
         summary: 'Create business',
@@ -110,7 +110,7 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app.put(
     '/:business_id',
     {
-      config: { access: 'token' },
+      config: { access: 'token', privileged: true },
       schema: {
         operationId: 'update_business_api_v1_businesses__business_id__put',
         summary: 'Update business',

@@ -37,6 +37,8 @@ export interface AuthenticatorOptions {
    * token, or a changed or removed membership, takes effect within this time.
    */
   cacheTtlMs?: number;
+  /** How long a verified token counts as known (see knows()), ms; at least the TTL. Default a minute. */
+  knownForMs?: number;
   /** The clock (tests replace it). */
   now?: () => number;
   /** Told of each verification: whether the cache answered it (metrics). */
@@ -45,10 +47,24 @@ export interface AuthenticatorOptions {
 
 const CACHE_MAX = 10_000;
 
+/**
+ * Where a verification may look:
+ * - `cache-or-database` (the default): a cached answer within its TTL, else the database.
+ * - `database`: the database now, whatever is cached (privileged actions: a cache may answer
+ *   reads, never grant privileges). The answer refreshes the cache; a token found revoked or
+ *   expired is forgotten under every business.
+ * - `cache`: only a cached answer; anything else is 401 without a statement (an address past
+ *   its budget of failed authentications).
+ */
+export type Lookup = 'cache-or-database' | 'database' | 'cache';
+
 export class Authenticator {
   private readonly lastTouched = new Map<string, number>();
   private readonly touching = new Set<Promise<unknown>>();
   private readonly cache = new Map<string, CacheEntry>();
+  /** Token hashes verified lately, with when: see knows(). */
+  private readonly known = new Map<string, number>();
+  private readonly knownForMs: number;
   private readonly ttl: number;
   private readonly now: () => number;
   private readonly onLookup: (cacheHit: boolean) => void;
@@ -58,6 +74,7 @@ export class Authenticator {
     opts: AuthenticatorOptions = {},
   ) {
     this.ttl = opts.cacheTtlMs ?? 0;
+    this.knownForMs = Math.max(opts.knownForMs ?? 60_000, this.ttl);
     this.now = opts.now ?? Date.now;
     this.onLookup = opts.onLookup ?? (() => {});
   }
@@ -65,15 +82,19 @@ export class Authenticator {
   /**
    * Resolves a bearer token to its user and, when `businessId` is given, to the
    * user's membership there — one query, or none while a verified answer is
-   * cached. Throws 401 for a missing, unknown, expired or revoked token;
+   * cached (see Lookup for where it may look). Throws 401 for a missing, unknown, expired or revoked token;
    * returns `role: null` when there is no membership.
    */
-  async verify(token: string | undefined, businessId: string | null): Promise<Verified> {
+  async verify(
+    token: string | undefined,
+    businessId: string | null,
+    lookup: Lookup = 'cache-or-database',
+  ): Promise<Verified> {
     if (token === undefined || !TOKEN_RE.test(token)) throw new UnauthenticatedError();
     const hash = hashToken(token);
     const key = `${hash}|${businessId ?? ''}`;
     const now = this.now();
-    if (this.ttl > 0) {
+    if (this.ttl > 0 && lookup !== 'database') {
       const hit = this.cache.get(key);
       if (hit && hit.until > now) {
         if (hit.expiresAt !== null && hit.expiresAt <= now) {
@@ -84,6 +105,7 @@ export class Authenticator {
         return { userId: hit.userId, tokenId: hit.tokenId, role: hit.role };
       }
     }
+    if (lookup === 'cache') throw new UnauthenticatedError();
     this.onLookup(false);
     const { rows } = await this.db.query<TokenRow>(
       `SELECT t.id, t.user_id,
@@ -100,8 +122,12 @@ export class Authenticator {
     const row = rows[0];
     if (!row || row.expired || row.revoked) {
       this.cache.delete(key);
+      this.known.delete(hash);
+      // What the database says now holds for every business this token was cached under.
+      if (row && lookup === 'database') this.forgetToken(row.id);
       throw new UnauthenticatedError();
     }
+    this.remember(hash, now);
     if (row.stale) this.touch(row.id);
     const verified = { userId: row.user_id, tokenId: row.id, role: row.role };
     if (this.ttl > 0) {
@@ -125,12 +151,37 @@ export class Authenticator {
   }
 
   forgetToken(tokenId: string): void {
-    for (const [key, entry] of this.cache) if (entry.tokenId === tokenId) this.cache.delete(key);
+    for (const [key, entry] of this.cache) {
+      if (entry.tokenId !== tokenId) continue;
+      this.cache.delete(key);
+      this.known.delete(key.slice(0, key.indexOf('|')));
+    }
   }
 
   /** Forgets everything cached (after administration this process did not see in detail). */
   clear(): void {
     this.cache.clear();
+    this.known.clear();
+  }
+
+  /**
+   * Whether this process verified this token lately (within `knownForMs`), whatever the
+   * cache's TTL: such a token may still cost a lookup from an address past its budget of
+   * failed authentications (it is not a guess). It grants nothing by itself.
+   */
+  knows(token: string | undefined): boolean {
+    if (token === undefined || !TOKEN_RE.test(token)) return false;
+    const at = this.known.get(hashToken(token));
+    return at !== undefined && this.now() - at < this.knownForMs;
+  }
+
+  private remember(hash: string, now: number): void {
+    this.known.delete(hash); // re-inserted last: Map order is the eviction order
+    if (this.known.size >= CACHE_MAX) {
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
+    this.known.set(hash, now);
   }
 
   /** Records use in the background; a failure here must never fail the request. */

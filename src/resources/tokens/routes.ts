@@ -37,7 +37,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/',
     {
       // The response carries a secret, which is never stored: no Idempotency-Key here.
-      config: { access: 'token', idempotency: 'refuse' },
+      config: { access: 'token', privileged: true, idempotency: 'refuse' },
       schema: {
         operationId: 'create_token_api_v1_tokens_post',
         summary: 'Create a token',
@@ -58,7 +58,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.delete(
     '/:token_id',
     {
-      config: { access: 'token' },
+      config: { access: 'token', privileged: true },
       schema: {
         operationId: 'revoke_token_api_v1_tokens__token_id__delete',
         summary: 'Revoke a token',

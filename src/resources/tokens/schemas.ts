@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { component, Id, Nullable, OPTIONAL_BODY, PageQuery, Timestamp } from '../../platform/schema.js';
+import { Secret } from '../../platform/secret.js';
 
 /** One of the caller's tokens, as listed: never its secret. */
 export const TokenSchema = Type.Object(
@@ -21,7 +22,7 @@ export type Token = Static<typeof TokenSchema>;
 /** A new token: the only time its secret is shown. */
 export const TokenCreatedSchema = Type.Object(
   {
-    token: Type.String({
+    token: Secret({
       description: 'The secret: shown once, stored only as a hash. Send it as `Authorization: Bearer …`',
       examples: ['dz_Q2xhcmEgaXMgYSBmaWN0aW9uYWwgdG9rZW4gZXhhbXBsZQ'],
     }),

@@ -75,7 +75,11 @@ export function refusedAddress(address: string): string | null {
 export interface TargetPolicy {
   allowPrivate: boolean;
   allowHttp: boolean;
+  /** Resolves a name to every address it has (tests give their own); default the system's resolver. */
+  lookup?: (host: string) => Promise<{ address: string; family: number }[]>;
 }
+
+const systemLookup = (host: string) => lookup(host, { all: true, verbatim: true });
 
 export interface Target {
   url: URL;
@@ -85,6 +89,13 @@ export interface Target {
 }
 
 export class TargetError extends Error {}
+
+/**
+ * Why a private target is refused, and the setting that would allow it (contract §5.3). It
+ * never says what a name resolved to: that would map the server's network for whoever asks.
+ */
+const NOT_PUBLIC =
+  'is not a public address: private and loopback targets are refused unless the server sets WEBHOOK_ALLOW_PRIVATE=1';
 
 /** How long a name may take to resolve. */
 const LOOKUP_TIMEOUT_MS = 5_000;
@@ -101,18 +112,16 @@ export function refusedUrl(raw: string, policy: TargetPolicy): string | null {
     return 'must be an absolute URL';
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttp)) {
-    return policy.allowHttp ? 'must use https:// or http://' : 'must use https://';
+    return policy.allowHttp
+      ? 'must use https:// or http://'
+      : 'must use https:// (http:// only where the server sets WEBHOOK_ALLOW_HTTP=1)';
   }
   if (url.username || url.password) return 'must not carry credentials';
   if (url.hash) return 'must not have a fragment';
   const host = hostOf(url);
   if (!host) return 'must name a host';
-  if (!policy.allowPrivate && isIP(host) !== 0) {
-    const why = refusedAddress(host);
-    if (why) return `${why}: private and loopback targets are refused`;
-  }
-  if (!policy.allowPrivate && /(^|\.)localhost\.?$/i.test(host))
-    return 'is a loopback name: private and loopback targets are refused';
+  if (!policy.allowPrivate && isIP(host) !== 0 && refusedAddress(host)) return NOT_PUBLIC;
+  if (!policy.allowPrivate && /(^|\.)localhost\.?$/i.test(host)) return NOT_PUBLIC;
   return null;
 }
 
@@ -133,7 +142,7 @@ export async function resolveTarget(raw: string, policy: TargetPolicy): Promise<
   try {
     // A resolver that does not answer must not hold a request or a delivery for long.
     addresses = await Promise.race([
-      lookup(host, { all: true, verbatim: true }),
+      (policy.lookup ?? systemLookup)(host),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('timeout')), LOOKUP_TIMEOUT_MS);
       }),
@@ -146,11 +155,7 @@ export async function resolveTarget(raw: string, policy: TargetPolicy): Promise<
   if (addresses.length === 0) throw new TargetError(`url host ${host} does not resolve`);
   if (!policy.allowPrivate) {
     for (const a of addresses) {
-      const refused = refusedAddress(a.address);
-      if (refused)
-        throw new TargetError(
-          `url host ${host} resolves to ${a.address}, which ${refused}: private and loopback targets are refused`,
-        );
+      if (refusedAddress(a.address)) throw new TargetError(`url ${NOT_PUBLIC}`);
     }
   }
   const first = addresses[0] as { address: string; family: number };

@@ -26,11 +26,15 @@ import {
 
 const tags = ['webhooks'];
 
+/** How many webhook endpoints a business may have unless the operator says otherwise (WEBHOOK_MAX_ENDPOINTS). */
+export const DEFAULT_MAX_ENDPOINTS = 16;
+
 /** Webhook endpoints of the business in `x-business-id`: owners and admins only. */
-export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services; policy: TargetPolicy }> = async (
-  app,
-  { services, policy },
-) => {
+export const webhookRoutes: FastifyPluginAsyncTypebox<{
+  services: Services;
+  policy: TargetPolicy;
+  maxEndpoints: number;
+}> = async (app, { services, policy, maxEndpoints }) => {
   const { db } = services;
 
   app.get(
@@ -66,21 +70,21 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services; poli
   app.post(
     '/',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', privileged: true, idempotency: 'refuse' },
       schema: {
         operationId: 'create_webhook_endpoint_api_v1_webhook_endpoints_post',
         summary: 'Create a webhook endpoint',
         description:
-          'Registers a URL to receive the business\'s events (`["*"]` for all types), signed the Standard Webhooks way. The response is the only time the signing secret is shown. The URL must be https:// and resolve to public addresses only (the operator may allow http:// and private addresses); it is checked again at every delivery.',
+          'Registers a URL to receive the business\'s events (`["*"]` for all types), signed the Standard Webhooks way. The response is the only time the signing secret is shown. The URL must be https:// and resolve to public addresses only (the operator may allow http:// and private addresses); it is checked again at every delivery. A business has at most 16 endpoints unless the operator sets `WEBHOOK_MAX_ENDPOINTS`: one more → 409.',
         tags,
         security: SECURITY,
         headers: AuthHeaders,
         body: WebhookEndpointCreateSchema,
-        response: { 201: Envelope(WebhookEndpointWithSecretSchema), ...errorResponses() },
+        response: { 201: Envelope(WebhookEndpointWithSecretSchema), ...errorResponses(409) },
       },
     },
     async (req, reply) => {
-      const created = await createEndpoint(servicesOf(req, services).db, tenantOf(req).businessId, req.body, policy);
+      const created = await createEndpoint(db, tenantOf(req).businessId, req.body, policy, maxEndpoints);
       return reply.code(201).send(ok(created, 'Webhook endpoint created', 'CREATED'));
     },
   );
@@ -109,7 +113,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services; poli
   app.put(
     '/:endpoint_id',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', privileged: true },
       schema: {
         operationId: 'update_webhook_endpoint_api_v1_webhook_endpoints__endpoint_id__put',
         summary: 'Update a webhook endpoint',
@@ -134,7 +138,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services; poli
   app.delete(
     '/:endpoint_id',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', privileged: true },
       schema: {
         operationId: 'delete_webhook_endpoint_api_v1_webhook_endpoints__endpoint_id__delete',
         summary: 'Delete a webhook endpoint',
@@ -155,7 +159,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ services: Services; poli
   app.post(
     '/:endpoint_id/rotate-secret',
     {
-      config: { access: 'manage' },
+      config: { access: 'manage', privileged: true, idempotency: 'refuse' },
       schema: {
         operationId: 'rotate_webhook_secret_api_v1_webhook_endpoints__endpoint_id__rotate_secret_post',
         summary: 'Rotate a webhook signing secret',

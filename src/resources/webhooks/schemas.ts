@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { component, Id, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import { Secret } from '../../platform/secret.js';
 import { EVENT_TYPES } from '../events/schemas.js';
 
 const EventFilter = Type.Array(
@@ -24,7 +25,7 @@ export type WebhookEndpoint = Static<typeof WebhookEndpointSchema>;
 export const WebhookEndpointWithSecretSchema = Type.Object(
   {
     ...WebhookEndpointSchema.properties,
-    secret: Type.String({
+    secret: Secret({
       description:
         'The signing secret (`whsec_…`), shown only in this response. Verify `webhook-signature` with it (Standard Webhooks).',
       examples: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'],

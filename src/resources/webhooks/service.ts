@@ -1,6 +1,6 @@
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
-import { InvalidArgumentError, NotFoundError } from '../../platform/errors.js';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
 import { type KeysetRow, listPage, type Page, type PageParams, timestampKey } from '../../platform/list.js';
 import { Params, queryOne, queryRow } from '../../platform/sql.js';
@@ -50,14 +50,43 @@ async function checkUrl(url: string, policy: TargetPolicy): Promise<void> {
 /** `['*']` stands alone: with it, other types say nothing. */
 const normalEvents = (events: readonly string[]) => (events.includes('*') ? ['*'] : [...events]);
 
+/**
+ * A new endpoint with its secret (shown once). At most `maxEndpoints` per business
+ * (every endpoint costs each write of the business a delivery row): counted under a
+ * lock on the business's row, so concurrent creates cannot all slip under the limit.
+ * Endpoints beyond a lowered limit keep working; only new ones are refused.
+ */
 export async function createEndpoint(
-  db: Queryable,
+  db: Db,
   businessId: string,
   input: WebhookEndpointInput,
   policy: TargetPolicy,
+  maxEndpoints: number,
 ): Promise<WebhookEndpointWithSecret> {
   await checkUrl(input.url, policy);
   const secret = newSecret();
+  return await db.transaction(async (tx) => {
+    await tx.query('SELECT id FROM businesses WHERE id = $1 FOR UPDATE', [businessId]);
+    const counted = await queryRow<{ n: number }>(
+      tx,
+      'SELECT count(*)::int AS n FROM webhook_endpoints WHERE business_id = $1',
+      [businessId],
+    );
+    if (counted.n >= maxEndpoints) {
+      throw new ConflictError(
+        `A business may have at most ${maxEndpoints} webhook endpoints (the server's WEBHOOK_MAX_ENDPOINTS): delete one first`,
+      );
+    }
+    return await insertEndpoint(tx, businessId, input, secret);
+  });
+}
+
+async function insertEndpoint(
+  db: Queryable,
+  businessId: string,
+  input: WebhookEndpointInput,
+  secret: string,
+): Promise<WebhookEndpointWithSecret> {
   const row = await queryRow<EndpointRow>(
     db,
     `INSERT INTO webhook_endpoints (business_id, id, url, events, description, enabled, secret)
