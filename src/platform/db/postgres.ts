@@ -172,7 +172,7 @@ function multiHostClient(targets: readonly PgTarget[], attrs: TargetSessionAttrs
 
     override connect(): Promise<pg.Client>;
     override connect(callback: (err: Error) => void): void;
-    override connect(callback?: (err: Error) => void): Promise<pg.Client> | void {
+    override connect(callback?: (err: Error) => void): Promise<pg.Client> | undefined {
       const opened = this.open().then(() => this);
       if (!callback) return opened;
       opened.then(
