@@ -63,7 +63,9 @@ describe('read replicas', { skip }, () => {
     recentWrites: RecentWrites,
     opts: { maxLagMs: number; checkMs: number },
   ): Promise<{ app: FastifyInstance; replicaReads: () => number; replicas: ReadReplicas }> {
-    const replica = counted(new PostgresDb({ connectionString: standby.url, max: 4, connectTimeoutMs: 1000 }));
+    const replica = counted(
+      new PostgresDb({ connectionString: standby.url, max: 4, connectTimeoutMs: 1000, role: 'replica' }),
+    );
     const replicas = new ReadReplicas(primaryDb, [{ name: 'standby', db: replica.db }], opts);
     await replicas.start();
     const app = await buildApp({
@@ -87,7 +89,7 @@ describe('read replicas', { skip }, () => {
     primary = await Cluster.create();
     standby = await Cluster.replicaOf(primary);
     primaryDb = await openDb({ databaseUrl: primary.url, poolMax: 6 });
-    probe = new PostgresDb({ connectionString: standby.url, max: 2 });
+    probe = new PostgresDb({ connectionString: standby.url, max: 2, role: 'replica' });
     const b = await createBusiness(primaryDb, { name: 'Replicated', ownerEmail: 'owner@replicas.example' });
     businessId = b.business_id;
     ownerHeaders = { authorization: `Bearer ${b.token}`, 'x-business-id': businessId };
