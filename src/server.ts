@@ -143,7 +143,9 @@ export async function startServer(
         ? {
             readReplicas: {
               replicas,
-              recentWrites: redis ? new RedisRecentWrites(redis, new DbRecentWrites(db)) : new DbRecentWrites(db),
+              recentWrites: redis
+                ? new RedisRecentWrites(redis, new DbRecentWrites(db, replicas.orReplica()))
+                : new DbRecentWrites(db, replicas.orReplica()),
             },
           }
         : {}),

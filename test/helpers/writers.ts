@@ -83,14 +83,14 @@ export interface WriteLog {
 }
 
 /**
- * `n` writers (half with an Idempotency-Key, retried with the same key until it
+ * `n` writers (half with an Idempotency-Key unless `keys` is false, retried with the same key until it
  * is acknowledged) until `stop()` or `maxEach` writes each; resolves when all
  * have stopped.
  */
 export function startWriters(
   base: string,
   headers: Record<string, string>,
-  opts: { n: number; maxEach: number; tag: string },
+  opts: { n: number; maxEach: number; tag: string; keys?: boolean },
 ): { log: WriteLog; stop: () => Promise<void> } {
   const log: WriteLog = {
     statuses: new Map(),
@@ -103,7 +103,7 @@ export function startWriters(
   let stopping = false;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const writer = async (w: number) => {
-    const keyed = w % 2 === 0;
+    const keyed = opts.keys !== false && w % 2 === 0;
     for (let i = 0; i < opts.maxEach && !stopping; i++) {
       const key = `${opts.tag}-w${w}-${i}`;
       // A keyed write is retried with its key until acknowledged; an unkeyed one is tried once.
@@ -135,7 +135,7 @@ export function startWriters(
         if (status === 503) {
           if (retryAfter === null) log.noRetryAfter++;
         } else if (log.unexpected.length < 50) {
-          log.unexpected.push(`${status} ${body.slice(0, 200)}`);
+          log.unexpected.push(`${keyed ? 'keyed: ' : ''}${status} ${body.slice(0, 200)}`);
         }
         await sleep(25);
         if (!keyed) break;
