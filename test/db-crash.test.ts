@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openDb } from '../src/platform/db/open.js';
+import { PostgresDb } from '../src/platform/db/postgres.js';
 import { createBusiness } from '../src/resources/businesses/service.js';
 import { Cluster, clusterUnavailable } from './helpers/cluster.js';
 import { until } from './helpers/harness.js';
@@ -149,5 +150,22 @@ describe('the database failing under a server process', { skip }, () => {
       await cluster.start();
     }
     await until('reads again', async () => (await list()).status === 200);
+  });
+  test("every pool connection has an 'error' listener all its life: connecting, idle, checked out", async () => {
+    // An 'error' event with no listener ends the process ("Unhandled 'error' event"): the class of the crash.
+    const db = new PostgresDb({ connectionString: cluster.url, max: 2 });
+    try {
+      const pool = db.pool as unknown as { Client: new (config: object) => import('pg').Client; options: object };
+      const connecting = new pool.Client(pool.options);
+      assert.doesNotThrow(() => connecting.emit('error', new Error('unexpected postmaster exit')), 'before connecting');
+      const client = await db.pool.connect();
+      try {
+        assert.doesNotThrow(() => client.emit('error', new Error('unexpected postmaster exit')), 'checked out');
+      } finally {
+        client.release(true);
+      }
+    } finally {
+      await db.close();
+    }
   });
 });
