@@ -107,7 +107,7 @@ export function startWriters(
     for (let i = 0; i < opts.maxEach && !stopping; i++) {
       const key = `${opts.tag}-w${w}-${i}`;
       // A keyed write is retried with its key until acknowledged; an unkeyed one is tried once.
-      for (let attempt = 0; !stopping; attempt++) {
+      while (!stopping) {
         let status = 0;
         let body = '';
         let retryAfter: string | null = null;
