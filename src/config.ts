@@ -1,14 +1,19 @@
 import { Ajv } from 'ajv';
 import Type, { type Static } from 'typebox';
+import { PgUrlError, parsePgUrl, splitUrlList } from './platform/db/url.js';
 
 /** Every setting, read once at start-up from the environment. */
 export const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(
-    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; unset = embedded database' }),
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      description:
+        'PostgreSQL URL, multi-host forms included (postgres://h1:5432,h2:5432/db?target_session_attrs=read-write); unset = embedded database',
+    }),
   ),
   DATABASE_READ_URL: Type.Optional(
     Type.String({
-      pattern: '^postgres(ql)?://[^,]+(,postgres(ql)?://[^,]+)*$',
+      pattern: '^postgres(ql)?://',
       description: 'read replicas for GET requests: one or more PostgreSQL URLs, comma-separated (needs DATABASE_URL)',
     }),
   ),
@@ -76,6 +81,12 @@ export const ConfigSchema = Type.Object({
     description: 'deadline of each statement of migrations, bulk uploads and CLI commands; 0 = none',
   }),
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ default: 3_000, minimum: 100, maximum: 600_000 }),
+  DB_CONNECTION_MAX_LIFETIME_SECONDS: Type.Integer({
+    default: 300,
+    minimum: 0,
+    maximum: 86_400,
+    description: 'each PostgreSQL connection is closed after this long, so a moved DNS name is followed; 0 = never',
+  }),
   DB_STARTUP_WAIT_SECONDS: Type.Number({
     default: 30,
     minimum: 0,
@@ -168,10 +179,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = (validate.errors ?? []).map((e) => `${e.instancePath.slice(1) || 'config'} ${e.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
+  checkPgUrls(picked.DATABASE_URL as string | undefined, picked.DATABASE_READ_URL as string | undefined);
   if (picked.DATABASE_READ_URL !== undefined && picked.DATABASE_URL === undefined) {
     throw new ConfigError(
       'Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (replicas of a PostgreSQL primary)',
     );
   }
   return picked as Config;
+}
+
+/** The database URLs read as the pool will read them: a bad one stops start-up here, in one line. */
+function checkPgUrls(primary: string | undefined, reads: string | undefined): void {
+  const read = (name: string, url: string) => {
+    try {
+      return parsePgUrl(url);
+    } catch (err) {
+      if (err instanceof PgUrlError) throw new ConfigError(`Invalid configuration: ${name} ${err.message}`);
+      throw err;
+    }
+  };
+  if (primary !== undefined) {
+    const attrs = read('DATABASE_URL', primary).targetSessionAttrs;
+    if (attrs !== undefined && !['read-write', 'primary', 'any'].includes(attrs)) {
+      throw new ConfigError(
+        `Invalid configuration: DATABASE_URL target_session_attrs=${attrs}: the server writes there (read-write, primary or any)`,
+      );
+    }
+  }
+  if (reads !== undefined) for (const url of splitUrlList(reads)) read('DATABASE_READ_URL', url);
 }

@@ -9,6 +9,7 @@ import type { Db } from './platform/db/db.js';
 import { describeUrl, openDb } from './platform/db/open.js';
 import { PostgresDb } from './platform/db/postgres.js';
 import { DbRecentWrites, ReadReplicas, RedisRecentWrites } from './platform/db/replicas.js';
+import { splitUrlList } from './platform/db/url.js';
 import { purgeExpired } from './platform/idempotency.js';
 import { cursorSecret } from './platform/settings.js';
 import { createBusiness, hasBusinesses } from './resources/businesses/service.js';
@@ -100,6 +101,7 @@ export async function startServer(
     longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     startupWaitMs: config.DB_STARTUP_WAIT_SECONDS * 1000,
+    maxLifetimeSeconds: config.DB_CONNECTION_MAX_LIFETIME_SECONDS,
     onWait: opts.onWait,
   });
   let redis: Redis | undefined;
@@ -124,7 +126,7 @@ export async function startServer(
     if (config.DATABASE_READ_URL) {
       replicas = new ReadReplicas(
         db,
-        config.DATABASE_READ_URL.split(',').map((url) => ({
+        splitUrlList(config.DATABASE_READ_URL).map((url) => ({
           name: describeUrl(url),
           db: new PostgresDb({
             connectionString: url,
@@ -133,6 +135,8 @@ export async function startServer(
             statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
             connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
             applicationName: 'customers-api-reads',
+            role: 'replica',
+            maxLifetimeSeconds: config.DB_CONNECTION_MAX_LIFETIME_SECONDS,
           }),
         })),
         { maxLagMs: config.REPLICA_MAX_LAG_SECONDS * 1000, checkMs: 1000 },
@@ -162,7 +166,9 @@ export async function startServer(
         ? {
             readReplicas: {
               replicas,
-              recentWrites: redis ? new RedisRecentWrites(redis, new DbRecentWrites(db)) : new DbRecentWrites(db),
+              recentWrites: redis
+                ? new RedisRecentWrites(redis, new DbRecentWrites(db, replicas.orReplica()))
+                : new DbRecentWrites(db, replicas.orReplica()),
             },
           }
         : {}),

@@ -63,7 +63,9 @@ describe('read replicas', { skip }, () => {
     recentWrites: RecentWrites,
     opts: { maxLagMs: number; checkMs: number },
   ): Promise<{ app: FastifyInstance; replicaReads: () => number; replicas: ReadReplicas }> {
-    const replica = counted(new PostgresDb({ connectionString: standby.url, max: 4, connectTimeoutMs: 1000 }));
+    const replica = counted(
+      new PostgresDb({ connectionString: standby.url, max: 4, connectTimeoutMs: 1000, role: 'replica' }),
+    );
     const replicas = new ReadReplicas(primaryDb, [{ name: 'standby', db: replica.db }], opts);
     await replicas.start();
     const app = await buildApp({
@@ -87,7 +89,7 @@ describe('read replicas', { skip }, () => {
     primary = await Cluster.create();
     standby = await Cluster.replicaOf(primary);
     primaryDb = await openDb({ databaseUrl: primary.url, poolMax: 6 });
-    probe = new PostgresDb({ connectionString: standby.url, max: 2 });
+    probe = new PostgresDb({ connectionString: standby.url, max: 2, role: 'replica' });
     const b = await createBusiness(primaryDb, { name: 'Replicated', ownerEmail: 'owner@replicas.example' });
     businessId = b.business_id;
     ownerHeaders = { authorization: `Bearer ${b.token}`, 'x-business-id': businessId };
@@ -246,6 +248,54 @@ describe('read replicas', { skip }, () => {
     await until('the standby back', async () => {
       await i.replicas.check();
       return i.replicas.status()[0]?.healthy;
+    });
+  });
+  test('the primary down: reads keep coming from the replica (lag unknown); the replica down too: not serving', async () => {
+    const replica = new PostgresDb({ connectionString: standby.url, max: 4, connectTimeoutMs: 500, role: 'replica' });
+    const replicas = new ReadReplicas(primaryDb, [{ name: 'standby', db: replica }], {
+      maxLagMs: 60_000,
+      checkMs: 100,
+      outageGraceMs: 60_000,
+    });
+    await replicas.start();
+    const app = await buildApp({
+      db: primaryDb,
+      cursorSecret: await cursorSecret(primaryDb),
+      readReplicas: { replicas, recentWrites: new DbRecentWrites(primaryDb, replicas.orReplica()) },
+    });
+    closers.push(
+      () => app.close(),
+      () => replicas.close(),
+    );
+    await until('the standby healthy', async () => replicas.status()[0]?.healthy);
+    const metric = async () => (await app.inject({ url: '/metrics' })).body;
+    await primary.stop();
+    try {
+      await until('a check made without the primary', async () => replicas.status()[0]?.lag_ms === null);
+      for (let n = 0; n < 3; n++) {
+        const r = await get(app, '/api/v1/customers?limit=5', viewerHeaders);
+        assert.equal(r.status, 200, `a read during the primary's outage: ${JSON.stringify(r.body)}`);
+        assert.ok(r.body.data.items.length > 0);
+      }
+      assert.equal(replicas.status()[0]?.healthy, true, 'serving, lag unknown');
+      assert.match(await metric(), /db_replica_serving\{replica="standby"\} 1/);
+      assert.match(await metric(), /db_replica_lag_seconds\{replica="standby"\} -1/);
+      await standby.stop();
+      try {
+        await until('the killed replica set aside', async () => replicas.status()[0]?.healthy === false);
+        assert.match(await metric(), /db_replica_serving\{replica="standby"\} 0/);
+        assert.match(await metric(), /db_replica_lag_seconds\{replica="standby"\} -1/);
+        const r = await get(app, '/api/v1/customers?limit=5', viewerHeaders);
+        assert.equal(r.status, 503, 'nothing left to read: unavailable');
+      } finally {
+        await standby.start();
+      }
+    } finally {
+      await primary.start();
+    }
+    await until('the standby measured and serving again', async () => {
+      const s = replicas.status()[0];
+      return s?.healthy && s.lag_ms !== null;
     });
   });
 });

@@ -296,7 +296,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const codec = new CursorCodec(opts.cursorSecret);
   const metrics = new Metrics(opts.db instanceof PostgresDb ? opts.db.pool : undefined);
   const db = metrics.timed(opts.db);
-  const auth = new Authenticator(db, {
+  // During a primary outage tokens are verified on a serving replica: reads keep answering.
+  const auth = new Authenticator(opts.readReplicas ? metrics.timed(opts.readReplicas.replicas.orReplica()) : db, {
     cacheTtlMs: opts.authCacheTtlMs ?? 0,
     onLookup: (hit) => metrics.authCache.inc({ result: hit ? 'hit' : 'miss' }),
   });

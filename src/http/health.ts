@@ -15,7 +15,12 @@ export const healthRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
       timer = setTimeout(() => reject(new UnavailableError()), READY_TIMEOUT_MS);
     });
     try {
-      await Promise.race([db.query('SELECT 1'), late]);
+      // Ready means the primary takes writes: a demoted or read-only primary answers, but is not ready.
+      const { rows } = await Promise.race([
+        db.query<{ ro: string }>("SELECT current_setting('transaction_read_only') AS ro"),
+        late,
+      ]);
+      if (rows[0]?.ro === 'on') throw new UnavailableError();
     } catch {
       throw new UnavailableError();
     } finally {

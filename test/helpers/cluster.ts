@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,10 @@ function pgBin(): string | undefined {
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
   const bin = versions.map((v) => join(root, v, 'bin')).find((b) => existsSync(join(b, 'initdb')));
   return bin;
+}
+
+function postgresId(flag: '-u' | '-g'): number {
+  return Number(execFileSync('id', [flag, 'postgres']).toString().trim());
 }
 
 /** Why a throwaway cluster cannot be made here, or false when it can. */
@@ -103,6 +107,76 @@ export class Cluster {
   /** `pg_ctl stop -m fast`: every session is terminated (57P01), as in an operator's restart. */
   async stop(): Promise<void> {
     await this.as('pg_ctl', ['-D', join(this.dir, 'data'), '-m', 'fast', '-w', 'stop']);
+  }
+
+  /** The postmaster's PID (first line of postmaster.pid), or undefined when it is not running. */
+  postmasterPid(): number | undefined {
+    try {
+      const pid = Number(readFileSync(join(this.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `kill -9` of the postmaster, as a crashed machine; waits until it is gone. */
+  async crash(): Promise<void> {
+    const pid = this.postmasterPid();
+    if (pid === undefined) return;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      return;
+    }
+    for (let i = 0; i < 500; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Orphaned backends go once they notice; the next start clears postmaster.pid itself.
+  }
+
+  /** `pg_ctl promote -w`: a standby becomes a primary. */
+  async promote(): Promise<void> {
+    await this.as('pg_ctl', ['-D', join(this.dir, 'data'), '-w', 'promote']);
+  }
+
+  /** A setting in postgresql.auto.conf, then a reload (the cluster must be running). */
+  async set(name: string, value: string): Promise<void> {
+    await this.as('psql', [
+      '-h',
+      this.dir,
+      '-p',
+      String(this.port),
+      '-U',
+      'postgres',
+      '-Atqc',
+      `ALTER SYSTEM SET ${name} = '${value}'`,
+    ]);
+    await this.as('pg_ctl', ['-D', join(this.dir, 'data'), 'reload']);
+  }
+
+  /**
+   * A stopped (cleanly shut down) former primary restarted as a standby of `primary`, following
+   * its new timeline — a switchover's second half, without pg_rewind.
+   */
+  async followAsStandby(primary: Cluster): Promise<void> {
+    const data = join(this.dir, 'data');
+    writeFileSync(join(data, 'standby.signal'), '');
+    chownSync(join(data, 'standby.signal'), postgresId('-u'), postgresId('-g'));
+    const auto = join(data, 'postgresql.auto.conf');
+    const kept = readFileSync(auto, 'utf8')
+      .split('\n')
+      .filter((l) => !/^\s*(primary_conninfo|recovery_target_timeline)\s*=/.test(l));
+    kept.push(
+      `primary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres application_name=${this.port}'`,
+      "recovery_target_timeline = 'latest'",
+    );
+    writeFileSync(auto, `${kept.join('\n')}\n`);
+    await this.start();
   }
 
   async destroy(): Promise<void> {

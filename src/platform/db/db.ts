@@ -58,7 +58,24 @@ export function sqlState(err: unknown): string | undefined {
   return undefined;
 }
 
-const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
+/**
+ * Errors of the socket itself (TCP or Unix): the server is not there, or the way to it is gone.
+ * EAI_AGAIN: DNS not answering now. ENOENT counts only from connect(): a Unix socket whose file is
+ * gone (the server stopped), not a missing file elsewhere.
+ */
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 /**
  * True when the error means "the database cannot answer now" — unreachable,
@@ -69,9 +86,20 @@ export function isUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (CONNECTION_ERRNOS.has(code)) return true;
-    // Class 08: connection exception; 57P01..57P03: admin shutdown, crash shutdown, cannot connect now;
-    // 57014: canceled (the statement deadline passed); 53300: too many connections.
-    if (/^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code) || code === '57014' || code === '53300') return true;
+    if (code === 'ENOENT' && (err as { syscall?: unknown }).syscall === 'connect') return true;
+    // Class 08: connection exception; 57P01..57P03, 57P05: admin shutdown, crash shutdown, cannot connect now,
+    // idle session timeout;
+    // 57014: canceled (the statement deadline passed); 53300: too many connections;
+    // 25006: read-only transaction (a demoted primary, a standby): the writable primary is elsewhere.
+    if (
+      /^08[0-9A-Z]{3}$/.test(code) ||
+      /^57P0[1235]$/.test(code) ||
+      code === '57014' ||
+      code === '53300' ||
+      code === '25006'
+    ) {
+      return true;
+    }
   }
   const message = (err as { message?: unknown }).message;
   return (

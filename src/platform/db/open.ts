@@ -2,6 +2,7 @@ import { type Db, isUnavailable } from './db.js';
 import { migrate } from './migrate.js';
 import { PgliteDb } from './pglite.js';
 import { PostgresDb } from './postgres.js';
+import { describePgUrl } from './url.js';
 
 /** The database could not be reached within the start-up wait: one clear line, no stack. */
 export class DatabaseUnreachableError extends Error {}
@@ -17,6 +18,8 @@ export interface OpenOptions {
   /** The deadline of each statement of long work: migrations (default 10 minutes). */
   longStatementTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Each PostgreSQL connection is closed after this long (s); 0: never. */
+  maxLifetimeSeconds?: number | undefined;
   /** How long to keep trying to reach PostgreSQL at start-up (default 0: try once). */
   startupWaitMs?: number;
   /** 'transaction' when DATABASE_URL leads to a transaction-mode pooler (see PostgresOptions.pooler). */
@@ -29,12 +32,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Where a PostgreSQL URL points, for messages (never its password). */
 export function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
-  } catch {
-    return 'the DATABASE_URL given';
-  }
+  const where = describePgUrl(url);
+  return where === 'the URL given' ? 'the DATABASE_URL given' : where;
 }
 
 /** Retries `SELECT 1` with backoff until it answers or `waitMs` has passed. */
@@ -69,6 +68,7 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
         statementTimeoutMs: opts.statementTimeoutMs,
         connectTimeoutMs: opts.connectTimeoutMs,
         pooler: opts.pooler,
+        maxLifetimeSeconds: opts.maxLifetimeSeconds,
       })
     : await PgliteDb.open(opts.dataDir);
   try {

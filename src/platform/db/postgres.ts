@@ -8,6 +8,7 @@ import {
   type QueryResult,
   type TransactionOptions,
 } from './db.js';
+import { type PgTarget, parsePgUrl, type TargetSessionAttrs } from './url.js';
 
 const OID = { INT8: 20, TIMESTAMP: 1114, TIMESTAMPTZ: 1184, DATE: 1082 } as const;
 const raw = (v: string) => v;
@@ -34,6 +35,152 @@ export interface PostgresOptions {
    * startup parameters (time zone, statement deadline), no cancellation by backend PID.
    */
   pooler?: 'none' | 'transaction';
+  /**
+   * 'primary' (default): the server writes here, so a read-only session is never kept
+   * (checked on connect; refused as 25006). 'replica': reads only.
+   */
+  role?: 'primary' | 'replica';
+  /** Each connection is closed after this long (s), so a moved DNS name is followed; 0: never. */
+  maxLifetimeSeconds?: number;
+}
+
+/** What a session is, as the server reports it. */
+interface SessionState {
+  standby: boolean;
+  readOnly: boolean;
+}
+
+async function sessionState(client: pg.Client): Promise<SessionState> {
+  const { rows } = await client.query<{ standby: boolean; ro: string }>(
+    "SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS ro",
+  );
+  return { standby: rows[0]?.standby === true, readOnly: rows[0]?.ro === 'on' };
+}
+
+/** libpq's target_session_attrs; prefer-standby's second pass takes any host. */
+function fits(state: SessionState, attrs: TargetSessionAttrs, fallback: boolean): boolean {
+  switch (attrs) {
+    case 'any':
+      return true;
+    case 'read-write':
+      return !state.readOnly;
+    case 'read-only':
+      return state.readOnly;
+    case 'primary':
+      return !state.standby;
+    case 'standby':
+      return state.standby;
+    case 'prefer-standby':
+      return fallback || state.standby;
+  }
+}
+
+/** A connection refused for its session attributes: unavailable (503), never a client error. */
+function wrongSession(attrs: TargetSessionAttrs, readOnly: boolean): Error {
+  if (readOnly && attrs !== 'read-only' && attrs !== 'standby') {
+    return Object.assign(new Error('the database session is read-only: the server does not accept writes'), {
+      code: '25006',
+    });
+  }
+  return Object.assign(new Error(`no host matches target_session_attrs=${attrs}`), { code: '08001' });
+}
+
+const noop = () => {};
+
+/**
+ * The pool's connection: libpq's host list and target_session_attrs, and an
+ * error listener for its whole life.
+ *
+ * - With several hosts, each new connection asks them in order (a short-lived
+ *   probe connection each) and connects to the first whose session fits, as
+ *   libpq does: after a failover the next connection finds the new primary.
+ * - The session it gets is checked too (the role may change between probe and
+ *   connect): a primary pool never keeps a read-only session (25006), which is
+ *   how a demoted primary is left.
+ * - A connection lost while connecting, idle or checked out emits 'error';
+ *   without a listener that would end the process. The pool and the code using
+ *   the client add their own; this one is there in every gap between them.
+ */
+function multiHostClient(targets: readonly PgTarget[], attrs: TargetSessionAttrs, primary: boolean) {
+  const first = targets[0] as PgTarget;
+  const accepts = (state: SessionState, fallback: boolean) =>
+    fits(state, attrs, fallback) && !(primary && state.readOnly);
+  return class MultiHostClient extends pg.Client {
+    private readonly options: pg.ClientConfig;
+
+    constructor(config: pg.ClientConfig = {}) {
+      super({ ...config, connectionString: first.url });
+      this.options = config;
+      this.on('error', noop);
+    }
+
+    /** Asks each host in turn which it is; the first that fits (prefer-standby: a standby first). */
+    private async choose(): Promise<PgTarget> {
+      const states: (SessionState | undefined)[] = [];
+      let lastError: unknown;
+      const needState = attrs !== 'any' || primary;
+      for (const target of targets) {
+        const probe = new pg.Client({ ...this.options, connectionString: target.url });
+        probe.on('error', noop);
+        try {
+          await probe.connect();
+          const state = needState ? await sessionState(probe) : { standby: false, readOnly: false };
+          states.push(state);
+          if (accepts(state, false)) return target;
+        } catch (err) {
+          states.push(undefined);
+          lastError = err;
+        } finally {
+          void probe.end().catch(noop);
+        }
+      }
+      if (attrs === 'prefer-standby') {
+        const i = states.findIndex((s) => s !== undefined && accepts(s, true));
+        if (i >= 0) return targets[i] as PgTarget;
+      }
+      const reason = lastError instanceof Error ? ` (last: ${lastError.message})` : '';
+      const anyUp = states.some((s) => s !== undefined);
+      const err = anyUp
+        ? wrongSession(
+            attrs,
+            states.every((s) => s === undefined || s.readOnly),
+          )
+        : Object.assign(new Error(`no host of ${targets.length} accepted a connection${reason}`), { code: '08001' });
+      throw err;
+    }
+
+    private async open(): Promise<void> {
+      const target = targets.length > 1 ? await this.choose() : first;
+      this.host = target.host;
+      this.port = target.port;
+      // Read when connecting (and for TLS's server name): the chosen host, not the first.
+      const params = (this as unknown as { connectionParameters: { host: string; port: number } }).connectionParameters;
+      params.host = target.host;
+      params.port = target.port;
+      // The pool gave up meanwhile (its connect timeout destroys the stream): nothing to connect.
+      if (this.connection.stream.destroyed) {
+        throw Object.assign(new Error('timeout exceeded when trying to connect'), { code: '08001' });
+      }
+      await super.connect();
+      if (attrs === 'any' && !primary) return;
+      const state = await sessionState(this);
+      if (!accepts(state, targets.length === 1 || attrs === 'prefer-standby')) {
+        await this.end().catch(noop);
+        throw wrongSession(attrs, state.readOnly);
+      }
+    }
+
+    override connect(): Promise<pg.Client>;
+    override connect(callback: (err: Error) => void): void;
+    override connect(callback?: (err: Error) => void): Promise<pg.Client> | undefined {
+      const opened = this.open().then(() => this);
+      if (!callback) return opened;
+      opened.then(
+        () => callback(undefined as unknown as Error),
+        (err: Error) => callback(err),
+      );
+    }
+  };
 }
 
 /** A checked-out connection's state, as a user of it sees it. */
@@ -121,14 +268,20 @@ export class PostgresDb implements Db {
           // Every statement has a deadline on the server, and a slightly later one here.
           statement_timeout: this.statementTimeoutMs > 0 ? this.statementTimeoutMs : undefined,
         };
+    const { targets, targetSessionAttrs } = parsePgUrl(opts.connectionString);
+    const primary = (opts.role ?? 'primary') === 'primary';
+    const attrs = targetSessionAttrs ?? (primary ? 'read-write' : 'any');
+    const connectTimeoutMs = opts.connectTimeoutMs ?? 3_000;
     this.pool = new pg.Pool({
-      connectionString: opts.connectionString,
+      Client: multiHostClient(targets, attrs, primary),
       max: opts.max ?? 10,
       application_name: opts.applicationName ?? 'customers-api',
       ...sessionSettings,
       query_timeout: clientTimeout(this.statementTimeoutMs),
-      connectionTimeoutMillis: opts.connectTimeoutMs ?? 3_000,
+      // libpq's connect_timeout is per host: each probe gets it, the pool the sum.
+      connectionTimeoutMillis: connectTimeoutMs * (targets.length > 1 ? targets.length + 1 : 1),
       idleTimeoutMillis: 30_000,
+      maxLifetimeSeconds: opts.maxLifetimeSeconds ?? 0,
       keepAlive: true,
       types,
     });

@@ -14,15 +14,35 @@
  * - Read-your-writes: a token that wrote within `maxLagMs` + two checks reads
  *   the primary (see RecentWrites: the mark lives in Redis or in the primary,
  *   so every instance and worker sees it).
+ * - While the primary cannot be reached (a failover), lag cannot be measured:
+ *   replicas are still probed every check. One that answers keeps serving
+ *   reads, its lag reported unknown (null; -1 in metrics), for at most
+ *   `outageGraceMs` after its last good measurement — it was within `maxLagMs`
+ *   then, and a primary that is down writes nothing it could fall behind on.
+ *   One that does not answer is set aside at once. Authentication and the
+ *   read-your-writes marks are read on a serving replica then too (`orReplica`).
  */
-import { type Db, isUnavailable, type Queryable, type QueryOptions, type QueryResult, sqlState } from './db.js';
+import {
+  type Db,
+  isUnavailable,
+  type Queryable,
+  type QueryOptions,
+  type QueryResult,
+  sqlState,
+  type TransactionOptions,
+} from './db.js';
 
 export interface ReplicaOptions {
   /** Past this lag a replica gets no reads (ms). */
   maxLagMs: number;
   /** How often lag is measured (ms). */
   checkMs: number;
+  /** While the primary is away, how long after its last good measurement a replica that answers keeps serving (ms; default 60 s). */
+  outageGraceMs?: number;
 }
+
+/** Default of ReplicaOptions.outageGraceMs. */
+export const OUTAGE_GRACE_MS = 60_000;
 
 interface Replica {
   name: string;
@@ -30,6 +50,8 @@ interface Replica {
   /** Measured lag (ms), or null while unknown or unreachable. */
   lagMs: number | null;
   healthy: boolean;
+  /** When it was last measured within the lag bound (epoch ms), or 0. */
+  goodAt: number;
 }
 
 /** A WAL position (`16/B374D848`) as a number that orders like it. */
@@ -59,7 +81,7 @@ export class ReadReplicas {
     replicas: readonly { name: string; db: Db }[],
     readonly opts: ReplicaOptions,
   ) {
-    this.replicas = replicas.map((r) => ({ ...r, lagMs: null, healthy: false }));
+    this.replicas = replicas.map((r) => ({ ...r, lagMs: null, healthy: false, goodAt: 0 }));
   }
 
   /** Measures at once, then every `checkMs`. */
@@ -86,7 +108,7 @@ export class ReadReplicas {
       const { rows } = await this.primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
       if (rows[0]) this.samples.push({ at: now, lsn: lsn(rows[0].lsn) });
     } catch {
-      // The primary is away: replicas keep their last verdict until it answers.
+      await this.checkWithoutPrimary(now);
       return;
     }
     // Samples older than the bound say nothing more (a replica past them is too far behind anyway).
@@ -112,8 +134,53 @@ export class ReadReplicas {
           r.lagMs = null;
         }
         r.healthy = r.lagMs !== null && r.lagMs <= this.opts.maxLagMs;
+        if (r.healthy) r.goodAt = now;
       }),
     );
+  }
+
+  /** The primary is away: each replica that answers serves on, lag unknown, within the grace; the others are set aside. */
+  private async checkWithoutPrimary(now: number): Promise<void> {
+    const grace = this.opts.outageGraceMs ?? OUTAGE_GRACE_MS;
+    await Promise.all(
+      this.replicas.map(async (r) => {
+        let answers = false;
+        try {
+          await r.db.query('SELECT pg_last_wal_replay_lsn()');
+          answers = true;
+        } catch {
+          // Not answering: no reads.
+        }
+        r.lagMs = null;
+        r.healthy = answers && r.goodAt > 0 && now - r.goodAt <= grace;
+      }),
+    );
+  }
+
+  /**
+   * The primary, or — only when it is unavailable — a serving replica: for reads that
+   * must not fail for the whole of a failover (verifying a token). A write there fails
+   * as the primary's would (25006: unavailable).
+   */
+  orReplica(): Db {
+    const primary = this.primary;
+    const onReplica = async <T>(run: (db: Db) => Promise<T>): Promise<T> => {
+      try {
+        return await run(primary);
+      } catch (err) {
+        const replica = isUnavailable(err) ? this.pick() : null;
+        if (!replica) throw err;
+        return await run(replica);
+      }
+    };
+    return {
+      kind: primary.kind,
+      query: <R>(text: string, params?: readonly unknown[], opts?: QueryOptions) =>
+        onReplica((db) => db.query<R>(text, params, opts)),
+      exec: (text: string) => onReplica((db) => db.exec(text)),
+      transaction: <T>(fn: (tx: Queryable) => Promise<T>, opts?: TransactionOptions) => primary.transaction(fn, opts),
+      close: async () => {},
+    };
   }
 
   /** Each replica's state, for readiness and metrics (names only, never credentials). */
@@ -189,7 +256,11 @@ export interface RecentWrites {
 
 /** The marks in the primary database (`api_tokens.writes_until`). */
 export class DbRecentWrites implements RecentWrites {
-  constructor(private readonly primary: Db) {}
+  /** `during` answers while the primary is unavailable (ReadReplicas.orReplica: the marks replicate). */
+  constructor(
+    private readonly primary: Db,
+    private readonly during?: Db,
+  ) {}
 
   async mark(tokenId: string, windowMs: number): Promise<void> {
     await this.primary.query(
@@ -200,9 +271,10 @@ export class DbRecentWrites implements RecentWrites {
   }
 
   async has(tokenId: string): Promise<boolean> {
-    const { rows } = await this.primary.query('SELECT 1 FROM api_tokens WHERE id = $1 AND writes_until > now()', [
-      tokenId,
-    ]);
+    const { rows } = await (this.during ?? this.primary).query(
+      'SELECT 1 FROM api_tokens WHERE id = $1 AND writes_until > now()',
+      [tokenId],
+    );
     return rows.length > 0;
   }
 }
