@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Db, Queryable } from '../platform/db/db.js';
 import { TxDb } from '../platform/db/tx-db.js';
+import { UnavailableError } from '../platform/errors.js';
 import {
+  type Claim,
   type ClaimRef,
   canonicalJson,
   claim,
@@ -80,6 +83,13 @@ async function bufferedUpload(req: FastifyRequest): Promise<Buffer> {
 export class Idempotency {
   /** Keys whose request runs in this process (PGlite serialises transactions: a second one would wait, not see it). */
   private readonly inflight = new Set<string>();
+  /**
+   * Keys whose request this process answered 503 but could not free (the
+   * database was away): a retry that finds one still running frees it first,
+   * so a client retrying after an outage gets its answer, not a 409 for a
+   * request that already ended.
+   */
+  private readonly unreleased = new Map<string, Set<ClaimRef>>();
 
   constructor(
     private readonly db: Db,
@@ -135,7 +145,20 @@ export class Idempotency {
     try {
       const body = opts.multipart ? await bufferedUpload(req) : canonicalJson(req.body ?? null);
       const print = fingerprint(req.method, req.url.split('?')[0] ?? '', body);
-      const claimed = await claim(this.db, ref, print);
+      const mine: ClaimRef = { ...ref, holder: randomUUID() };
+      let claimed: Claim;
+      try {
+        claimed = await claim(this.db, mine, print);
+      } catch (err) {
+        // The claim may have committed with its answer lost (a failover): free what it may hold.
+        await this.release(mine);
+        throw err;
+      }
+      const stale = claimed.kind === 'in_progress' ? [...(this.unreleased.get(local) ?? [])] : [];
+      if (stale.length > 0) {
+        for (const ref of stale) if (!(await this.tryRelease(ref))) throw new UnavailableError();
+        claimed = await claim(this.db, mine, print);
+      }
       switch (claimed.kind) {
         case 'mismatch':
           throw headerIssue(
@@ -255,20 +278,41 @@ export class Idempotency {
    */
   private async release(ref: ClaimRef): Promise<void> {
     const until = Date.now() + LEASE_MS;
-    const attempt = async (): Promise<boolean> => {
-      try {
-        await release(this.db, ref);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    if (await attempt()) return;
+    if (await this.tryRelease(ref)) return;
+    const local = `${ref.scope}\n${ref.key}`;
+    let refs = this.unreleased.get(local);
+    if (!refs) {
+      refs = new Set();
+      this.unreleased.set(local, refs);
+    }
+    refs.add(ref);
     const again = () => {
-      if (Date.now() > until) return;
-      setTimeout(() => void attempt().then((ok) => ok || again()), 1000).unref();
+      if (!this.unreleased.get(local)?.has(ref)) return;
+      if (Date.now() > until) {
+        this.forget(ref);
+        return;
+      }
+      setTimeout(() => void this.tryRelease(ref).then((ok) => ok || again()), 1000).unref();
     };
     again();
+  }
+
+  /** One attempt to free a key (fenced by its claim); forgets it as unreleased once done. */
+  private async tryRelease(ref: ClaimRef): Promise<boolean> {
+    try {
+      await release(this.db, ref);
+    } catch {
+      return false;
+    }
+    this.forget(ref);
+    return true;
+  }
+
+  private forget(ref: ClaimRef): void {
+    const local = `${ref.scope}\n${ref.key}`;
+    const refs = this.unreleased.get(local);
+    refs?.delete(ref);
+    if (refs?.size === 0) this.unreleased.delete(local);
   }
 
   /** A request that ended without a response (the onResponse safety net): roll back and free the key. */

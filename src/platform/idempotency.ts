@@ -45,37 +45,37 @@ export interface KeyRef {
 }
 
 /**
- * A key as held by one claim. `since` (the claim's time, in microseconds) fences
- * a holder whose lease lapsed: once another request has claimed the key, the old
- * holder can neither store its outcome (its effect then rolls back) nor free
- * the key, so one key never commits two effects.
+ * A key as held by one claim. `holder` (chosen by the request before it sends
+ * its claim) fences a holder whose lease lapsed: once another request has
+ * claimed the key, the old holder can neither store its outcome (its effect
+ * then rolls back) nor free the key, so one key never commits two effects. And
+ * since the request knows it before the database answers, a claim whose answer
+ * was lost can still be freed.
  */
 export interface ClaimRef extends KeyRef {
-  since: string;
+  holder: string;
 }
-
-const CLAIM_TIME = '(extract(epoch FROM created_at) * 1000000)::bigint';
 
 /**
  * Claims a key for a request with this fingerprint: a new key, an expired one,
  * or one whose running holder's lease lapsed is taken; otherwise the stored
  * outcome (same request), a mismatch (another request) or "in progress".
  */
-export async function claim(q: Queryable, ref: KeyRef, print: string): Promise<Claim> {
-  const taken = await queryOne<{ since: string }>(
+export async function claim(q: Queryable, ref: ClaimRef, print: string): Promise<Claim> {
+  const taken = await queryOne<{ holder: string }>(
     q,
-    `INSERT INTO idempotency_keys (scope, key, fingerprint, state, locked_until, expires_at)
-     VALUES ($1, $2, $3, 'running', now() + make_interval(secs => $4::float8), now() + make_interval(hours => $5::int))
+    `INSERT INTO idempotency_keys (scope, key, fingerprint, state, locked_until, expires_at, holder)
+     VALUES ($1, $2, $3, 'running', now() + make_interval(secs => $4::float8), now() + make_interval(hours => $5::int), $6)
      ON CONFLICT (scope, key) DO UPDATE
        SET fingerprint = EXCLUDED.fingerprint, state = 'running', locked_until = EXCLUDED.locked_until,
-           status = NULL, body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at
+           status = NULL, body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at, holder = EXCLUDED.holder
      WHERE idempotency_keys.expires_at <= now()
         OR (idempotency_keys.state = 'running' AND idempotency_keys.locked_until <= now()
             AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
-     RETURNING ${CLAIM_TIME}::text AS since`,
-    [ref.scope, ref.key, print, LEASE_MS / 1000, KEY_TTL_HOURS],
+     RETURNING holder`,
+    [ref.scope, ref.key, print, LEASE_MS / 1000, KEY_TTL_HOURS, ref.holder],
   );
-  if (taken) return { kind: 'claimed', claim: { ...ref, since: String(taken.since) } };
+  if (taken) return { kind: 'claimed', claim: { scope: ref.scope, key: ref.key, holder: ref.holder } };
   const held = await queryOne<{ fingerprint: string; state: string; status: number | null; body: string | null }>(
     q,
     'SELECT fingerprint, state, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2',
@@ -102,26 +102,27 @@ export class LostClaimError extends Error {
 export async function complete(q: Queryable, claim: ClaimRef, status: number, body: string): Promise<void> {
   const res = await q.query(
     `UPDATE idempotency_keys SET state = 'done', status = $3, body = $4
-      WHERE scope = $1 AND key = $2 AND state = 'running' AND ${CLAIM_TIME} = $5::bigint`,
-    [claim.scope, claim.key, status, body, claim.since],
+      WHERE scope = $1 AND key = $2 AND state = 'running' AND holder = $5`,
+    [claim.scope, claim.key, status, body, claim.holder],
   );
   if (res.rowCount !== 1) throw new LostClaimError();
 }
 
 /** Frees a key whose request produced nothing worth replaying (a 422, 401, 403, 429 or 5xx). */
 export async function release(q: Queryable, claim: ClaimRef): Promise<void> {
-  await q.query(
-    `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'running' AND ${CLAIM_TIME} = $3::bigint`,
-    [claim.scope, claim.key, claim.since],
-  );
+  await q.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'running' AND holder = $3`, [
+    claim.scope,
+    claim.key,
+    claim.holder,
+  ]);
 }
 
 /** Extends a running request's lease. */
 export async function renew(q: Queryable, claim: ClaimRef): Promise<void> {
   await q.query(
     `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $3::float8)
-      WHERE scope = $1 AND key = $2 AND state = 'running' AND ${CLAIM_TIME} = $4::bigint`,
-    [claim.scope, claim.key, LEASE_MS / 1000, claim.since],
+      WHERE scope = $1 AND key = $2 AND state = 'running' AND holder = $4`,
+    [claim.scope, claim.key, LEASE_MS / 1000, claim.holder],
   );
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { UnavailableError } from '../errors.js';
 import {
   type Db,
   isUnavailable,
@@ -361,11 +362,24 @@ export class PostgresDb implements Db {
           query_timeout: queryTimeout,
         } as pg.QueryConfig);
       }
+      let committing = false;
       try {
         const result = await fn(wrap(client, queryTimeout, !this.pooled));
-        await client.query('COMMIT');
+        committing = true;
+        // No server deadline on the COMMIT itself: a cancelled wait for a synchronous standby
+        // still commits locally (with only a warning), so the answer would acknowledge a write a
+        // failover can lose. The client-side deadline bounds it instead, and an unanswered COMMIT
+        // is an unknown outcome: the session is dropped and the caller told to retry (503).
+        await client.query({
+          text: 'SET LOCAL statement_timeout = 0; COMMIT',
+          query_timeout: clientTimeout(own ?? this.statementTimeoutMs),
+        } as pg.QueryConfig);
         return result;
       } catch (err) {
+        if (committing && typeof (err as { code?: unknown }).code !== 'string') {
+          session.drop(err as Error);
+          throw new UnavailableError();
+        }
         if (!session.lost()) {
           // A session that cannot roll back is unusable: drop it rather than reuse it.
           await client.query('ROLLBACK').catch((rollbackErr: Error) => session.drop(rollbackErr));

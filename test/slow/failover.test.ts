@@ -14,11 +14,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { openDb } from '../src/platform/db/open.js';
-import { createBusiness } from '../src/resources/businesses/service.js';
-import { Cluster, clusterUnavailable } from './helpers/cluster.js';
-import { until } from './helpers/harness.js';
-import { firstOkAfter, type ServerProcess, serverProcess, startWriters, type WriteLog } from './helpers/writers.js';
+import { openDb } from '../../src/platform/db/open.js';
+import { createBusiness } from '../../src/resources/businesses/service.js';
+import { Cluster, clusterUnavailable } from '../helpers/cluster.js';
+import { until } from '../helpers/harness.js';
+import { firstOkAfter, type ServerProcess, serverProcess, startWriters, type WriteLog } from '../helpers/writers.js';
 
 const skip = clusterUnavailable() || (process.env.TEST_DATABASE_URL ? false : 'PostgreSQL suite only');
 const RESUME_BOUND_MS = 5000;

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, describe, test } from 'node:test';
-import { BIN, cli } from './helpers/cli.js';
-import { freshPostgresDatabase } from './helpers/harness.js';
-import { PUBLIC_HOOK_URL } from './helpers/routes.js';
+import { BIN, cli } from '../helpers/cli.js';
+import { freshPostgresDatabase } from '../helpers/harness.js';
+import { PUBLIC_HOOK_URL } from '../helpers/routes.js';
 
 const PG_BASE = process.env.TEST_DATABASE_URL;
 const EMBEDDED = { DATABASE_URL: '' };
