@@ -253,10 +253,15 @@ describe('backup and restore of the embedded database', () => {
         created('contact.created'),
       );
       // Each row as the original serves it (nothing is updated here, so rows do not change).
+      // A customer's contacts: those the snapshot's feed created (a contact added after the backup is not in it).
       const byId = new Map(now.customers.map((c) => [c.id, c]));
+      const inSnapshot = new Set(created('contact.created'));
       for (const c of got.customers) {
         assert.deepEqual(c, byId.get(c.id));
-        assert.deepEqual(got.contacts[c.id as string], now.contacts[c.id as string]);
+        assert.deepEqual(
+          got.contacts[c.id as string],
+          (now.contacts[c.id as string] ?? []).filter((k) => inSnapshot.has(k.id as string)),
+        );
       }
       for (const c of before[i] ?? [])
         assert.ok(byId.has(c.id) && got.contacts[c.id as string], 'acknowledged before the backup: in it');
