@@ -4,8 +4,10 @@
  * answer: for failover and crash tests that must see the process survive and
  * count what was acknowledged.
  */
+import assert from 'node:assert/strict';
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import pg from 'pg';
 import { BIN, listening } from './cli.js';
 
 export interface ServerProcess {
@@ -155,4 +157,24 @@ export function startWriters(
 /** The first 2xx that arrived at or after `at`, or undefined. */
 export function firstOkAfter(log: WriteLog, at: number): number | undefined {
   return log.okAt.filter((t) => t >= at).sort((a, b) => a - b)[0];
+}
+
+/** Every acknowledged customer is in the database at `url`; each acknowledged key made exactly one. */
+export async function checkWrites(url: string, log: WriteLog): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query('SELECT id FROM customers WHERE id = ANY($1::uuid[])', [log.acknowledged]);
+    assert.equal(rows.length, new Set(log.acknowledged).size, 'no acknowledged write lost');
+    const names = [...log.keyed.keys()];
+    const counts = await c.query<{ name: string; n: number }>(
+      'SELECT name, count(*)::int AS n FROM customers WHERE name = ANY($1::text[]) GROUP BY name',
+      [names],
+    );
+    const twice = counts.rows.filter((r) => r.n !== 1).map((r) => `${r.name} × ${r.n}`);
+    assert.deepEqual(twice, [], 'each acknowledged key made exactly one customer');
+    assert.equal(counts.rows.length, names.length, 'every acknowledged key has its customer');
+  } finally {
+    await c.end();
+  }
 }
