@@ -3,10 +3,11 @@
  * checked address itself (no second lookup), no redirects followed, a hard
  * deadline, and the response body read and dropped (at most 64 KiB).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import type { Target } from './address.js';
 
 /** A new signing secret: `whsec_` and 24 random bytes in base64 (the Standard Webhooks form). */
@@ -14,14 +15,13 @@ export function newSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
-/** `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` for each secret, space-separated. */
+/**
+ * `v1,<signature>` for each secret (the current one, then the previous one while
+ * a rotation lasts), space-separated: Standard Webhooks' own signing.
+ */
 export function signature(secrets: readonly string[], id: string, timestamp: number, body: string): string {
-  return secrets
-    .map((secret) => {
-      const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-      return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-    })
-    .join(' ');
+  const at = new Date(timestamp * 1000);
+  return secrets.map((secret) => new Webhook(secret).sign(id, at, body)).join(' ');
 }
 
 export interface SendResult {
