@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../platform/db/db.js';
 import { ForbiddenError, UnauthenticatedError } from '../../platform/errors.js';
 import { allows, type Permission, type Role } from '../businesses/roles.js';
@@ -26,8 +27,6 @@ export interface Verified {
 interface CacheEntry extends Verified {
   /** When the token itself expires (epoch ms), or null. */
   expiresAt: number | null;
-  /** When this entry must be looked up again (epoch ms). */
-  until: number;
 }
 
 export interface AuthenticatorOptions {
@@ -59,13 +58,13 @@ const CACHE_MAX = 10_000;
 export type Lookup = 'cache-or-database' | 'database' | 'cache';
 
 export class Authenticator {
-  private readonly lastTouched = new Map<string, number>();
+  /** Tokens whose last_used_at was written lately (at most once a minute each). */
+  private readonly lastTouched = new LRUCache<string, true>({ max: CACHE_MAX, ttl: LAST_USED_EVERY_MS });
   private readonly touching = new Set<Promise<unknown>>();
-  private readonly cache = new Map<string, CacheEntry>();
-  /** Token hashes verified lately, with when: see knows(). */
-  private readonly known = new Map<string, number>();
-  private readonly knownForMs: number;
-  private readonly ttl: number;
+  /** Verified answers by `<token hash>|<business id>`, each for the TTL; none when the TTL is 0. */
+  private readonly cache: LRUCache<string, CacheEntry> | null;
+  /** Token hashes verified lately: see knows(). */
+  private readonly known: LRUCache<string, true>;
   private readonly now: () => number;
   private readonly onLookup: (cacheHit: boolean) => void;
 
@@ -73,10 +72,13 @@ export class Authenticator {
     private readonly db: Db,
     opts: AuthenticatorOptions = {},
   ) {
-    this.ttl = opts.cacheTtlMs ?? 0;
-    this.knownForMs = Math.max(opts.knownForMs ?? 60_000, this.ttl);
+    const ttl = opts.cacheTtlMs ?? 0;
     this.now = opts.now ?? Date.now;
     this.onLookup = opts.onLookup ?? (() => {});
+    // The clock is read on every check (ttlResolution 0): tests move it by hand.
+    const clock = { perf: { now: this.now }, ttlResolution: 0 };
+    this.cache = ttl > 0 ? new LRUCache({ max: CACHE_MAX, ttl, ...clock }) : null;
+    this.known = new LRUCache({ max: CACHE_MAX, ttl: Math.max(opts.knownForMs ?? 60_000, ttl, 1), ...clock });
   }
 
   /**
@@ -94,9 +96,9 @@ export class Authenticator {
     const hash = hashToken(token);
     const key = `${hash}|${businessId ?? ''}`;
     const now = this.now();
-    if (this.ttl > 0 && lookup !== 'database') {
+    if (this.cache && lookup !== 'database') {
       const hit = this.cache.get(key);
-      if (hit && hit.until > now) {
+      if (hit) {
         if (hit.expiresAt !== null && hit.expiresAt <= now) {
           this.cache.delete(key);
           throw new UnauthenticatedError();
@@ -121,23 +123,16 @@ export class Authenticator {
     );
     const row = rows[0];
     if (!row || row.expired || row.revoked) {
-      this.cache.delete(key);
+      this.cache?.delete(key);
       this.known.delete(hash);
       // What the database says now holds for every business this token was cached under.
       if (row && lookup === 'database') this.forgetToken(row.id);
       throw new UnauthenticatedError();
     }
-    this.remember(hash, now);
+    this.known.set(hash, true);
     if (row.stale) this.touch(row.id);
     const verified = { userId: row.user_id, tokenId: row.id, role: row.role };
-    if (this.ttl > 0) {
-      if (this.cache.size >= CACHE_MAX) {
-        // Oldest first: Map keeps insertion order.
-        const oldest = this.cache.keys().next().value;
-        if (oldest !== undefined) this.cache.delete(oldest);
-      }
-      this.cache.set(key, { ...verified, expiresAt: row.expires_at_ms, until: now + this.ttl });
-    }
+    this.cache?.set(key, { ...verified, expiresAt: row.expires_at_ms });
     return verified;
   }
 
@@ -147,20 +142,25 @@ export class Authenticator {
    * once, and in other processes within the cache's TTL.
    */
   forgetUser(userId: string): void {
-    for (const [key, entry] of this.cache) if (entry.userId === userId) this.cache.delete(key);
+    this.forget((entry) => entry.userId === userId);
   }
 
   forgetToken(tokenId: string): void {
-    for (const [key, entry] of this.cache) {
-      if (entry.tokenId !== tokenId) continue;
-      this.cache.delete(key);
+    for (const key of this.forget((entry) => entry.tokenId === tokenId))
       this.known.delete(key.slice(0, key.indexOf('|')));
-    }
+  }
+
+  /** Drops the cached answers `which` picks; returns their keys. */
+  private forget(which: (entry: CacheEntry) => boolean): string[] {
+    const keys: string[] = [];
+    for (const [key, entry] of this.cache?.entries() ?? []) if (which(entry)) keys.push(key);
+    for (const key of keys) this.cache?.delete(key);
+    return keys;
   }
 
   /** Forgets everything cached (after administration this process did not see in detail). */
   clear(): void {
-    this.cache.clear();
+    this.cache?.clear();
     this.known.clear();
   }
 
@@ -170,27 +170,13 @@ export class Authenticator {
    * failed authentications (it is not a guess). It grants nothing by itself.
    */
   knows(token: string | undefined): boolean {
-    if (token === undefined || !TOKEN_RE.test(token)) return false;
-    const at = this.known.get(hashToken(token));
-    return at !== undefined && this.now() - at < this.knownForMs;
-  }
-
-  private remember(hash: string, now: number): void {
-    this.known.delete(hash); // re-inserted last: Map order is the eviction order
-    if (this.known.size >= CACHE_MAX) {
-      const oldest = this.known.keys().next().value;
-      if (oldest !== undefined) this.known.delete(oldest);
-    }
-    this.known.set(hash, now);
+    return token !== undefined && TOKEN_RE.test(token) && this.known.has(hashToken(token));
   }
 
   /** Records use in the background; a failure here must never fail the request. */
   private touch(tokenId: string): void {
-    const now = Date.now();
-    const last = this.lastTouched.get(tokenId);
-    if (last !== undefined && now - last < LAST_USED_EVERY_MS) return;
-    this.lastTouched.set(tokenId, now);
-    if (this.lastTouched.size > 10_000) this.lastTouched.clear();
+    if (this.lastTouched.has(tokenId)) return;
+    this.lastTouched.set(tokenId, true);
     const done = this.db
       .query(
         `UPDATE api_tokens SET last_used_at = now()
