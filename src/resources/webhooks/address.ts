@@ -7,69 +7,45 @@
  * be public. The address checked is the one connected to (see sender.ts).
  */
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata (169.254.169.254)
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['::', 96], // IPv4-compatible (deprecated)
-  ['64:ff9b::', 96], // NAT64
-  ['64:ff9b:1::', 48],
-  ['100::', 64], // discard
-  ['2001::', 23], // IETF protocol assignments (Teredo, …)
-  ['2001:db8::', 32], // documentation
-  ['2002::', 16], // 6to4
-  ['fc00::', 7], // unique local (and fd00:ec2::254, a cloud metadata address)
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated)
-  ['ff00::', 8], // multicast
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
-}
+/** `::a.b.c.d`, IPv4-compatible (deprecated): ipaddr.js counts it as unicast, it is not. */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 
-/** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:a.b.c.d` in any spelling), if it is one. */
-function mappedIpv4(address: string): string | null {
-  const m = /^::ffff:(?:0+:)?(.+)$/i.exec(address);
-  if (!m?.[1]) return null;
-  const rest = m[1];
-  if (isIP(rest) === 4) return rest;
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(rest);
-  if (!hex?.[1] || !hex[2]) return null;
-  const hi = Number.parseInt(hex[1], 16);
-  const lo = Number.parseInt(hex[2], 16);
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-}
-
-/** Why an IP address may not receive webhooks, or null when it may. */
-export function refusedAddress(address: string): string | null {
+/**
+ * An address in the form the URL parser gives it, or null if it is none. The resolver prints
+ * an IPv4-compatible address as `::a.b.c.d`, which ipaddr.js reads as IPv4-mapped; the URL
+ * parser's form (`::808:808`) keeps the two apart.
+ */
+function canonical(address: string): string | null {
   const family = isIP(address);
-  if (family === 0) return 'is not an IP address';
-  if (family === 6) {
-    const v4 = mappedIpv4(address);
-    if (v4 !== null) return refusedAddress(v4) && `is an IPv4-mapped private address (${v4})`;
-    return blocked.check(address, 'ipv6') ? 'is a loopback, private, link-local or reserved address' : null;
+  if (family === 4) return address;
+  if (family === 0) return null;
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return null; // a zone index (`fe80::1%eth0`): not a webhook target
   }
-  return blocked.check(address, 'ipv4') ? 'is a loopback, private, link-local or reserved address' : null;
+}
+
+/**
+ * Why an IP address may not receive webhooks, or null when it may: only what ipaddr.js
+ * calls `unicast` may. Every special range it names is refused — loopback, private,
+ * carrier-grade NAT, link-local (cloud metadata, 169.254.169.254), unique local
+ * (fd00:ec2::254), multicast, reserved and documentation, NAT64, 6to4, Teredo — and so
+ * is any it adds later.
+ */
+export function refusedAddress(address: string): string | null {
+  const text = canonical(address);
+  if (text === null || !ipaddr.isValid(text)) return 'is not an IP address';
+  // An IPv4-mapped address (`::ffff:a.b.c.d` in any spelling) is judged as its IPv4 address.
+  const ip = ipaddr.process(text);
+  const range = ip.range();
+  const mapped = ip.kind() === 'ipv4' && isIP(text) === 6 ? `, IPv4-mapped (${ip})` : '';
+  if (range !== 'unicast') return `is a loopback, private, link-local or reserved address (${range}${mapped})`;
+  if (ip.kind() === 'ipv6' && ip.match(IPV4_COMPATIBLE)) return 'is an IPv4-compatible address';
+  return null;
 }
 
 export interface TargetPolicy {
