@@ -101,6 +101,8 @@ export function isUnavailable(err: unknown): boolean {
       return true;
     }
   }
+  // pg's own client-side failures (pool connect timeout, connection ended, query_timeout) carry no
+  // code: their message is all there is.
   const message = (err as { message?: unknown }).message;
   return (
     typeof message === 'string' &&

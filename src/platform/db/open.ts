@@ -1,4 +1,4 @@
-import { type Db, isUnavailable } from './db.js';
+import { type Db, isUnavailable, sqlState } from './db.js';
 import { migrate } from './migrate.js';
 import { PgliteDb } from './pglite.js';
 import { PostgresDb } from './postgres.js';
@@ -36,6 +36,14 @@ export function describeUrl(url: string): string {
   return where === 'the URL given' ? 'the DATABASE_URL given' : where;
 }
 
+/** The server would not let us in: a wrong password or unknown role (class 28), no such database (3D000). */
+function loginRefused(err: unknown): boolean {
+  const code = sqlState(err);
+  if (code !== undefined) return code.startsWith('28') || code === '3D000';
+  // pg's own password errors (none given, or not a string) carry no code: the message is all there is.
+  return err instanceof Error && /password must be/i.test(err.message);
+}
+
 /** Retries `SELECT 1` with backoff until it answers or `waitMs` has passed. */
 async function reachable(db: Db, url: string, opts: OpenOptions): Promise<void> {
   const deadline = Date.now() + (opts.startupWaitMs ?? 0);
@@ -46,7 +54,7 @@ async function reachable(db: Db, url: string, opts: OpenOptions): Promise<void> 
       return;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      if (!isUnavailable(err) && !/password|authentication|does not exist|role/i.test(reason)) throw err;
+      if (!isUnavailable(err) && !loginRefused(err)) throw err;
       const left = deadline - Date.now();
       if (left <= 0 || !isUnavailable(err)) {
         throw new DatabaseUnreachableError(`cannot reach PostgreSQL at ${describeUrl(url)}: ${reason}`);
