@@ -3,7 +3,7 @@ import Type, { type Static } from 'typebox';
 import { PgUrlError, parsePgUrl, splitUrlList } from './platform/db/url.js';
 
 /** Every setting, read once at start-up from the environment. */
-export const ConfigSchema = Type.Object({
+const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(
     Type.String({
       pattern: '^postgres(ql)?://',

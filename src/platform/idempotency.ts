@@ -10,7 +10,7 @@ import { queryOne } from './sql.js';
  */
 
 /** How long an outcome is kept. */
-export const KEY_TTL_HOURS = 24;
+const KEY_TTL_HOURS = 24;
 /** A running request's lease on its key, renewed while it runs; a dead process's key is free again after it. */
 export const LEASE_MS = 30_000;
 /** 1..255 printable ASCII characters. */
@@ -39,7 +39,7 @@ export type Claim =
   | { kind: 'mismatch' }
   | { kind: 'in_progress' };
 
-export interface KeyRef {
+interface KeyRef {
   scope: string;
   key: string;
 }
@@ -89,7 +89,7 @@ export async function claim(q: Queryable, ref: ClaimRef, print: string): Promise
 }
 
 /** The claim no longer holds its key (its lease lapsed and another request took it): nothing may be stored. */
-export class LostClaimError extends Error {
+class LostClaimError extends Error {
   constructor() {
     super('the idempotency key was claimed by another request');
   }

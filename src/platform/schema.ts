@@ -39,7 +39,7 @@ export const component = (name: string) => ({ 'x-component': name });
  */
 export const OPTIONAL_BODY = { 'x-optional-body': true } as const;
 
-export const DIRECTIONS = ['next', 'prev'] as const;
+const DIRECTIONS = ['next', 'prev'] as const;
 
 /**
  * The pagination and sort parameters of every list. Each has a default, so

@@ -6,7 +6,7 @@ import Type, { type TString, type TStringOptions } from 'typebox';
  * must refuse `Idempotency-Key` (contract §5.1: a replay would have to store the secret),
  * and start-up fails when it does not (see http/app.ts).
  */
-export const SECRET_KEYWORD = 'x-secret';
+const SECRET_KEYWORD = 'x-secret';
 
 /** A string field that carries a secret (see SECRET_KEYWORD). */
 export function Secret(opts: TStringOptions = {}): TString {
@@ -14,7 +14,7 @@ export function Secret(opts: TStringOptions = {}): TString {
 }
 
 /** Whether a schema holds a field marked secret anywhere inside it (properties, items, unions). */
-export function carriesSecret(schema: unknown, seen = new Set<unknown>()): boolean {
+function carriesSecret(schema: unknown, seen = new Set<unknown>()): boolean {
   if (typeof schema !== 'object' || schema === null || seen.has(schema)) return false;
   seen.add(schema);
   if ((schema as Record<string, unknown>)[SECRET_KEYWORD] === true) return true;

@@ -42,7 +42,7 @@ export interface ReplicaOptions {
 }
 
 /** Default of ReplicaOptions.outageGraceMs. */
-export const OUTAGE_GRACE_MS = 60_000;
+const OUTAGE_GRACE_MS = 60_000;
 
 interface Replica {
   name: string;

@@ -8,7 +8,7 @@ import { CustomerCreateSchema, type CustomerInput } from './schemas.js';
 import { type CustomerRow, createdEvents, insertCustomers } from './service.js';
 
 /** Columns a customers CSV may have, in template order: the create body's fields. */
-export const IMPORT_COLUMNS = [
+const IMPORT_COLUMNS = [
   'name',
   'email',
   'phone',
@@ -28,7 +28,7 @@ export const MAX_IMPORT_ROWS = 10_000;
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 const BATCH = 1000;
 
-export interface ImportError {
+interface ImportError {
   row: number;
   error: string;
 }
@@ -57,7 +57,7 @@ const fileIssue = (msg: string, input: unknown = null) => new InvalidFileError(m
 
 const checkRow = objectChecker(CustomerCreateSchema);
 /** A CSV row goes through the create body's own schema and rules. */
-export function validateCustomerRow(row: Record<string, unknown>): { value: CustomerInput } | { error: string } {
+function validateCustomerRow(row: Record<string, unknown>): { value: CustomerInput } | { error: string } {
   const issues = checkRow(row);
   if (issues.length === 0) return { value: row as unknown as CustomerInput };
   return { error: issues.map((i) => `${i.loc.join('.') || 'row'}: ${i.msg}`).join('; ') };

@@ -19,7 +19,7 @@ export function newSecret(): string {
  * `v1,<signature>` for each secret (the current one, then the previous one while
  * a rotation lasts), space-separated: Standard Webhooks' own signing.
  */
-export function signature(secrets: readonly string[], id: string, timestamp: number, body: string): string {
+function signature(secrets: readonly string[], id: string, timestamp: number, body: string): string {
   const at = new Date(timestamp * 1000);
   return secrets.map((secret) => new Webhook(secret).sign(id, at, body)).join(' ');
 }

@@ -34,7 +34,7 @@ export interface WebhookOptions extends TargetPolicy {
 }
 
 /** About 5 s, 30 s, 2 min, 10 min, 1 h, then every 6 h, for 3 days (contract §5.3). */
-export const DEFAULT_RETRY_SCHEDULE_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000];
+const DEFAULT_RETRY_SCHEDULE_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000];
 
 export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   allowPrivate: false,
@@ -66,7 +66,7 @@ interface DueDelivery {
 }
 
 /** Endpoints worked at once by one instance, by default (each on its own; a slow one holds only its own slot). */
-export const DEFAULT_WEBHOOK_CONCURRENCY = 16;
+const DEFAULT_WEBHOOK_CONCURRENCY = 16;
 /** Due deliveries read per round for one endpoint. */
 const BATCH = 20;
 
