@@ -4,8 +4,9 @@ import type { TenantContext } from '../../platform/tenant.js';
 import { foldCase } from '../../platform/text.js';
 import { objectChecker } from '../../platform/validation.js';
 import { recordEvents } from '../events/service.js';
+import type { CustomerRow } from './rows.js';
 import { CustomerCreateSchema, type CustomerInput } from './schemas.js';
-import { type CustomerRow, createdEvents, insertCustomers } from './service.js';
+import { createdEvents, insertCustomers } from './service.js';
 
 /** Columns a customers CSV may have, in template order: the create body's fields. */
 export const IMPORT_COLUMNS = [
