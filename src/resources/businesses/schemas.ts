@@ -51,4 +51,5 @@ const businessName = Type.String({
 });
 
 export const BusinessCreateSchema = Type.Object({ name: businessName }, component('BusinessCreateRequest'));
-export const BusinessUpdateSchema = Type.Object({ name: businessName }, component('BusinessUpdateRequest'));
+/** A rename: the create body's one field, required here too. */
+export const BusinessUpdateSchema = Type.Object(BusinessCreateSchema.properties, component('BusinessUpdateRequest'));
