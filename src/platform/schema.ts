@@ -17,6 +17,17 @@ export const Timestamp = Type.String({
 });
 export const Id = Type.String({ format: 'uuid', examples: ['019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e'] });
 
+/** A name as a caller sends it (a customer's, a contact's, a business's). */
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  'x-trim': true,
+  description: '1..255 characters after trimming',
+});
+
+/** An e-mail address as a caller sends it. */
+export const Email = Type.String({ maxLength: 320, format: 'email', 'x-trim': true });
+
 /**
  * A string enum as `{type: "string", enum: [...]}` (TypeBox's own Enum omits
  * the type, which generated clients then cannot type).

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { component, Id, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import { component, Id, Name, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
 import { ROLES } from './roles.js';
 
 /** DayZero's Role. */
@@ -42,13 +42,7 @@ export const BusinessListQuery = PageQuery(
 
 export const BusinessIdParams = Type.Object({ business_id: Type.String() });
 
-const businessName = Type.String({
-  minLength: 1,
-  maxLength: 255,
-  'x-trim': true,
-  description: '1..255 characters after trimming',
-  examples: ['Acme Holdings'],
-});
+const businessName = { ...Name, examples: ['Acme Holdings'] };
 
 export const BusinessCreateSchema = Type.Object({ name: businessName }, component('BusinessCreateRequest'));
 /** A rename: the create body's one field, required here too. */

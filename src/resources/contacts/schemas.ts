@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { component, Id, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import { component, Email, Id, Name, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
 
 /** A contact as the API returns it (DayZero's EntityContactResponse). */
 export const ContactSchema = Type.Object(
@@ -31,13 +31,7 @@ export const CustomerContactSchema = Type.Object(
 );
 export type CustomerContact = Static<typeof CustomerContactSchema>;
 
-const name = Type.String({
-  minLength: 1,
-  maxLength: 255,
-  'x-trim': true,
-  description: '1..255 characters after trimming',
-});
-const email = Nullable(Type.String({ maxLength: 320, format: 'email', 'x-trim': true }));
+const email = Nullable(Email);
 const phone = Nullable(Type.String({ maxLength: 50, 'x-trim': true }));
 const role = Nullable(Type.String({ maxLength: 100, 'x-trim': true, description: 'Free text, e.g. "Billing"' }));
 const notes = Nullable(Type.String({ maxLength: 10_000 }));
@@ -47,7 +41,7 @@ type ContactSettable = Exclude<keyof Contact, 'id' | 'entity_type' | 'entity_id'
 
 export const ContactCreateSchema = Type.Object(
   {
-    name,
+    name: Name,
     email: Type.Optional(email),
     phone: Type.Optional(phone),
     role: Type.Optional(role),

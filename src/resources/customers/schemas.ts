@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { component, Id, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import { component, Email, Id, Name, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
 import { CustomerContactSchema } from '../contacts/schemas.js';
 
 export const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked'] as const;
@@ -60,18 +60,7 @@ export type Customer = Static<typeof CustomerSchema>;
 const text = (maxLength: number, trim = false) =>
   Type.Optional(Nullable(Type.String({ maxLength, ...(trim ? { 'x-trim': true } : {}) })));
 
-const name = Type.String({
-  minLength: 1,
-  maxLength: 255,
-  'x-trim': true,
-  description: '1..255 characters after trimming',
-});
-const email = Type.String({
-  maxLength: 320,
-  format: 'email',
-  'x-trim': true,
-  description: 'Unique among live customers, case-insensitively',
-});
+const email = { ...Email, description: 'Unique among live customers, case-insensitively' };
 const optionalFields = {
   address: text(1000),
   phone: text(50, true),
@@ -94,7 +83,7 @@ type CustomerSettable = Exclude<
 
 export const CustomerCreateSchema = Type.Object(
   {
-    name,
+    name: Name,
     email,
     ...optionalFields,
     // Left out → 'active' (applied by the service). Not a schema `default`: generated clients
