@@ -52,6 +52,13 @@ export const OPTIONAL_BODY = { 'x-optional-body': true } as const;
 
 export const DIRECTIONS = ['next', 'prev'] as const;
 
+/** DayZero's wording of `sort_by`: "Column name to sort by: 'a', 'b' or 'c'. When changing sort, reset cursor to None." */
+export function sortByDescription(sorts: readonly string[]): string {
+  const quoted = sorts.map((s) => `'${s}'`);
+  const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted.join('');
+  return `Column name to sort by: ${list}. When changing sort, reset cursor to None.`;
+}
+
 /**
  * The pagination and sort parameters of every list. Each has a default, so
  * each is optional.
@@ -59,7 +66,7 @@ export const DIRECTIONS = ['next', 'prev'] as const;
 export function PageQuery<S extends string, E extends Record<string, TSchema> = Record<never, TSchema>>(
   sorts: readonly S[],
   extra: E = {} as E,
-  sortDescription = "Column name to sort by (e.g. 'created_at', 'amount', 'name'). When changing sort, reset cursor to None.",
+  sortDescription = sortByDescription(sorts),
 ) {
   return Type.Object({
     ...extra,

@@ -65,11 +65,7 @@ export type ContactPatch = Static<typeof ContactUpdateSchema>;
 export const CONTACT_SORT_NAMES = ['created_at', 'updated_at', 'name', 'email', 'role'] as const;
 export type ContactSort = (typeof CONTACT_SORT_NAMES)[number];
 
-export const ContactListQuery = PageQuery(
-  CONTACT_SORT_NAMES,
-  {},
-  "Column name to sort by: 'created_at', 'updated_at', 'name', 'email' or 'role'. When changing sort, reset cursor to None.",
-);
+export const ContactListQuery = PageQuery(CONTACT_SORT_NAMES);
 
 export const CustomerIdParams = Type.Object({ customer_id: Type.String() });
 export const ContactIdParams = Type.Object({ customer_id: Type.String(), contact_id: Type.String() });

@@ -84,10 +84,6 @@ export type InvitationAccepted = Static<typeof InvitationAcceptedSchema>;
 export const INVITATION_SORT_NAMES = ['created_at', 'expires_at'] as const;
 export type InvitationSort = (typeof INVITATION_SORT_NAMES)[number];
 
-export const InvitationListQuery = PageQuery(
-  INVITATION_SORT_NAMES,
-  {},
-  "Column name to sort by: 'created_at' or 'expires_at'. When changing sort, reset cursor to None.",
-);
+export const InvitationListQuery = PageQuery(INVITATION_SORT_NAMES);
 
 export const InvitationIdParams = Type.Object({ invitation_id: Type.String() });

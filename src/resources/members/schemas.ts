@@ -55,10 +55,6 @@ export const MemberUpdateSchema = Type.Object({ role }, component('BusinessUserU
 export const MEMBER_SORT_NAMES = ['created_at', 'email'] as const;
 export type MemberSort = (typeof MEMBER_SORT_NAMES)[number];
 
-export const MemberListQuery = PageQuery(
-  MEMBER_SORT_NAMES,
-  {},
-  "Column name to sort by: 'created_at' or 'email'. When changing sort, reset cursor to None.",
-);
+export const MemberListQuery = PageQuery(MEMBER_SORT_NAMES);
 
 export const MemberIdParams = Type.Object({ user_id: Type.String() });
