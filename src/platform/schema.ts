@@ -17,6 +17,17 @@ export const Timestamp = Type.String({
 });
 export const Id = Type.String({ format: 'uuid', examples: ['019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e'] });
 
+/** A name as a caller sends it (a customer's, a contact's, a business's). */
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  'x-trim': true,
+  description: '1..255 characters after trimming',
+});
+
+/** An e-mail address as a caller sends it. */
+export const Email = Type.String({ maxLength: 320, format: 'email', 'x-trim': true });
+
 /**
  * A string enum as `{type: "string", enum: [...]}` (TypeBox's own Enum omits
  * the type, which generated clients then cannot type).
@@ -41,6 +52,13 @@ export const OPTIONAL_BODY = { 'x-optional-body': true } as const;
 
 const DIRECTIONS = ['next', 'prev'] as const;
 
+/** DayZero's wording of `sort_by`: "Column name to sort by: 'a', 'b' or 'c'. When changing sort, reset cursor to None." */
+export function sortByDescription(sorts: readonly string[]): string {
+  const quoted = sorts.map((s) => `'${s}'`);
+  const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted.join('');
+  return `Column name to sort by: ${list}. When changing sort, reset cursor to None.`;
+}
+
 /**
  * The pagination and sort parameters of every list. Each has a default, so
  * each is optional.
@@ -48,7 +66,7 @@ const DIRECTIONS = ['next', 'prev'] as const;
 export function PageQuery<S extends string, E extends Record<string, TSchema> = Record<never, TSchema>>(
   sorts: readonly S[],
   extra: E = {} as E,
-  sortDescription = "Column name to sort by (e.g. 'created_at', 'amount', 'name'). When changing sort, reset cursor to None.",
+  sortDescription = sortByDescription(sorts),
 ) {
   return Type.Object({
     ...extra,

@@ -569,9 +569,13 @@ export interface components {
              * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
              */
             customer_id: string;
+            /** @example Ada Lovelace */
             name: string;
+            /** @example ada@example.com */
             email: string | null;
+            /** @example +44 20 7946 0000 */
             phone: string | null;
+            /** @example Billing */
             role: string | null;
             is_primary: boolean;
             notes: string | null;

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { component, Id, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import { component, Id, Name, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
 import { ROLES } from './roles.js';
 
 /** DayZero's Role. */
@@ -24,31 +24,22 @@ export type BusinessSort = (typeof BUSINESS_SORT_NAMES)[number];
 /** DayZero's integration filters: they name integrations this server does not have. */
 export const UNSUPPORTED_BUSINESS_FILTERS = ['teal_instance', 'stripe_account_id', 'shopify_shop_domain', 'user_id'];
 
-export const BusinessListQuery = PageQuery(
-  BUSINESS_SORT_NAMES,
-  {
-    id: Type.Optional(Type.String({ format: 'uuid', description: 'Exact business id' })),
-    name: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 255,
-        'x-trim': true,
-        description: 'Part of the name, case-insensitive',
-      }),
-    ),
-  },
-  "Column name to sort by: 'created_at' or 'name'. When changing sort, reset cursor to None.",
-);
+export const BusinessListQuery = PageQuery(BUSINESS_SORT_NAMES, {
+  id: Type.Optional(Type.String({ format: 'uuid', description: 'Exact business id' })),
+  name: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      'x-trim': true,
+      description: 'Part of the name, case-insensitive',
+    }),
+  ),
+});
 
 export const BusinessIdParams = Type.Object({ business_id: Type.String() });
 
-const businessName = Type.String({
-  minLength: 1,
-  maxLength: 255,
-  'x-trim': true,
-  description: '1..255 characters after trimming',
-  examples: ['Acme Holdings'],
-});
+const businessName = { ...Name, examples: ['Acme Holdings'] };
 
 export const BusinessCreateSchema = Type.Object({ name: businessName }, component('BusinessCreateRequest'));
-export const BusinessUpdateSchema = Type.Object({ name: businessName }, component('BusinessUpdateRequest'));
+/** A rename: the create body's one field, required here too. */
+export const BusinessUpdateSchema = Type.Object(BusinessCreateSchema.properties, component('BusinessUpdateRequest'));

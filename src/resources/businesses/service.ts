@@ -15,7 +15,7 @@ import { containsPattern, Params, queryOne } from '../../platform/sql.js';
 import { foldCase, toRfc3339 } from '../../platform/text.js';
 import { issueToken } from '../tokens/service.js';
 import { ensureUser } from '../users/service.js';
-import { allows, type Role } from './roles.js';
+import { allows } from './roles.js';
 import type { Business, BusinessSort } from './schemas.js';
 
 /** Not found unless the business exists: the one check every command naming a business makes. */
@@ -55,13 +55,8 @@ export async function hasBusinesses(q: Queryable): Promise<boolean> {
   return (await queryOne(q, 'SELECT 1 FROM businesses LIMIT 1')) !== null;
 }
 
-interface BusinessRow {
-  id: string;
-  name: string;
-  created_at: string;
-  updated_at: string;
-  role: Role;
-}
+/** A business as selected, with the caller's role: its fields as stored. */
+type BusinessRow = Business;
 
 const BUSINESS_SORTS: Record<BusinessSort, SortKey> = {
   created_at: timestampKey('created_at'),

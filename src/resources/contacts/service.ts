@@ -13,23 +13,10 @@ import {
 } from '../../platform/list.js';
 import { Params, type PatchSpec, patchAssignments, queryOne, queryRow, same } from '../../platform/sql.js';
 import type { TenantContext } from '../../platform/tenant.js';
-import { foldCase, toRfc3339 } from '../../platform/text.js';
+import { foldCase } from '../../platform/text.js';
 import { changedFields, type NewEvent, recordEvents } from '../events/service.js';
+import { type ContactRow, contactColumns, toContact } from './rows.js';
 import type { Contact, ContactInput, ContactPatch, ContactSort } from './schemas.js';
-
-/** A contacts row as selected by CONTACT_COLUMNS. */
-export interface ContactRow {
-  id: string;
-  customer_id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  role: string | null;
-  is_primary: boolean;
-  notes: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 export const CONTACT_SORTS: Record<ContactSort, SortKey> = {
   created_at: timestampKey('created_at'),
@@ -39,9 +26,8 @@ export const CONTACT_SORTS: Record<ContactSort, SortKey> = {
   role: textKey('role_key', true),
 };
 
-export const CONTACT_COLUMNS =
-  't.id, t.customer_id, t.name, t.email, t.phone, t.role, t.is_primary, t.notes, t.created_at, t.updated_at';
-const RETURNING = CONTACT_COLUMNS.replaceAll('t.', '');
+const CONTACT_COLUMNS = contactColumns('t');
+const RETURNING = contactColumns();
 
 /** Each updatable field and the columns it sets (sort keys move with their text). */
 const CONTACT_PATCH: PatchSpec<ContactPatch> = {
@@ -52,22 +38,6 @@ const CONTACT_PATCH: PatchSpec<ContactPatch> = {
   notes: { notes: same },
   is_primary: { is_primary: same },
 };
-
-export function toContact(r: ContactRow): Contact {
-  return {
-    id: r.id,
-    entity_type: 'customer',
-    entity_id: r.customer_id,
-    name: r.name,
-    email: r.email,
-    phone: r.phone,
-    role: r.role,
-    is_primary: r.is_primary,
-    notes: r.notes,
-    created_at: toRfc3339(r.created_at),
-    updated_at: toRfc3339(r.updated_at),
-  };
-}
 
 const customerNotFound = (): never => {
   throw new NotFoundError('customer');

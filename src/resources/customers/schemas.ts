@@ -1,5 +1,6 @@
-import Type, { type Static } from 'typebox';
-import { component, Id, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import Type, { type Static, type TSchema } from 'typebox';
+import { component, Email, Id, Name, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import { CustomerContactSchema } from '../contacts/schemas.js';
 
 export const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
@@ -24,24 +25,6 @@ export const CUSTOMER_SORT_NAMES = [...CUSTOMER_COLUMN_SORTS, ...Object.keys(CUS
 
 /** DayZero's CounterpartyStatus, shared by customers and vendors. */
 export const CounterpartyStatusSchema = StringEnum(CUSTOMER_STATUSES, component('CounterpartyStatus'));
-
-/** A contact as embedded in a customer (DayZero's CustomerContactResponse). */
-export const CustomerContactSchema = Type.Object(
-  {
-    id: Id,
-    customer_id: Id,
-    name: Type.String(),
-    email: Nullable(Type.String()),
-    phone: Nullable(Type.String()),
-    role: Nullable(Type.String()),
-    is_primary: Type.Boolean(),
-    notes: Nullable(Type.String()),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  component('CustomerContactResponse'),
-);
-export type CustomerContact = Static<typeof CustomerContactSchema>;
 
 /** A customer as the API returns it (DayZero's CustomerResponse). */
 export const CustomerSchema = Type.Object(
@@ -77,18 +60,7 @@ export type Customer = Static<typeof CustomerSchema>;
 const text = (maxLength: number, trim = false) =>
   Type.Optional(Nullable(Type.String({ maxLength, ...(trim ? { 'x-trim': true } : {}) })));
 
-const name = Type.String({
-  minLength: 1,
-  maxLength: 255,
-  'x-trim': true,
-  description: '1..255 characters after trimming',
-});
-const email = Type.String({
-  maxLength: 320,
-  format: 'email',
-  'x-trim': true,
-  description: 'Unique among live customers, case-insensitively',
-});
+const email = { ...Email, description: 'Unique among live customers, case-insensitively' };
 const optionalFields = {
   address: text(1000),
   phone: text(50, true),
@@ -103,31 +75,30 @@ const optionalFields = {
   invoice_footer: text(10_000),
 };
 
+/** The fields a caller sets: a customer's but its id, business, timestamps, deletion, Stripe id and contacts. */
+type CustomerSettable = Exclude<
+  keyof Customer,
+  'id' | 'business_id' | 'created_at' | 'updated_at' | 'is_deleted' | 'deleted_at' | 'stripe_customer_id' | 'contacts'
+>;
+
 export const CustomerCreateSchema = Type.Object(
   {
-    name,
+    name: Name,
     email,
     ...optionalFields,
     // Left out → 'active' (applied by the service). Not a schema `default`: generated clients
     // would then make the field required in the request type.
     status: Type.Optional(CounterpartyStatusSchema),
-  },
+  } satisfies Record<CustomerSettable, TSchema>,
   component('CustomerCreateRequest'),
 );
 export type CustomerInput = Static<typeof CustomerCreateSchema>;
 
-export const CustomerUpdateSchema = Type.Object(
-  {
-    name: Type.Optional(name),
-    email: Type.Optional(email),
-    ...optionalFields,
-    status: Type.Optional(CounterpartyStatusSchema),
-  },
-  {
-    ...component('CustomerUpdateRequest'),
-    description: 'Partial: a field left out is unchanged; null clears an optional field',
-  },
-);
+/** The create body's fields, each optional. */
+export const CustomerUpdateSchema = Type.Partial(CustomerCreateSchema, {
+  ...component('CustomerUpdateRequest'),
+  description: 'Partial: a field left out is unchanged; null clears an optional field',
+});
 export type CustomerPatch = Static<typeof CustomerUpdateSchema>;
 
 export const CustomerListQuery = PageQuery(

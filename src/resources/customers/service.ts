@@ -1,6 +1,7 @@
 import type { CursorCodec } from '../../platform/cursor.js';
 import { type Db, type Queryable, sqlState } from '../../platform/db/db.js';
 import { ConflictError, InvalidStateError, NotFoundError } from '../../platform/errors.js';
+import { fieldsOf } from '../../platform/fields.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
 import {
   bigintKey,
@@ -24,13 +25,14 @@ import {
   same,
 } from '../../platform/sql.js';
 import type { TenantContext } from '../../platform/tenant.js';
-import { foldCase, searchKey, toRfc3339 } from '../../platform/text.js';
-import type { ContactRow } from '../contacts/service.js';
+import { foldCase, searchKey } from '../../platform/text.js';
+import { type ContactRow, contactColumns, toCustomerContact } from '../contacts/rows.js';
+import type { CustomerContact } from '../contacts/schemas.js';
 import { changedFields, type NewEvent, recordEvents } from '../events/service.js';
+import { type CustomerRow, customerColumns, toCustomer } from './rows.js';
 import {
   CUSTOMER_SORT_ALIASES,
   type Customer,
-  type CustomerContact,
   type CustomerInput,
   type CustomerPatch,
   type CustomerSort,
@@ -38,17 +40,10 @@ import {
   RELEVANCE,
 } from './schemas.js';
 
-/** Optional text fields a caller may set, in column order. */
-export const CUSTOMER_TEXT_FIELDS = [
-  'address',
-  'phone',
-  'tax_id',
-  'website',
-  'notes',
-  'default_payment_term_id',
-  'category',
-  'invoice_footer',
-] as const;
+/** The create body's optional text fields (all its fields but four), in column order: one left out does not compile. */
+export const CUSTOMER_TEXT_FIELDS = fieldsOf<Omit<CustomerInput, 'name' | 'email' | 'credit_limit_cents' | 'status'>>()(
+  ['address', 'phone', 'tax_id', 'website', 'notes', 'default_payment_term_id', 'category', 'invoice_footer'],
+);
 
 const CUSTOMER_SORTS: Record<CustomerSort, SortKey> = {
   created_at: timestampKey('created_at'),
@@ -66,73 +61,8 @@ export interface CustomerFilters {
   search?: string | undefined;
 }
 
-export interface CustomerRow {
-  id: string;
-  business_id: string;
-  created_at: string;
-  updated_at: string;
-  name: string;
-  email: string;
-  address: string | null;
-  phone: string | null;
-  tax_id: string | null;
-  website: string | null;
-  notes: string | null;
-  credit_limit_cents: string | null;
-  default_payment_term_id: string | null;
-  status: CustomerStatus;
-  category: string | null;
-  is_deleted: boolean;
-  deleted_at: string | null;
-  stripe_customer_id: string | null;
-  invoice_footer: string | null;
-}
-
-const CUSTOMER_COLUMNS = `id, business_id, created_at, updated_at, name, email, address, phone, tax_id, website, notes,
-  credit_limit_cents, default_payment_term_id, status, category, is_deleted, deleted_at, stripe_customer_id, invoice_footer`;
-const LIST_COLUMNS = CUSTOMER_COLUMNS.split(',')
-  .map((c) => `t.${c.trim()}`)
-  .join(', ');
-
-export function toCustomer(r: CustomerRow, contacts: CustomerContact[] | null): Customer {
-  return {
-    id: r.id,
-    business_id: r.business_id,
-    created_at: toRfc3339(r.created_at),
-    updated_at: toRfc3339(r.updated_at),
-    name: r.name,
-    email: r.email,
-    address: r.address,
-    phone: r.phone,
-    tax_id: r.tax_id,
-    website: r.website,
-    notes: r.notes,
-    credit_limit_cents: r.credit_limit_cents === null ? null : Number(r.credit_limit_cents),
-    default_payment_term_id: r.default_payment_term_id,
-    status: r.status,
-    category: r.category,
-    is_deleted: r.is_deleted,
-    deleted_at: toRfc3339(r.deleted_at),
-    stripe_customer_id: r.stripe_customer_id,
-    invoice_footer: r.invoice_footer,
-    contacts,
-  };
-}
-
-function toCustomerContact(r: ContactRow): CustomerContact {
-  return {
-    id: r.id,
-    customer_id: r.customer_id,
-    name: r.name,
-    email: r.email,
-    phone: r.phone,
-    role: r.role,
-    is_primary: r.is_primary,
-    notes: r.notes,
-    created_at: toRfc3339(r.created_at),
-    updated_at: toRfc3339(r.updated_at),
-  };
-}
+const CUSTOMER_COLUMNS = customerColumns();
+const LIST_COLUMNS = customerColumns('t');
 
 export const EMAIL_TAKEN = 'A customer with this email already exists';
 
@@ -480,7 +410,7 @@ export const MAX_EMBEDDED_CONTACTS = 1000;
 async function embeddedContacts(q: Queryable, ctx: TenantContext, customerId: string): Promise<CustomerContact[]> {
   // The primary (one row, by its unique index) and the newest others (by the created_at
   // index, read backwards): never a sort of all of a customer's contacts.
-  const columns = 'id, customer_id, name, email, phone, role, is_primary, notes, created_at, updated_at';
+  const columns = contactColumns();
   const { rows } = await q.query<ContactRow>(
     `SELECT * FROM (
        (SELECT ${columns} FROM contacts WHERE business_id = $1 AND customer_id = $2 AND is_primary)

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { component, Id, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import { component, Email, Id, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
 import { RoleSchema } from '../businesses/schemas.js';
 
 /** A pending invitation, as listed: never its secret. */
@@ -44,12 +44,10 @@ const role = { ...RoleSchema, description: 'owner, admin, member or viewer. Only
 
 export const InvitationCreateSchema = Type.Object(
   {
-    email: Type.String({
-      maxLength: 320,
-      format: 'email',
-      'x-trim': true,
+    email: {
+      ...Email,
       description: 'Who the invitation is for: a label for the account its acceptance makes or joins',
-    }),
+    },
     role,
   },
   { ...component('InvitationCreateRequest'), examples: [{ email: 'grace@example.com', role: 'member' }] },
@@ -86,10 +84,6 @@ export type InvitationAccepted = Static<typeof InvitationAcceptedSchema>;
 export const INVITATION_SORT_NAMES = ['created_at', 'expires_at'] as const;
 export type InvitationSort = (typeof INVITATION_SORT_NAMES)[number];
 
-export const InvitationListQuery = PageQuery(
-  INVITATION_SORT_NAMES,
-  {},
-  "Column name to sort by: 'created_at' or 'expires_at'. When changing sort, reset cursor to None.",
-);
+export const InvitationListQuery = PageQuery(INVITATION_SORT_NAMES);
 
 export const InvitationIdParams = Type.Object({ invitation_id: Type.String() });

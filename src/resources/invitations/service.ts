@@ -60,14 +60,8 @@ export function invitationUrl(baseUrl: string, secret: string): string {
 /** Who invites: a member over the API (their user and token), or null for the operator at the CLI. */
 export type Inviter = { userId: string; tokenId: string } | null;
 
-interface InvitationRow {
-  id: string;
-  email: string;
-  role: Role;
-  invited_by: string | null;
-  created_at: string;
-  expires_at: string;
-}
+/** A pending invitation as listed: its fields as stored (timestamps as PostgreSQL writes them). */
+type InvitationRow = Invitation;
 
 function toInvitation(r: InvitationRow): Invitation {
   return {

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { component, Id, PageQuery, Timestamp } from '../../platform/schema.js';
+import { component, Email, Id, PageQuery, Timestamp } from '../../platform/schema.js';
 import { RoleSchema } from '../businesses/schemas.js';
 import { type InvitationCreated, InvitationCreatedSchema } from '../invitations/schemas.js';
 
@@ -34,15 +34,11 @@ export const MemberAddSchema = Type.Object(
     id: Type.Optional(
       Type.String({ format: 'uuid', description: "The user's id (DayZero's form). Give `id` or `email`" }),
     ),
-    email: Type.Optional(
-      Type.String({
-        maxLength: 320,
-        format: 'email',
-        'x-trim': true,
-        description:
-          'An e-mail (extension): makes an invitation for it instead (see POST /api/v1/businesses/invitations); the answer is the same whether or not the e-mail has an account',
-      }),
-    ),
+    email: Type.Optional({
+      ...Email,
+      description:
+        'An e-mail (extension): makes an invitation for it instead (see POST /api/v1/businesses/invitations); the answer is the same whether or not the e-mail has an account',
+    }),
     role,
   },
   {
@@ -59,10 +55,6 @@ export const MemberUpdateSchema = Type.Object({ role }, component('BusinessUserU
 export const MEMBER_SORT_NAMES = ['created_at', 'email'] as const;
 export type MemberSort = (typeof MEMBER_SORT_NAMES)[number];
 
-export const MemberListQuery = PageQuery(
-  MEMBER_SORT_NAMES,
-  {},
-  "Column name to sort by: 'created_at' or 'email'. When changing sort, reset cursor to None.",
-);
+export const MemberListQuery = PageQuery(MEMBER_SORT_NAMES);
 
 export const MemberIdParams = Type.Object({ user_id: Type.String() });

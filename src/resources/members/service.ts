@@ -30,12 +30,8 @@ export type Actor = { userId: string; role: Role } | null;
 /** A business always keeps an owner: the one rule even the operator cannot break. */
 export const LAST_OWNER = 'A business must keep at least one owner; make another member owner first';
 
-interface MemberRow {
-  id: string;
-  email: string;
-  role: Role;
-  created_at: string;
-}
+/** A member as MEMBERS_FROM selects it: its user id as `id` (the list orders ties by it). */
+type MemberRow = Omit<Member, 'user_id'> & { id: string };
 
 const MEMBER_SORTS: Record<MemberSort, SortKey> = {
   created_at: timestampKey('created_at'),

@@ -56,10 +56,6 @@ export const TokenCreateSchema = Type.Object(
 export const TOKEN_SORT_NAMES = ['created_at'] as const;
 export type TokenSort = (typeof TOKEN_SORT_NAMES)[number];
 
-export const TokenListQuery = PageQuery(
-  TOKEN_SORT_NAMES,
-  {},
-  "Column name to sort by: 'created_at'. When changing sort, reset cursor to None.",
-);
+export const TokenListQuery = PageQuery(TOKEN_SORT_NAMES);
 
 export const TokenIdParams = Type.Object({ token_id: Type.String() });

@@ -152,14 +152,8 @@ export async function revokeToken(
 
 // ---- Self-service, over HTTP: a token's user and their own tokens only. ----
 
-interface TokenRow {
-  id: string;
-  prefix: string;
-  created_at: string;
-  expires_at: string | null;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
+/** A token as listed: its fields as stored (timestamps as PostgreSQL writes them). */
+type TokenRow = Token;
 
 const TOKEN_SORTS: Record<TokenSort, SortKey> = { created_at: timestampKey('created_at') };
 

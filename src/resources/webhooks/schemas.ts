@@ -58,13 +58,9 @@ export const WebhookEndpointCreateSchema = Type.Object(
 );
 export type WebhookEndpointInput = Static<typeof WebhookEndpointCreateSchema>;
 
-export const WebhookEndpointUpdateSchema = Type.Object(
-  {
-    url: Type.Optional(url),
-    events: Type.Optional(EventFilter),
-    description: Type.Optional(description),
-    enabled: Type.Optional(Type.Boolean()),
-  },
+/** The create body's fields, each optional (enabled without the create's default). */
+export const WebhookEndpointUpdateSchema = Type.Partial(
+  Type.Object({ ...WebhookEndpointCreateSchema.properties, enabled: Type.Boolean() }),
   { ...component('WebhookEndpointUpdateRequest'), examples: [{ enabled: false }] },
 );
 export type WebhookEndpointPatch = Static<typeof WebhookEndpointUpdateSchema>;

@@ -15,14 +15,8 @@ import type {
 } from './schemas.js';
 import { newSecret } from './sender.js';
 
-interface EndpointRow {
-  id: string;
-  url: string;
-  events: string[];
-  description: string | null;
-  enabled: boolean;
-  created_at: string;
-}
+/** A webhook_endpoints row: the endpoint's fields as stored (its events as text). */
+type EndpointRow = Omit<WebhookEndpoint, 'events'> & { events: string[] };
 
 const COLUMNS = 'id, url, events, description, enabled, created_at';
 
@@ -185,17 +179,8 @@ export async function listEndpoints(
   });
 }
 
-interface AttemptRow {
-  id: string;
-  event_id: string;
-  event_type: string;
-  attempt: number;
-  status_code: number | null;
-  error: string | null;
-  duration_ms: number;
-  next_retry_at: string | null;
-  created_at: string;
-}
+/** An attempt as selected: its fields as stored (timestamps as PostgreSQL writes them). */
+type AttemptRow = WebhookAttempt;
 
 function toAttempt(r: AttemptRow): WebhookAttempt {
   return {
