@@ -7,7 +7,7 @@ import { checkTenancy } from '../scripts/tenancy.js';
 import { buildApp } from '../src/http/app.js';
 import { MAX_PREPARED, preparedCount } from '../src/platform/db/postgres.js';
 import { BACKEND, type Harness, setup } from './helpers/harness.js';
-import { PUBLIC_ROUTES, ROUTES } from './helpers/routes.js';
+import { OPTIONAL_ROUTES, PUBLIC_ROUTES, ROUTES } from './helpers/routes.js';
 
 let h: Harness;
 before(async () => {
@@ -21,7 +21,7 @@ after(async () => {
 const openApiPath = (url: string) => url.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/(.)\/$/, '$1');
 
 describe('the route table', () => {
-  test('every registered route is public by the list, or in the table that drives the auth and isolation suites', () => {
+  test('every registered route is public or optional by the lists, or in the table that drives the auth and isolation suites', () => {
     const registered = h.app.routeTable.filter((r) => r.method !== 'HEAD');
     assert.ok(registered.length > ROUTES.length, 'routes were recorded');
     assert.deepEqual(
@@ -34,7 +34,15 @@ describe('the route table', () => {
     );
     assert.deepEqual(
       registered
-        .filter((r) => r.access !== 'public')
+        .filter((r) => r.access === 'optional')
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+      [...OPTIONAL_ROUTES].sort(),
+      'routes open to anyone whose caller may authenticate',
+    );
+    assert.deepEqual(
+      registered
+        .filter((r) => r.access !== 'public' && r.access !== 'optional')
         .map((r) => `${r.method} ${openApiPath(r.url)} needs ${r.access}`)
         .sort(),
       ROUTES.map((r) => `${r.name} needs ${r.declares ?? r.permission}`).sort(),
