@@ -4,14 +4,16 @@
  * route file can reach another copy (checked in the source), and every keyed POST route
  * of the shared route table runs all its statements in its request's transaction
  * (checked by running each against a database that refuses any other statement while
- * that transaction is open).
+ * that transaction is open), and every GET route reads the replica it was given.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildApp } from '../src/http/app.js';
 import type { Db, Queryable, QueryOptions } from '../src/platform/db/db.js';
+import type { ReadReplicas, RecentWrites } from '../src/platform/db/replicas.js';
 import { createCustomer, type Harness, setup, tenant, unique } from './helpers/harness.js';
 import { ROUTES } from './helpers/routes.js';
 
@@ -105,6 +107,13 @@ describe('a route file reaches services only through the request', () => {
       assert.deepEqual(offending, [], `${rel}: a handler calls core functions through req.services only`);
     });
   }
+
+  test('the services factory (src/services.ts) imports nothing of HTTP: http/ and the route files do not form a circle', () => {
+    const offending = importsOf(readFileSync(join(src, 'services.ts'), 'utf8'))
+      .map((i) => i.from)
+      .filter((from) => /\/http\/|routes\.js$|^fastify$|^@fastify\//.test(from));
+    assert.deepEqual(offending, []);
+  });
 
   test('the check would see a database-taking import (it is not vacuous)', async () => {
     const mod = await import('../src/resources/customers/service.js');
@@ -208,6 +217,92 @@ describe('an idempotent POST runs every statement in its request transaction', (
       assert.equal(r.statusCode, route.ok, r.body);
       const effect = guard.state.inside.filter((s) => !/idempotency_keys/.test(s));
       assert.ok(effect.length > 0, `${route.name}: its effect ran in the request's transaction`);
+    });
+  }
+});
+
+/** A Db whose statements (transactions' included) are listed while `watch` is on. */
+function recorded(db: Db) {
+  const state = { watch: false, statements: [] as string[] };
+  const note = (text: string) => {
+    if (state.watch) state.statements.push(text.replace(/\s+/g, ' ').slice(0, 120));
+  };
+  const wrap = (q: Queryable): Queryable => ({
+    query: (text: string, params?: readonly unknown[], opts?: QueryOptions) => {
+      note(text);
+      return q.query(text, params, opts);
+    },
+    exec: (text: string) => {
+      note(text);
+      return q.exec(text);
+    },
+  });
+  const wrapped: Db = {
+    kind: db.kind,
+    ...wrap(db),
+    transaction: (fn, opts) => db.transaction((tx) => fn(wrap(tx)), opts),
+    close: async () => {},
+  };
+  return { db: wrapped, state };
+}
+
+describe('a GET with a replica to read runs every statement of its handler on that replica', () => {
+  let h: Harness;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  let primary: ReturnType<typeof recorded>;
+  let replica: ReturnType<typeof recorded>;
+  before(async () => {
+    h = await setup();
+    primary = recorded(h.db);
+    // The same database as a "replica" (its data is the primary's: every read finds what it looks for).
+    replica = recorded(h.db);
+    const replicas = {
+      opts: { maxLagMs: 1000, checkMs: 100 },
+      pick: () => replica.db,
+      status: () => [],
+      // Tokens are verified here (as during a primary outage): not a handler's statement, not recorded.
+      orReplica: () => h.db,
+    } as unknown as ReadReplicas;
+    const recentWrites: RecentWrites = { has: async () => false, mark: async () => {} } as unknown as RecentWrites;
+    app = await buildApp({
+      db: primary.db,
+      cursorSecret: 'r'.repeat(64),
+      readReplicas: { replicas, recentWrites },
+    });
+  });
+  after(async () => {
+    await app?.close();
+    await h?.close();
+  });
+
+  for (const route of ROUTES.filter((r) => r.name.startsWith('GET '))) {
+    test(route.name, async () => {
+      const own = await tenant(h);
+      const customer = await createCustomer(h, own);
+      const contact = await h.app.inject({
+        method: 'POST',
+        url: `/api/v1/customers/${customer.id}/contacts`,
+        headers: own.headers,
+        payload: { name: 'Replica Contact' },
+      });
+      const ids = { businessId: own.businessId, customerId: customer.id, contactId: JSON.parse(contact.body).data.id };
+      const req = await route.request(ids, own.headers, h);
+      primary.state.statements = [];
+      replica.state.statements = [];
+      primary.state.watch = true;
+      replica.state.watch = true;
+      let r: Awaited<ReturnType<typeof app.inject>>;
+      try {
+        r = await app.inject(req);
+      } finally {
+        primary.state.watch = false;
+        replica.state.watch = false;
+      }
+      assert.deepEqual(primary.state.statements, [], `${route.name}: statements on the primary`);
+      assert.equal(r.statusCode, route.ok, r.body);
+      if (route.name !== 'GET /api/v1/customers/bulk-upload/template') {
+        assert.ok(replica.state.statements.length > 0, `${route.name}: it read the replica`);
+      }
     });
   }
 });

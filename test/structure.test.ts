@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { checkTenancy } from '../scripts/tenancy.js';
 import { buildApp } from '../src/http/app.js';
 import { MAX_PREPARED, preparedCount } from '../src/platform/db/postgres.js';
-import { BACKEND, type Harness, setup } from './helpers/harness.js';
+import { BACKEND, type Harness, setup, tenant } from './helpers/harness.js';
 import { OPTIONAL_ROUTES, PUBLIC_ROUTES, ROUTES } from './helpers/routes.js';
 
 let h: Harness;
@@ -74,6 +74,62 @@ describe('the route table', () => {
     try {
       const r = await app.inject({ url: '/api/v1/declared' });
       assert.equal(r.statusCode, 401, r.body);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("access 'optional'", () => {
+  test('no token: no caller; a valid token: its caller; a bad one: 401, before the body is checked', async () => {
+    const app = await buildApp({
+      db: h.db,
+      cursorSecret: 'x'.repeat(64),
+      extraRoutes: async (scope) => {
+        scope.post(
+          '/api/v1/maybe',
+          {
+            config: { access: 'optional' },
+            schema: { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } },
+          },
+          async (req) => ({ user: req.caller?.userId ?? null }),
+        );
+      },
+    });
+    try {
+      const t = await tenant(h);
+      const anonymous = await app.inject({ method: 'POST', url: '/api/v1/maybe', payload: { n: 1 } });
+      assert.equal(anonymous.statusCode, 200, anonymous.body);
+      assert.deepEqual(JSON.parse(anonymous.body), { user: null });
+      const known = await app.inject({
+        method: 'POST',
+        url: '/api/v1/maybe',
+        headers: { authorization: `Bearer ${t.ownerToken}` },
+        payload: { n: 1 },
+      });
+      assert.equal(known.statusCode, 200, known.body);
+      assert.match(JSON.parse(known.body).user, /^[0-9a-f-]{36}$/);
+      for (const authorization of [`Bearer dz_${'A'.repeat(43)}`, 'Basic eDp5', '']) {
+        const bad = await app.inject({
+          method: 'POST',
+          url: '/api/v1/maybe',
+          headers: { authorization },
+          payload: { wrong: true },
+        });
+        assert.equal(bad.statusCode, 401, `${authorization}: ${bad.body}`);
+      }
+      // Keys are scoped to a caller: like a public route, an optional one takes none (the request just runs).
+      const keyed = {
+        method: 'POST' as const,
+        url: '/api/v1/maybe',
+        headers: { 'idempotency-key': 'k' },
+        payload: { n: 1 },
+      };
+      for (let i = 0; i < 2; i++) {
+        const r = await app.inject(keyed);
+        assert.equal(r.statusCode, 200, r.body);
+        assert.equal(r.headers['idempotent-replayed'], undefined);
+      }
     } finally {
       await app.close();
     }

@@ -26,9 +26,7 @@ import { requestServices } from './request-services.js';
 import { routeTable } from './route-table.js';
 import { validation } from './validation.js';
 
-export type { Services } from '../services.js';
 export type { RateLimitOptions } from './rate-limit.js';
-export type { RouteInfo } from './route-table.js';
 
 export interface AppOptions {
   db: Db;
@@ -131,9 +129,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   if (opts.rateLimit) await app.register(rateLimits, { ...opts.rateLimit, metrics });
   // - replicas: preHandler, so after authentication; replaces req.services for a GET.
   if (opts.readReplicas) await app.register(replicaReads, { ...opts.readReplicas, bind, metrics });
-  // - idempotency: wraps each POST handler (the innermost step: req.services becomes the
-  //   transaction's), and adds the header it documents before the OpenAPI plugin reads it.
+  // - idempotency: wraps each POST handler in onRoute, the innermost step: req.services becomes
+  //   the transaction's after every hook, for the handler only; commits in onSend.
   await app.register(idempotency, { db, bind });
+  // - multipart: the bulk upload's body parser (a content-type parser, before the routes).
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, parts: 20 } });
   // - OpenAPI: its onRoute hook documents the routes below; /openapi.json, /docs.
   await app.register(openApi);

@@ -139,5 +139,6 @@ export const authentication = fp<AuthOptions>(
       if (request.authFailure !== undefined) throw request.authFailure;
     });
   },
-  { name: 'authentication' },
+  // After lifecycle: a 401 carries the request id, and a server going away answers 503 without a lookup.
+  { name: 'authentication', dependencies: ['lifecycle'] },
 );

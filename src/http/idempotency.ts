@@ -359,10 +359,10 @@ function declareIdempotencyKey(route: { schema?: FastifySchema }): void {
 
 /**
  * Idempotency-Key on every POST route registered after it: the handler is
- * wrapped (so it must come before the routes, and before the OpenAPI plugin,
- * which documents the header it adds), the request's services are replaced by
- * the transaction-bound ones for the handler, and the effect commits together
- * with the response it sends, in onSend — or rolls back.
+ * wrapped when the route is registered (so this comes before the routes), the
+ * request's services are replaced by the transaction-bound ones for the
+ * handler, and the effect commits together with the response it sends, in
+ * onSend — or rolls back.
  */
 export const idempotency = fp<{ db: Db; bind: BindServices }>(
   async (app, opts) => {
@@ -392,5 +392,6 @@ export const idempotency = fp<{ db: Db; bind: BindServices }>(
       );
     });
   },
-  { name: 'idempotency' },
+  // Keys are scoped by the caller authentication found; the handler's services are replaced, not made.
+  { name: 'idempotency', dependencies: ['authentication', 'request-services'] },
 );

@@ -129,5 +129,6 @@ export const lifecycle = fp<LifecycleOptions>(
       app.addHook('onClose', async () => await background.stop());
     }
   },
-  { name: 'lifecycle' },
+  // After metrics: a request refused here (shutdown) is still counted, and in flight balances.
+  { name: 'lifecycle', dependencies: ['metrics'] },
 );

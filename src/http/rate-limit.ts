@@ -65,5 +65,5 @@ export const rateLimits = fp<RateLimitOptions & { metrics: Metrics }>(
       errorResponseBuilder: () => new HttpError(429, 'Too many requests'),
     });
   },
-  { name: 'rate-limit' },
+  { name: 'rate-limit', dependencies: ['authentication'] },
 );

@@ -46,5 +46,5 @@ export const replicaReads = fp<ReplicaOptions>(
       }
     });
   },
-  { name: 'replicas' },
+  { name: 'replicas', dependencies: ['authentication', 'request-services'] },
 );
