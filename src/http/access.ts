@@ -15,7 +15,10 @@ import type { RouteValidators } from './validation.js';
  *   valid: a token that is wrong, expired or revoked is a 401, exactly as on a `token`
  *   route — never quietly ignored, which would do something else than was asked for
  *   (make a new account instead of joining the caller's) with no way for the client
- *   to tell. `req.caller` is then set; `x-business-id` is not read.
+ *   to tell — and, as everywhere, before the body is read. `req.caller` is then set;
+ *   `x-business-id` is not read. Its requests spend the caller's rate-limit budget, or
+ *   the client address's; like a public route it takes no Idempotency-Key (keys are
+ *   scoped to a caller).
  * - `token`: a valid token, no `x-business-id` (the caller's own resources).
  * - a permission: a valid token, `x-business-id`, and a role there that allows it.
  */
