@@ -381,7 +381,7 @@ describe('a POST with an Idempotency-Key', () => {
 
 describe('every POST route', () => {
   // Each runs its effect in the request's transaction (its handler reads its services through
-  // servicesOf): one that did not would not be covered by the key — and on the embedded
+  // req.services, test/services.test.ts): one that did not would not be covered by the key — and on the embedded
   // database would wait forever for the transaction its own request holds open.
   // Routes whose answer carries a secret refuse keys (their own tests: test/admin.test.ts, test/invitations.test.ts).
   const refusing = new Set([

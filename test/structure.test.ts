@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { checkTenancy } from '../scripts/tenancy.js';
 import { buildApp } from '../src/http/app.js';
 import { MAX_PREPARED, preparedCount } from '../src/platform/db/postgres.js';
-import { BACKEND, type Harness, setup } from './helpers/harness.js';
-import { PUBLIC_ROUTES, ROUTES } from './helpers/routes.js';
+import { BACKEND, type Harness, setup, tenant } from './helpers/harness.js';
+import { OPTIONAL_ROUTES, PUBLIC_ROUTES, ROUTES } from './helpers/routes.js';
 
 let h: Harness;
 before(async () => {
@@ -21,7 +21,7 @@ after(async () => {
 const openApiPath = (url: string) => url.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/(.)\/$/, '$1');
 
 describe('the route table', () => {
-  test('every registered route is public by the list, or in the table that drives the auth and isolation suites', () => {
+  test('every registered route is public or optional by the lists, or in the table that drives the auth and isolation suites', () => {
     const registered = h.app.routeTable.filter((r) => r.method !== 'HEAD');
     assert.ok(registered.length > ROUTES.length, 'routes were recorded');
     assert.deepEqual(
@@ -34,7 +34,15 @@ describe('the route table', () => {
     );
     assert.deepEqual(
       registered
-        .filter((r) => r.access !== 'public')
+        .filter((r) => r.access === 'optional')
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+      [...OPTIONAL_ROUTES].sort(),
+      'routes open to anyone whose caller may authenticate',
+    );
+    assert.deepEqual(
+      registered
+        .filter((r) => r.access !== 'public' && r.access !== 'optional')
         .map((r) => `${r.method} ${openApiPath(r.url)} needs ${r.access}`)
         .sort(),
       ROUTES.map((r) => `${r.name} needs ${r.declares ?? r.permission}`).sort(),
@@ -66,6 +74,62 @@ describe('the route table', () => {
     try {
       const r = await app.inject({ url: '/api/v1/declared' });
       assert.equal(r.statusCode, 401, r.body);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("access 'optional'", () => {
+  test('no token: no caller; a valid token: its caller; a bad one: 401, before the body is checked', async () => {
+    const app = await buildApp({
+      db: h.db,
+      cursorSecret: 'x'.repeat(64),
+      extraRoutes: async (scope) => {
+        scope.post(
+          '/api/v1/maybe',
+          {
+            config: { access: 'optional' },
+            schema: { body: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } } },
+          },
+          async (req) => ({ user: req.caller?.userId ?? null }),
+        );
+      },
+    });
+    try {
+      const t = await tenant(h);
+      const anonymous = await app.inject({ method: 'POST', url: '/api/v1/maybe', payload: { n: 1 } });
+      assert.equal(anonymous.statusCode, 200, anonymous.body);
+      assert.deepEqual(JSON.parse(anonymous.body), { user: null });
+      const known = await app.inject({
+        method: 'POST',
+        url: '/api/v1/maybe',
+        headers: { authorization: `Bearer ${t.ownerToken}` },
+        payload: { n: 1 },
+      });
+      assert.equal(known.statusCode, 200, known.body);
+      assert.match(JSON.parse(known.body).user, /^[0-9a-f-]{36}$/);
+      for (const authorization of [`Bearer dz_${'A'.repeat(43)}`, 'Basic eDp5', '']) {
+        const bad = await app.inject({
+          method: 'POST',
+          url: '/api/v1/maybe',
+          headers: { authorization },
+          payload: { wrong: true },
+        });
+        assert.equal(bad.statusCode, 401, `${authorization}: ${bad.body}`);
+      }
+      // Keys are scoped to a caller: like a public route, an optional one takes none (the request just runs).
+      const keyed = {
+        method: 'POST' as const,
+        url: '/api/v1/maybe',
+        headers: { 'idempotency-key': 'k' },
+        payload: { n: 1 },
+      };
+      for (let i = 0; i < 2; i++) {
+        const r = await app.inject(keyed);
+        assert.equal(r.statusCode, 200, r.body);
+        assert.equal(r.headers['idempotent-replayed'], undefined);
+      }
     } finally {
       await app.close();
     }

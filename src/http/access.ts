@@ -2,20 +2,40 @@ import type { FastifyRequest } from 'fastify';
 import type { TenantContext } from '../platform/tenant.js';
 import { PERMISSIONS, type Permission } from '../resources/businesses/roles.js';
 import type { Verified } from '../resources/tokens/authenticator.js';
-import type { Services } from './app.js';
 import type { RouteValidators } from './validation.js';
 
 /**
  * What a route requires of its caller. Every route declares one; a route that
  * does not fails start-up, so no endpoint is public by omission.
- * - `public`: no authentication (health, readiness, the OpenAPI document, the docs page).
+ * - `public`: no authentication (health, readiness, the OpenAPI document, the docs page);
+ *   an `Authorization` header is not even read.
+ * - `optional`: anyone may call it, and a caller may say who they are (invitation
+ *   acceptance: joining one's own account instead of making one). Without an
+ *   `Authorization` header the request has no caller; with one, the token must be
+ *   valid: a token that is wrong, expired or revoked is a 401, exactly as on a `token`
+ *   route — never quietly ignored, which would do something else than was asked for
+ *   (make a new account instead of joining the caller's) with no way for the client
+ *   to tell — and, as everywhere, before the body is read. `req.caller` is then set;
+ *   `x-business-id` is not read. Its requests spend the caller's rate-limit budget, or
+ *   the client address's; like a public route it takes no Idempotency-Key (keys are
+ *   scoped to a caller).
  * - `token`: a valid token, no `x-business-id` (the caller's own resources).
  * - a permission: a valid token, `x-business-id`, and a role there that allows it.
  */
-export type Access = 'public' | 'token' | Permission;
+export type Access = 'public' | 'optional' | 'token' | Permission;
 
 export function isAccess(value: unknown): value is Access {
-  return value === 'public' || value === 'token' || (PERMISSIONS as readonly unknown[]).includes(value);
+  return (
+    value === 'public' ||
+    value === 'optional' ||
+    value === 'token' ||
+    (PERMISSIONS as readonly unknown[]).includes(value)
+  );
+}
+
+/** Whether every request of the route has a verified caller (`public` and `optional` ones may have none). */
+export function requiresCaller(access: Access | undefined): boolean {
+  return access !== undefined && access !== 'public' && access !== 'optional';
 }
 
 /**
@@ -45,24 +65,11 @@ declare module 'fastify' {
     validators?: RouteValidators;
   }
   interface FastifyRequest {
-    /** Set on every route that is not public. */
+    /** Set on every route that requires a caller (see requiresCaller), and on an `optional` one that sent a token. */
     caller?: Verified;
     /** Set on every route that needs a role in a business. */
     tenant?: TenantContext;
-    /** Services bound to this request's own transaction (an idempotent POST); see servicesOf. */
-    services?: Services;
   }
-}
-
-/**
- * The services a handler uses: the app's, or — for a POST carrying an
- * Idempotency-Key — the same services bound to the request's transaction, so
- * its effect commits together with the stored answer, or — for a GET, with
- * read replicas — the same services reading a replica. Every POST and GET
- * handler reads its services through here.
- */
-export function servicesOf(req: FastifyRequest, services: Services): Services {
-  return req.services ?? services;
 }
 
 /** The tenant of a business route (its access is a permission, so authentication set it). */
@@ -71,7 +78,7 @@ export function tenantOf(req: FastifyRequest): TenantContext {
   return req.tenant;
 }
 
-/** The verified caller of a route that is not public. */
+/** The verified caller of a route that requires one (see requiresCaller). */
 export function callerOf(req: FastifyRequest): Verified {
   if (!req.caller) throw new Error(`${req.routeOptions.url}: callerOf on a public route`);
   return req.caller;

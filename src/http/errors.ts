@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { isUnavailable } from '../platform/db/db.js';
 import { type DomainError, isDomainError, type Resource } from '../platform/errors.js';
 import type { Issue } from '../platform/validation.js';
+import { HTTPError, HTTPValidationError, ValidationErrorItem } from './schemas.js';
 import { RequestValidationError } from './validation.js';
 
 const RETRY_AFTER_SECONDS = '5';
@@ -214,3 +216,14 @@ function handle(err: FastifyError, request: FastifyRequest, reply: FastifyReply)
   request.log.error({ err }, 'unhandled error');
   return answer(reply, 500, { detail: 'Internal Server Error', request_id: request.id });
 }
+
+/** Every error answered in the contract's shape (errorHandler), and the error schemas route responses refer to. */
+export const errorAnswers = fp(
+  async (app) => {
+    app.addSchema(HTTPError);
+    app.addSchema(ValidationErrorItem);
+    app.addSchema(HTTPValidationError);
+    app.setErrorHandler(errorHandler);
+  },
+  { name: 'errors' },
+);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Db, Queryable } from '../platform/db/db.js';
 import { TxDb } from '../platform/db/tx-db.js';
 import { UnavailableError } from '../platform/errors.js';
@@ -16,7 +17,8 @@ import {
   release,
   renew,
 } from '../platform/idempotency.js';
-import { callerOf } from './access.js';
+import type { BindServices } from '../services.js';
+import { callerOf, requiresCaller } from './access.js';
 import { HttpError, isBusinessAnswer, malformedMultipart } from './errors.js';
 import { headerIssue } from './validation.js';
 
@@ -93,8 +95,8 @@ export class Idempotency {
 
   constructor(
     private readonly db: Db,
-    /** Gives the request services whose statements run in `tx` (the handler reads them from the request). */
-    private readonly bind: (req: FastifyRequest, tx: Db) => void,
+    /** The services whose statements run in the request's transaction (the handler reads them from the request). */
+    private readonly bind: BindServices,
   ) {}
 
   /** Wraps a POST route's handler (called from an onRoute hook). */
@@ -181,7 +183,7 @@ export class Idempotency {
       }
       const tx = await this.open(req, claimed.claim, () => this.inflight.delete(local));
       handedOver = true;
-      this.bind(req, new TxDb(tx, this.db.kind));
+      req.services = this.bind(new TxDb(tx, this.db.kind));
       return await handle();
     } finally {
       if (!handedOver) this.inflight.delete(local);
@@ -333,3 +335,63 @@ function unstored(req: FastifyRequest, reply: FastifyReply, err: unknown): strin
   reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).type('application/json; charset=utf-8');
   return JSON.stringify({ detail: 'Service unavailable', request_id: req.id });
 }
+
+/** The POST route's OpenAPI header parameters gain the optional `Idempotency-Key` (documentation only). */
+function declareIdempotencyKey(route: { schema?: FastifySchema }): void {
+  route.schema ??= {};
+  const headers = (route.schema.headers ?? { type: 'object', properties: {} }) as {
+    properties?: Record<string, unknown>;
+  };
+  route.schema.headers = {
+    ...headers,
+    properties: {
+      ...(headers.properties ?? {}),
+      'idempotency-key': {
+        type: 'string',
+        minLength: 1,
+        maxLength: 255,
+        description:
+          'Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id).',
+      },
+    },
+  };
+}
+
+/**
+ * Idempotency-Key on every POST route registered after it: the handler is
+ * wrapped when the route is registered (so this comes before the routes), the
+ * request's services are replaced by the transaction-bound ones for the
+ * handler, and the effect commits together with the response it sends, in
+ * onSend — or rolls back.
+ */
+export const idempotency = fp<{ db: Db; bind: BindServices }>(
+  async (app, opts) => {
+    const idem = new Idempotency(opts.db, opts.bind);
+    app.addHook('onRoute', (route) => {
+      const config = route.config ?? {};
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      // Keys are scoped to the caller: routes that may have none take none — but one that answers with a secret refuses them too.
+      if (methods.includes('POST') && (requiresCaller(config.access) || config.idempotency === 'refuse')) {
+        idem.wrap(route);
+        if (config.idempotency !== 'refuse') declareIdempotencyKey(route);
+      }
+    });
+    // Callback hooks, answered synchronously for the (usual) request without a key: no promise per request.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (!request.idempotent) return done(null, payload);
+      idem.settle(request, reply, payload).then(
+        (sent) => done(null, sent),
+        (err: Error) => done(err),
+      );
+    });
+    app.addHook('onResponse', (request, _reply, done) => {
+      if (!request.idempotent) return done();
+      idem.abandon(request).then(
+        () => done(),
+        () => done(),
+      );
+    });
+  },
+  // Keys are scoped by the caller authentication found; the handler's services are replaced, not made.
+  { name: 'idempotency', dependencies: ['authentication', 'request-services'] },
+);

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db, Queryable, QueryOptions, QueryResult, TransactionOptions } from '../platform/db/db.js';
 
@@ -139,3 +140,45 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 export function isLoopback(address: string | undefined): boolean {
   return address !== undefined && LOOPBACK.test(address);
 }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's Prometheus registry (a cluster's primary sums the workers'). */
+    metricsRegistry: Registry;
+  }
+}
+
+export interface MetricsOptions {
+  metrics: Metrics;
+  /** Who may read GET /metrics. */
+  access: MetricsAccess;
+  /** Where GET /metrics gets its text when this is one of several processes (the cluster's sum); default this app's own. */
+  text?: ((local: Registry) => Promise<string>) | undefined;
+}
+
+/**
+ * Request metrics. Its onRequest hook must run before any other and its
+ * onResponse hook see every answer, refusals included: a request refused by a
+ * later onRequest hook (shutdown, authentication) is still counted, and the
+ * in-flight gauge goes down as often as it went up.
+ */
+export const metricsPlugin = fp<{ metrics: Metrics }>(
+  async (app, { metrics }) => {
+    app.decorate('metricsRegistry', metrics.registry);
+    metrics.instrument(app);
+  },
+  { name: 'metrics' },
+);
+
+/** GET /metrics, for whoever `access` lets in. */
+export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, opts) => {
+  const metrics = opts.metrics;
+  app.get('/metrics', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
+    // The peer itself, never a forwarded address: a proxy on this machine does not make a caller local.
+    if (opts.access === 'off' || (opts.access === 'loopback' && !isLoopback(request.socket.remoteAddress))) {
+      return reply.code(404).send({ detail: 'Not Found' });
+    }
+    const text = opts.text ? await opts.text(metrics.registry) : await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+};

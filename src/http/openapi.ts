@@ -1,4 +1,10 @@
-export { PACKAGE_VERSION } from '../platform/version.js';
+import swagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { PACKAGE_VERSION } from '../platform/version.js';
+import { registerDocs } from './docs.js';
+
+export { PACKAGE_VERSION };
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -80,3 +86,62 @@ export function publishOpenApi<T>(generated: T): T {
   describeSuccess(doc);
   return generated;
 }
+
+/** Routes registered inside it (a plugin's own, such as the docs page's assets) are public. */
+async function publicRoutes(app: FastifyInstance, register: (scope: FastifyInstance) => Promise<void>) {
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      // In place: the app's own onRoute hook (which ran first) keeps a reference to this object.
+      route.config ??= {};
+      route.config.access = 'public';
+    });
+    await register(scope);
+  });
+}
+
+/**
+ * The OpenAPI document, generated from the routes' schemas (so it must be
+ * registered before the routes it documents), published at /openapi.json, and
+ * the interactive reference at /docs (where `/` leads).
+ */
+export const openApi = fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'Customers API',
+          version: PACKAGE_VERSION,
+          description:
+            "A self-hostable implementation of DayZero's Customers API: accounts-receivable customers and their contacts.",
+          license: { name: 'MIT', identifier: 'MIT' },
+        },
+        servers: [{ url: '/', description: 'This server' }],
+        tags: [
+          { name: 'customers', description: 'Customers and their contacts' },
+          { name: 'businesses', description: "The businesses the token's user belongs to" },
+          { name: 'members', description: 'Who belongs to a business, and with which role' },
+          { name: 'tokens', description: "The caller's own API tokens" },
+          { name: 'events', description: 'Every change to customers and contacts, in commit order' },
+        ],
+        components: {
+          securitySchemes: {
+            HTTPBearer: { type: 'http', scheme: 'bearer', description: 'An API token: `dz_…`' },
+          },
+        },
+      },
+      transformObject: (doc) => publishOpenApi('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject),
+      refResolver: {
+        buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+      },
+    });
+    const published = () => app.swagger() as unknown as Record<string, unknown>;
+    app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
+    // A person who opens the server's address lands on its reference.
+    app.get('/', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) =>
+      reply.redirect('/docs/', 302),
+    );
+    await publicRoutes(app, (scope) => registerDocs(scope, published));
+  },
+  { name: 'openapi' },
+);

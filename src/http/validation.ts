@@ -1,4 +1,5 @@
 import type { FastifySchema } from 'fastify';
+import fp from 'fastify-plugin';
 import {
   type Check,
   compileCoercing,
@@ -100,3 +101,100 @@ export function validateRequest(v: RouteValidators, req: RequestParts): Issue[] 
   }
   return issues;
 }
+
+const MAX_JSON_DEPTH = 64;
+
+/** How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** A JSON body nested deeper than MAX_JSON_DEPTH: a 422 like any unreadable JSON. */
+export class TooDeepError extends RequestValidationError {
+  constructor() {
+    super([
+      {
+        type: 'json_invalid',
+        loc: ['body'],
+        msg: 'JSON decode error',
+        input: {},
+        ctx: { error: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` },
+      },
+    ]);
+  }
+}
+
+/**
+ * Reading and checking requests: the JSON body parser, each route's validators
+ * (compiled when the route is registered, so it must come before the routes),
+ * and the preValidation hook that runs them — after authentication, so a
+ * request without a valid token is a 401 whatever else is wrong, and every
+ * problem of a request is reported at once.
+ */
+export const validation = fp(
+  async (app) => {
+    // Many HTTP wrappers send `Content-Type: application/json` on every request: an empty
+    // body is then no body at all, exactly as without the header. A route that needs a
+    // body still answers 422 "body: Field required" (validation sees it missing).
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') {
+        done(null, undefined);
+        return;
+      }
+      // Nesting past any real body's would only exhaust the stack of whoever walks it.
+      if (jsonDepth(text) > MAX_JSON_DEPTH) {
+        done(new TooDeepError(), undefined);
+        return;
+      }
+      parseJson(request, text, done);
+    });
+
+    // Fastify's own validation is off: the preValidation hook below checks every part.
+    app.setValidatorCompiler(() => () => true);
+    app.addHook('onRoute', (route) => {
+      route.config ??= {};
+      route.config.validators = compileRouteValidators(route.schema, {
+        body: !route.config.multipart,
+        optionalBody: (route.schema?.body as Record<string, unknown> | undefined)?.['x-optional-body'] === true,
+      });
+    });
+
+    app.addHook('preValidation', async (request) => {
+      if (request.is404) return;
+      const config = request.routeOptions.config;
+      const validators = config.validators;
+      const issues = validators ? validateRequest(validators, request) : [];
+      // A key where the answer carries a secret is a fault of the request like any other, reported
+      // with the rest (http/idempotency.ts refuses it again, should a route skip this hook).
+      const key = request.headers['idempotency-key'];
+      if (config.idempotency === 'refuse' && key !== undefined && request.method === 'POST') {
+        issues.push({
+          type: 'value_error',
+          loc: ['header', 'idempotency-key'],
+          msg: 'Value error, this endpoint answers with a secret, which is never stored: send it without Idempotency-Key',
+          input: Array.isArray(key) ? key.join(', ') : key,
+          ctx: { error: 'not accepted here' },
+        });
+      }
+      if (issues.length > 0) throw new RequestValidationError(issues);
+    });
+  },
+  { name: 'validation' },
+);

@@ -4,7 +4,7 @@ import Type, { type TString, type TStringOptions } from 'typebox';
  * A response field that carries a secret (a token, a signing secret, a link that signs
  * someone in): `x-secret: true` on its schema. A POST route whose 2xx answer holds one
  * must refuse `Idempotency-Key` (contract §5.1: a replay would have to store the secret),
- * and start-up fails when it does not (see http/app.ts).
+ * and start-up fails when it does not (see http/route-table.ts).
  */
 const SECRET_KEYWORD = 'x-secret';
 

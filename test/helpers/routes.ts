@@ -56,7 +56,14 @@ export const PUBLIC_ROUTES = [
   'GET /docs/js/scalar.js',
   'GET /docs/openapi.json',
   'GET /favicon.svg',
-  // Accepting an invitation needs no token (the invitation is the credential); a Bearer token is optional.
+];
+
+/**
+ * The routes anyone may call, whose caller may also authenticate (access `optional`: a token
+ * sent must be valid). test/structure.test.ts holds the app to this list; their own suites test them.
+ */
+export const OPTIONAL_ROUTES = [
+  // Accepting an invitation needs no token (the invitation is the credential); with one, it joins the caller's account.
   'POST /api/v1/invitations/accept',
 ];
 

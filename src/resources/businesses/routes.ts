@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { callerOf, servicesOf } from '../../http/access.js';
-import type { Services } from '../../http/app.js';
+import { callerOf } from '../../http/access.js';
 import { ok, pageParams, SECURITY } from '../../http/responses.js';
 import { Envelope, PaginatedOf, tokenErrorResponses } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
@@ -12,7 +11,6 @@ import {
   BusinessUpdateSchema,
   UNSUPPORTED_BUSINESS_FILTERS,
 } from './schemas.js';
-import { createOwnedBusiness, getBusiness, listBusinesses, renameBusiness } from './service.js';
 
 const tags = ['businesses'];
 
@@ -33,7 +31,7 @@ function refuseIntegrationFilters(query: unknown): void {
 }
 
 /** DayZero's businesses, read side: a token finds its businesses (and so its x-business-id). */
-export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const businessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
     {
@@ -55,13 +53,7 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     async (req) => {
       refuseIntegrationFilters(req.query);
       const q = req.query;
-      const page = await listBusinesses(
-        servicesOf(req, services).db,
-        services.codec,
-        callerOf(req).userId,
-        { id: q.id, name: q.name },
-        pageParams(q),
-      );
+      const page = await req.services.businesses.list(callerOf(req).userId, { id: q.id, name: q.name }, pageParams(q));
       return ok(page, 'Businesses retrieved');
     },
   );
@@ -81,10 +73,7 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req) =>
-      ok(
-        await getBusiness(servicesOf(req, services).db, callerOf(req).userId, req.params.business_id),
-        'Business retrieved',
-      ),
+      ok(await req.services.businesses.get(callerOf(req).userId, req.params.business_id), 'Business retrieved'),
   );
 
   app.post(
@@ -102,7 +91,7 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req, reply) => {
-      const business = await createOwnedBusiness(servicesOf(req, services).db, callerOf(req).userId, req.body.name);
+      const business = await req.services.businesses.create(callerOf(req).userId, req.body.name);
       return reply.code(201).send(ok(business, 'Business created', 'CREATED'));
     },
   );
@@ -125,7 +114,7 @@ export const businessRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     },
     async (req) =>
       ok(
-        await renameBusiness(services.db, {
+        await req.services.businesses.rename({
           userId: callerOf(req).userId,
           businessId: req.params.business_id,
           name: req.body.name,

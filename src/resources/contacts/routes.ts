@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { servicesOf, tenantOf } from '../../http/access.js';
-import type { Services } from '../../http/app.js';
+import { tenantOf } from '../../http/access.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import {
@@ -15,9 +14,7 @@ import {
 const tags = ['customers'];
 
 /** Endpoints 8–12: a customer's contacts. */
-export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { contacts } = services;
-
+export const contactRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/:customer_id/contacts',
     {
@@ -39,7 +36,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (req) =>
       ok(
-        await servicesOf(req, services).contacts.list(tenantOf(req), req.params.customer_id, pageParams(req.query)),
+        await req.services.contacts.list(tenantOf(req), req.params.customer_id, pageParams(req.query)),
         'Contacts retrieved',
       ),
   );
@@ -63,7 +60,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (req, reply) => {
-      const contact = await servicesOf(req, services).contacts.create(tenantOf(req), req.params.customer_id, req.body);
+      const contact = await req.services.contacts.create(tenantOf(req), req.params.customer_id, req.body);
       return reply.code(201).send(ok(contact, 'Contact created', 'CREATED'));
     },
   );
@@ -84,7 +81,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (req) =>
       ok(
-        await servicesOf(req, services).contacts.get(tenantOf(req), req.params.customer_id, req.params.contact_id),
+        await req.services.contacts.get(tenantOf(req), req.params.customer_id, req.params.contact_id),
         'Contact retrieved',
       ),
   );
@@ -109,7 +106,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     },
     async (req) =>
       ok(
-        await contacts.update(tenantOf(req), req.params.customer_id, req.params.contact_id, req.body),
+        await req.services.contacts.update(tenantOf(req), req.params.customer_id, req.params.contact_id, req.body),
         'Contact updated',
         'UPDATED',
       ),
@@ -130,7 +127,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       },
     },
     async (req) => {
-      await contacts.remove(tenantOf(req), req.params.customer_id, req.params.contact_id);
+      await req.services.contacts.remove(tenantOf(req), req.params.customer_id, req.params.contact_id);
       return deleted('Contact deleted');
     },
   );

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { servicesOf, tenantOf } from '../../http/access.js';
-import type { Services } from '../../http/app.js';
+import { tenantOf } from '../../http/access.js';
 import { HttpError, malformedMultipart, SEND_MULTIPART } from '../../http/errors.js';
 import { clientGone, deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
 import { searchKey } from '../../platform/text.js';
 import { CustomerIdParams } from '../contacts/schemas.js';
-import { importCustomers, importTemplate, MAX_IMPORT_ROWS } from './bulk-import.js';
+import { importTemplate, MAX_IMPORT_ROWS } from './bulk-import.js';
 import { csvRecords } from './csv.js';
 import {
   BulkUploadResultSchema,
@@ -83,9 +82,7 @@ function checkSearchLength(search: string): void {
 }
 
 /** Endpoints 1–7: customers. */
-export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { customers } = services;
-
+export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
     {
@@ -109,7 +106,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       const q = req.query;
       if (q.sort_by === RELEVANCE && q.search === undefined) throw relevanceWithoutSearch();
       if (q.search !== undefined) checkSearchLength(q.search);
-      const page = await servicesOf(req, services).customers.list(
+      const page = await req.services.customers.list(
         tenantOf(req),
         { id: q.id, email: q.email, status: q.status, search: q.search },
         pageParams(q),
@@ -137,7 +134,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req, reply) => {
-      const customer = await servicesOf(req, services).customers.create(tenantOf(req), req.body);
+      const customer = await req.services.customers.create(tenantOf(req), req.body);
       return reply.code(201).send(ok(customer, 'Customer created', 'CREATED'));
     },
   );
@@ -175,16 +172,11 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         ]);
       }
       try {
-        const result = await importCustomers(
-          servicesOf(req, services).db,
-          tenantOf(req),
-          csvRecords(whole(part.file)),
-          {
-            maxRows: MAX_IMPORT_ROWS,
-            statementTimeoutMs: services.longStatementTimeoutMs,
-            mode: 'all-or-nothing',
-          },
-        );
+        const result = await req.services.bulkImport(tenantOf(req), csvRecords(whole(part.file)), {
+          maxRows: MAX_IMPORT_ROWS,
+          statementTimeoutMs: req.services.longStatementTimeoutMs,
+          mode: 'all-or-nothing',
+        });
         return reply.code(201).send(ok(result, uploadMessage(result), 'CREATED'));
       } finally {
         // Whatever stopped the import, read the rest of the upload so the connection stays usable.
@@ -226,8 +218,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         response: { 200: Envelope(CustomerSchema), ...errorResponses() },
       },
     },
-    async (req) =>
-      ok(await servicesOf(req, services).customers.get(tenantOf(req), req.params.customer_id), 'Customer retrieved'),
+    async (req) => ok(await req.services.customers.get(tenantOf(req), req.params.customer_id), 'Customer retrieved'),
   );
 
   app.put(
@@ -249,7 +240,11 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req) =>
-      ok(await customers.update(tenantOf(req), req.params.customer_id, req.body), 'Customer updated', 'UPDATED'),
+      ok(
+        await req.services.customers.update(tenantOf(req), req.params.customer_id, req.body),
+        'Customer updated',
+        'UPDATED',
+      ),
   );
 
   app.delete(
@@ -268,7 +263,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       },
     },
     async (req) => {
-      await customers.remove(tenantOf(req), req.params.customer_id);
+      await req.services.customers.remove(tenantOf(req), req.params.customer_id);
       return deleted('Customer deleted');
     },
   );

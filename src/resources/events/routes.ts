@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { servicesOf, tenantOf } from '../../http/access.js';
-import type { Services } from '../../http/app.js';
+import { tenantOf } from '../../http/access.js';
 import { ok, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, Envelope, errorResponses } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
 import { EventListQuery, EventPageSchema } from './schemas.js';
-import { listEvents } from './service.js';
 
 /** The feed has one order, commit order: sorting parameters would silently mean something else. */
 function refuseSorting(query: unknown): void {
@@ -23,7 +21,7 @@ function refuseSorting(query: unknown): void {
   );
 }
 
-export const eventRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
     {
@@ -48,9 +46,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     async (req) => {
       refuseSorting(req.query);
       const q = req.query;
-      const page = await listEvents(
-        servicesOf(req, services).db,
-        services.codec,
+      const page = await req.services.events.list(
         tenantOf(req).businessId,
         { types: q.type, objectId: q.object_id },
         {

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { callerOf, servicesOf, tenantOf } from '../../http/access.js';
-import type { Services } from '../../http/app.js';
+import { callerOf, tenantOf } from '../../http/access.js';
+import { bearerToken } from '../../http/auth.js';
 import { HttpError } from '../../http/errors.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import {
@@ -14,7 +14,6 @@ import {
   tokenErrorResponses,
 } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
-import { UnauthenticatedError } from '../../platform/errors.js';
 import {
   InvitationAcceptedSchema,
   InvitationAcceptSchema,
@@ -24,13 +23,7 @@ import {
   InvitationListQuery,
   InvitationSchema,
 } from './schemas.js';
-import {
-  acceptInvitation,
-  createInvitation,
-  InvitationGoneError,
-  listInvitations,
-  revokeInvitation,
-} from './service.js';
+import { InvitationGoneError } from './service.js';
 
 const tags = ['members'];
 
@@ -49,12 +42,10 @@ export function baseUrlOf(app: FastifyInstance, publicUrl: string | undefined): 
 }
 
 /** Invitations that make or join an account (contract §2.1, §6): the one way to bring in someone by e-mail. */
-export const invitationRoutes: FastifyPluginAsyncTypebox<{
-  services: Services;
-  publicUrl?: string | undefined;
-}> = async (app, { services, publicUrl }) => {
-  const { db, auth } = services;
-
+export const invitationRoutes: FastifyPluginAsyncTypebox<{ publicUrl?: string | undefined }> = async (
+  app,
+  { publicUrl },
+) => {
   app.post(
     '/businesses/invitations',
     {
@@ -74,7 +65,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req, reply) => {
       const caller = callerOf(req);
-      const created = await createInvitation(db, {
+      const created = await req.services.invitations.create({
         businessId: tenantOf(req).businessId,
         email: req.body.email,
         role: req.body.role,
@@ -101,15 +92,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req) =>
-      ok(
-        await listInvitations(
-          servicesOf(req, services).db,
-          services.codec,
-          tenantOf(req).businessId,
-          pageParams(req.query),
-        ),
-        'Invitations retrieved',
-      ),
+      ok(await req.services.invitations.list(tenantOf(req).businessId, pageParams(req.query)), 'Invitations retrieved'),
   );
 
   app.delete(
@@ -128,7 +111,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req) => {
-      if (!(await revokeInvitation(db, tenantOf(req).businessId, req.params.invitation_id))) {
+      if (!(await req.services.invitations.revoke(tenantOf(req).businessId, req.params.invitation_id))) {
         throw new HttpError(404, 'Invitation not found');
       }
       return deleted('Invitation revoked');
@@ -138,8 +121,8 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/invitations/accept',
     {
-      // Public, with an optional caller; counted against the client address by the rate limit.
-      config: { access: 'public', idempotency: 'refuse', privileged: true, limitByAddress: true },
+      // Anyone, and a caller may say who they are (a token sent must be valid: see Access).
+      config: { access: 'optional', idempotency: 'refuse', privileged: true },
       bodyLimit: ACCEPT_BODY_LIMIT,
       schema: {
         operationId: 'accept_invitation_api_v1_invitations_accept_post',
@@ -154,13 +137,8 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req: FastifyRequest<{ Body: { link: string; as?: 'token' } }>, reply) => {
-      const header = req.headers.authorization;
-      let callerToken: string | undefined;
-      if (header !== undefined) {
-        const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-        if (!m?.[1]) throw new UnauthenticatedError();
-        callerToken = m[1];
-      }
+      // Authentication verified the token; the core checks it again in its own transaction.
+      const callerToken = req.caller ? bearerToken(req) : undefined;
       if (callerToken === undefined && req.body.as === undefined) {
         throw new RequestValidationError([
           {
@@ -172,14 +150,14 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
           },
         ]);
       }
-      let accepted: Awaited<ReturnType<typeof acceptInvitation>>;
+      let accepted: Awaited<ReturnType<typeof req.services.invitations.accept>>;
       try {
-        accepted = await acceptInvitation(db, { secret: req.body.link, callerToken });
+        accepted = await req.services.invitations.accept({ secret: req.body.link, callerToken });
       } catch (err) {
         if (err instanceof InvitationGoneError) throw new HttpError(410, err.message);
         throw err;
       }
-      auth.forgetUser(accepted.user_id);
+      req.services.auth.forgetUser(accepted.user_id);
       return reply.code(201).send(ok(accepted, 'Invitation accepted', 'CREATED'));
     },
   );

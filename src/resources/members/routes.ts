@@ -1,13 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { callerOf, servicesOf, tenantOf } from '../../http/access.js';
-import type { Services } from '../../http/app.js';
+import { callerOf, tenantOf } from '../../http/access.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
 import type { Role } from '../businesses/roles.js';
 import { baseUrlOf } from '../invitations/routes.js';
-import { createInvitation } from '../invitations/service.js';
 import {
   MemberAddedSchema,
   MemberAddSchema,
@@ -16,7 +14,7 @@ import {
   MemberSchema,
   MemberUpdateSchema,
 } from './schemas.js';
-import { type Actor, addMember, changeRole, listMembers, removeMember } from './service.js';
+import type { Actor } from './service.js';
 
 const tags = ['members'];
 
@@ -27,12 +25,10 @@ function actorOf(req: Parameters<typeof callerOf>[0]): Actor {
 }
 
 /** DayZero's members endpoint, plus listing, role changes and removal. */
-export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services; publicUrl?: string | undefined }> = async (
+export const memberRoutes: FastifyPluginAsyncTypebox<{ publicUrl?: string | undefined }> = async (
   app,
-  { services, publicUrl },
+  { publicUrl },
 ) => {
-  const { db, auth } = services;
-
   app.get(
     '/users',
     {
@@ -49,15 +45,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services; publi
       },
     },
     async (req) =>
-      ok(
-        await listMembers(
-          servicesOf(req, services).db,
-          services.codec,
-          tenantOf(req).businessId,
-          pageParams(req.query),
-        ),
-        'Users retrieved',
-      ),
+      ok(await req.services.members.list(tenantOf(req).businessId, pageParams(req.query)), 'Users retrieved'),
   );
 
   app.post(
@@ -94,7 +82,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services; publi
       if (body.email !== undefined) {
         // By e-mail: an invitation, the same answer whether or not the e-mail has an account (contract §2.1).
         const caller = callerOf(req);
-        const invitation = await createInvitation(db, {
+        const invitation = await req.services.invitations.create({
           businessId,
           email: body.email,
           role: body.role,
@@ -103,7 +91,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services; publi
         });
         return reply.code(201).send(ok(invitation, 'Invitation created', 'CREATED'));
       }
-      const added = await addMember(servicesOf(req, services).db, {
+      const added = await req.services.members.add({
         businessId,
         user: { id: body.id as string },
         role: body.role,
@@ -111,7 +99,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services; publi
         ifMember: 'conflict',
         token: 'none',
       });
-      auth.forgetUser(added.member.user_id);
+      req.services.auth.forgetUser(added.member.user_id);
       const data = added.member;
       return reply.code(201).send(ok(data, 'User added', 'CREATED'));
     },
@@ -135,13 +123,13 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services; publi
       },
     },
     async (req) => {
-      const member = await changeRole(db, {
+      const member = await req.services.members.changeRole({
         businessId: tenantOf(req).businessId,
         userId: req.params.user_id,
         role: req.body.role,
         actor: actorOf(req),
       });
-      auth.forgetUser(member.user_id);
+      req.services.auth.forgetUser(member.user_id);
       return ok(member, 'User updated', 'UPDATED');
     },
   );
@@ -164,12 +152,12 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ services: Services; publi
       },
     },
     async (req) => {
-      const member = await removeMember(db, {
+      const member = await req.services.members.remove({
         businessId: tenantOf(req).businessId,
         userId: req.params.user_id,
         actor: actorOf(req),
       });
-      auth.forgetUser(member.user_id);
+      req.services.auth.forgetUser(member.user_id);
       return deleted('User removed');
     },
   );

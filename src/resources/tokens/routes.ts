@@ -1,17 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { callerOf, servicesOf } from '../../http/access.js';
-import type { Services } from '../../http/app.js';
+import { callerOf } from '../../http/access.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { DeletedEnvelope, Envelope, PaginatedOf, tokenErrorResponses } from '../../http/schemas.js';
 import { TokenCreatedSchema, TokenCreateSchema, TokenIdParams, TokenListQuery, TokenSchema } from './schemas.js';
-import { createOwnToken, listOwnTokens, revokeToken } from './service.js';
 
 const tags = ['tokens'];
 
 /** A token's user manages their own tokens: no `x-business-id`, and never another user's. */
-export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { db, auth } = services;
-
+export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/',
     {
@@ -26,11 +22,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         response: { 200: Envelope(PaginatedOf(TokenSchema, 'TokenListResponse')), ...tokenErrorResponses() },
       },
     },
-    async (req) =>
-      ok(
-        await listOwnTokens(servicesOf(req, services).db, services.codec, callerOf(req).userId, pageParams(req.query)),
-        'Tokens retrieved',
-      ),
+    async (req) => ok(await req.services.tokens.list(callerOf(req).userId, pageParams(req.query)), 'Tokens retrieved'),
   );
 
   app.post(
@@ -50,7 +42,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (req, reply) => {
-      const created = await createOwnToken(db, callerOf(req), req.body?.expires_in_days);
+      const created = await req.services.tokens.create(callerOf(req), req.body?.expires_in_days);
       return reply.code(201).send(ok(created, 'Token created', 'CREATED'));
     },
   );
@@ -71,8 +63,8 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (req) => {
-      await revokeToken(db, req.params.token_id, callerOf(req).userId);
-      auth.forgetToken(req.params.token_id);
+      await req.services.tokens.revoke(req.params.token_id, callerOf(req).userId);
+      req.services.auth.forgetToken(req.params.token_id);
       return deleted('Token revoked');
     },
   );

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { servicesOf, tenantOf } from '../../http/access.js';
-import type { Services } from '../../http/app.js';
+import { tenantOf } from '../../http/access.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import type { TargetPolicy } from './address.js';
@@ -14,15 +13,6 @@ import {
   WebhookEndpointUpdateSchema,
   WebhookEndpointWithSecretSchema,
 } from './schemas.js';
-import {
-  createEndpoint,
-  deleteEndpoint,
-  getEndpoint,
-  listAttempts,
-  listEndpoints,
-  rotateSecret,
-  updateEndpoint,
-} from './service.js';
 
 const tags = ['webhooks'];
 
@@ -31,12 +21,9 @@ export const DEFAULT_MAX_ENDPOINTS = 16;
 
 /** Webhook endpoints of the business in `x-business-id`: owners and admins only. */
 export const webhookRoutes: FastifyPluginAsyncTypebox<{
-  services: Services;
   policy: TargetPolicy;
   maxEndpoints: number;
-}> = async (app, { services, policy, maxEndpoints }) => {
-  const { db } = services;
-
+}> = async (app, { policy, maxEndpoints }) => {
   app.get(
     '/',
     {
@@ -57,12 +44,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req) =>
       ok(
-        await listEndpoints(
-          servicesOf(req, services).db,
-          services.codec,
-          tenantOf(req).businessId,
-          pageParams(req.query),
-        ),
+        await req.services.webhooks.list(tenantOf(req).businessId, pageParams(req.query)),
         'Webhook endpoints retrieved',
       ),
   );
@@ -84,7 +66,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req, reply) => {
-      const created = await createEndpoint(db, tenantOf(req).businessId, req.body, policy, maxEndpoints);
+      const created = await req.services.webhooks.create(tenantOf(req).businessId, req.body, policy, maxEndpoints);
       return reply.code(201).send(ok(created, 'Webhook endpoint created', 'CREATED'));
     },
   );
@@ -105,7 +87,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req) =>
       ok(
-        await getEndpoint(servicesOf(req, services).db, tenantOf(req).businessId, req.params.endpoint_id),
+        await req.services.webhooks.get(tenantOf(req).businessId, req.params.endpoint_id),
         'Webhook endpoint retrieved',
       ),
   );
@@ -129,7 +111,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req) =>
       ok(
-        await updateEndpoint(db, tenantOf(req).businessId, req.params.endpoint_id, req.body, policy),
+        await req.services.webhooks.update(tenantOf(req).businessId, req.params.endpoint_id, req.body, policy),
         'Webhook endpoint updated',
         'UPDATED',
       ),
@@ -151,7 +133,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (req) => {
-      await deleteEndpoint(db, tenantOf(req).businessId, req.params.endpoint_id);
+      await req.services.webhooks.remove(tenantOf(req).businessId, req.params.endpoint_id);
       return deleted('Webhook endpoint deleted');
     },
   );
@@ -174,7 +156,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req) =>
       ok(
-        await rotateSecret(servicesOf(req, services).db, tenantOf(req).businessId, req.params.endpoint_id),
+        await req.services.webhooks.rotateSecret(tenantOf(req).businessId, req.params.endpoint_id),
         'Webhook secret rotated',
         'UPDATED',
       ),
@@ -202,13 +184,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
     },
     async (req) =>
       ok(
-        await listAttempts(
-          servicesOf(req, services).db,
-          services.codec,
-          tenantOf(req).businessId,
-          req.params.endpoint_id,
-          pageParams(req.query),
-        ),
+        await req.services.webhooks.attempts(tenantOf(req).businessId, req.params.endpoint_id, pageParams(req.query)),
         'Webhook deliveries retrieved',
       ),
   );

@@ -1,0 +1,88 @@
+import type { CursorCodec } from './platform/cursor.js';
+import type { Db } from './platform/db/db.js';
+import { createOwnedBusiness, getBusiness, listBusinesses, renameBusiness } from './resources/businesses/service.js';
+import { ContactsService } from './resources/contacts/service.js';
+import { importCustomers } from './resources/customers/bulk-import.js';
+import { CustomersService } from './resources/customers/service.js';
+import { listEvents } from './resources/events/service.js';
+import {
+  acceptInvitation,
+  createInvitation,
+  listInvitations,
+  revokeInvitation,
+} from './resources/invitations/service.js';
+import { addMember, changeRole, listMembers, removeMember } from './resources/members/service.js';
+import type { Authenticator } from './resources/tokens/authenticator.js';
+import { createOwnToken, listOwnTokens, revokeToken } from './resources/tokens/service.js';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getEndpoint,
+  listAttempts,
+  listEndpoints,
+  rotateSecret,
+  updateEndpoint,
+} from './resources/webhooks/service.js';
+
+/** What every set of services shares, whichever database it runs on. */
+export interface ServiceOptions {
+  /** Told of membership and token changes, so this process stops trusting what it cached. */
+  auth: Authenticator;
+  /** For work that is long by nature (bulk upload): its statements' deadline, ms. */
+  longStatementTimeoutMs: number;
+}
+
+/**
+ * Every service a request handler may use, each bound to one database: the
+ * app's, an idempotent request's transaction, or a read replica. Binding to
+ * another is one call of this function; a handler gets its set from the
+ * request (`req.services`, see http/request-services.ts) and never sees a Db.
+ */
+export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions) {
+  /** A core function whose first argument is the database, bound to this one. */
+  const on =
+    <A extends unknown[], R>(fn: (db: Db, ...args: A) => R) =>
+    (...args: A): R =>
+      fn(db, ...args);
+  /** A listing function (database, then cursor codec), bound to both. */
+  const paged =
+    <A extends unknown[], R>(fn: (db: Db, codec: CursorCodec, ...args: A) => R) =>
+    (...args: A): R =>
+      fn(db, codec, ...args);
+  return {
+    auth: opts.auth,
+    longStatementTimeoutMs: opts.longStatementTimeoutMs,
+    customers: new CustomersService(db, codec),
+    contacts: new ContactsService(db, codec),
+    bulkImport: on(importCustomers),
+    businesses: {
+      list: paged(listBusinesses),
+      get: on(getBusiness),
+      create: on(createOwnedBusiness),
+      rename: on(renameBusiness),
+    },
+    members: { list: paged(listMembers), add: on(addMember), changeRole: on(changeRole), remove: on(removeMember) },
+    invitations: {
+      list: paged(listInvitations),
+      create: on(createInvitation),
+      revoke: on(revokeInvitation),
+      accept: on(acceptInvitation),
+    },
+    tokens: { list: paged(listOwnTokens), create: on(createOwnToken), revoke: on(revokeToken) },
+    events: { list: paged(listEvents) },
+    webhooks: {
+      list: paged(listEndpoints),
+      get: on(getEndpoint),
+      create: on(createEndpoint),
+      update: on(updateEndpoint),
+      remove: on(deleteEndpoint),
+      rotateSecret: on(rotateSecret),
+      attempts: paged(listAttempts),
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Makes the same services on another database (a transaction, a replica). */
+export type BindServices = (db: Db) => Services;
