@@ -13,7 +13,11 @@ export const BUSINESS_FLAG = {
 
 /** `--email EMAIL | --user-id ID`: the user a command names. */
 export const USER_FLAGS = {
-  email: { type: 'string', value: 'EMAIL', description: "the user's e-mail: names them while exactly one account carries it" },
+  email: {
+    type: 'string',
+    value: 'EMAIL',
+    description: "the user's e-mail: names them while exactly one account carries it",
+  },
   'user-id': { type: 'string', value: 'ID', description: "the user's id" },
 } as const satisfies Record<string, Flag>;
 
