@@ -89,6 +89,9 @@ const COMMANDS: Entry[] = [
   },
 ];
 
+/** The names of the commands (`token create`), in the order `--help` lists them. */
+export const commandNames = (): string[] => COMMANDS.map((c) => c.name);
+
 const FOOTER = `Options (every command):
   --json      machine-readable output
   --help      help (also per command: customers-api token create --help)
