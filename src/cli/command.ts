@@ -46,14 +46,14 @@ export interface Flag {
 }
 
 /** A word of the command line after the command's name (`import FILE.csv`). */
-export interface Positional {
+interface Positional {
   name: string;
   /** As the usage line shows it. */
   value: string;
   description: string;
 }
 
-export type Flags = Record<string, Flag>;
+type Flags = Record<string, Flag>;
 
 type FlagValue<F extends Flag> = F['type'] extends 'boolean'
   ? boolean
@@ -62,7 +62,7 @@ type FlagValue<F extends Flag> = F['type'] extends 'boolean'
       | (F['required'] extends true ? never : F['default'] extends string | number ? never : undefined);
 
 /** The parsed values of a command's flags and positionals, typed from its declaration. */
-export type Values<F extends Flags, P extends readonly Positional[]> = { [K in keyof F]: FlagValue<F[K]> } & {
+type Values<F extends Flags, P extends readonly Positional[]> = { [K in keyof F]: FlagValue<F[K]> } & {
   [K in P[number]['name']]: string;
 };
 
@@ -104,11 +104,18 @@ export function defineCommand<const F extends Flags, const P extends readonly Po
 }
 
 /** Flags every command takes. */
-export const GLOBAL_FLAGS = {
+const GLOBAL_FLAGS = {
   json: { type: 'boolean', description: 'machine-readable output' },
   help: { type: 'boolean', short: 'h', description: 'help (also per command: customers-api token create --help)' },
   version: { type: 'boolean', short: 'v', description: 'the version' },
 } as const;
+
+/** The flags every command takes, as `--help` lists them. */
+export function globalFlagHelp(): string {
+  return Object.entries(GLOBAL_FLAGS)
+    .map(([name, spec]) => `  ${`--${name}`.padEnd(12)}${spec.description}`)
+    .join('\n');
+}
 
 /** `--name VALUE`, as the usage line shows a flag. */
 function shown(name: string, flag: Flag): string {

@@ -9,10 +9,17 @@
  */
 import { isDomainError } from '../platform/errors.js';
 import { PACKAGE_VERSION } from '../platform/version.js';
-import { type AnyCommand, type CliIo, type Context, flagHelp, parseCommand, UsageError, usageLine } from './command.js';
+import {
+  type AnyCommand,
+  type CliIo,
+  type Context,
+  flagHelp,
+  globalFlagHelp,
+  parseCommand,
+  UsageError,
+  usageLine,
+} from './command.js';
 import { describe } from './errors.js';
-
-export { type CliIo, UsageError } from './command.js';
 
 interface Entry {
   name: string;
@@ -93,9 +100,7 @@ const COMMANDS: Entry[] = [
 export const commandNames = (): string[] => COMMANDS.map((c) => c.name);
 
 const FOOTER = `Options (every command):
-  --json      machine-readable output
-  --help      help (also per command: customers-api token create --help)
-  --version   the version
+${globalFlagHelp()}
 
 Exit codes: 0 done, 1 the operation failed, 2 bad usage.
 
