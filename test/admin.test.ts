@@ -306,6 +306,7 @@ describe('members', () => {
     for (const sort_by of ['created_at', 'email']) {
       const seen: string[] = [];
       let cursor: string | undefined;
+      let pages = 0;
       for (;;) {
         const p = await page<{ email: string }>(h, t.headers, USERS, {
           sort_by,
@@ -316,6 +317,8 @@ describe('members', () => {
         });
         assert.equal(p.total, made.length);
         seen.push(...p.items.map((m) => m.email));
+        pages++;
+        assert.ok(pages <= made.length, `the walk ends (has_next after ${pages} pages)`);
         if (!p.has_next) break;
         cursor = p.next_cursor ?? undefined;
       }

@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { run } from '../src/cli/main.js';
+import { pathToFileURL } from 'node:url';
+import { commandNames, run } from '../src/cli/main.js';
 import type { Db } from '../src/platform/db/db.js';
 import { loadMigrations } from '../src/platform/db/migrate.js';
 import { acquireLock, releaseLock } from '../src/platform/db/pglite.js';
@@ -199,7 +200,23 @@ describe('administration commands', () => {
       ],
       [['frobnicate'], 2, /unknown command/],
       [['business', 'create', '--name', 'x'], 2, /--owner-email is required/],
-      [['token', 'list', '--email', ownerEmail, '--colour'], 2, /Unknown option '--colour'/],
+      [
+        ['token', 'list', '--email', ownerEmail, '--colour'],
+        2,
+        /^customers-api: Unknown option '--colour': token list does not take it\nUsage: customers-api token list \(--email EMAIL \| --user-id ID\)\n$/,
+      ],
+      [
+        ['token', 'revoke', '--id', nobody, '--email', ownerEmail],
+        2,
+        /Unknown option '--email': token revoke does not take it\nUsage: customers-api token revoke --id TOKEN_ID\n$/,
+      ],
+      [['migrate', 'now'], 2, /unexpected argument "now"\nUsage: customers-api migrate\n$/],
+      [
+        ['import', '--business', businessId],
+        2,
+        /FILE\.csv is required\nUsage: customers-api import FILE\.csv --business ID/,
+      ],
+      [['business', 'make'], 2, /usage: customers-api business create …/],
     ] as [string[], number, RegExp][]) {
       const r = await cmd(args);
       assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
@@ -325,9 +342,47 @@ describe('administration commands', () => {
     );
     const group = await cmd(['member', '--help']);
     assert.match(group.stdout, /member add .*\n[\s\S]*member list[\s\S]*member remove/);
-    assert.doesNotMatch(group.stdout, /token create --email/);
+    assert.doesNotMatch(group.stdout, /^ {2}token create/m);
     assert.match((await cmd(['help', 'import'])).stdout, /^Usage: customers-api import FILE\.csv --business ID/);
-    assert.match((await cmd(['--help'])).stdout, /Exit codes: 0 done, 1 the operation failed, 2 bad usage/);
+    assert.match((await cmd(['import', 'x.csv', '--help'])).stdout, /^Usage: customers-api import FILE\.csv/);
+    const all = await cmd(['--help']);
+    assert.match(all.stdout, /Exit codes: 0 done, 1 the operation failed, 2 bad usage/);
+    assert.deepEqual(
+      [...all.stdout.matchAll(/^ {2}([a-z]+(?: [a-z]+)?) {2,}\S/gm)].map((m) => m[1]),
+      commandNames(),
+      'the list names every command',
+    );
+  });
+
+  test("each command's usage line and flag list are made from its declaration", async () => {
+    // The usage lines the README's CLI table documents.
+    const usage: Record<string, string> = {
+      serve: 'serve [--demo]',
+      migrate: 'migrate',
+      'business create': 'business create --name NAME --owner-email EMAIL',
+      'member add': 'member add --business ID (--email EMAIL | --user-id ID) --role owner|admin|member|viewer',
+      invite: 'invite --business ID --email EMAIL --role owner|admin|member|viewer [--url PUBLIC_URL]',
+      'member list': 'member list --business ID',
+      'member remove': 'member remove --business ID (--email EMAIL | --user-id ID)',
+      'token create': 'token create (--email EMAIL | --user-id ID) [--expires-in-days N]',
+      'token list': 'token list (--email EMAIL | --user-id ID)',
+      'token revoke': 'token revoke --id TOKEN_ID',
+      seed: 'seed --business ID --customers N --contacts-per-customer M',
+      backup: 'backup FILE',
+      restore: 'restore FILE',
+      import: 'import FILE.csv --business ID',
+    };
+    assert.deepEqual(commandNames().sort(), Object.keys(usage).sort());
+    for (const name of commandNames()) {
+      const r = await cmd([...name.split(' '), '--help']);
+      assert.equal(r.code, 0, name);
+      assert.equal(r.stdout.split('\n')[0], `Usage: customers-api ${usage[name]}`);
+      // Every flag of the usage line is described under "Flags:".
+      const flags = r.stdout.split('\nFlags:\n')[1]?.split('\n\n')[0] ?? '';
+      for (const flag of (usage[name] as string).match(/--[a-z-]+/g) ?? []) {
+        assert.match(flags, new RegExp(`^ {2}${flag}\\b.* {2}\\S`, 'm'), `${name}: ${flag} in\n${r.stdout}`);
+      }
+    }
   });
 
   test('a user holds at most 10 active tokens: the 11th is refused, saying so', async () => {
@@ -336,6 +391,69 @@ describe('administration commands', () => {
     const r = await cmd(['token', 'create', '--email', ownerEmail]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /already holds 10 active tokens/);
+  });
+});
+
+describe('--version and --help answer without loading the server', () => {
+  test('neither the server, Fastify, pg nor PGlite is loaded for them (the command runs in a process of its own)', async () => {
+    // A module hook that writes down every module the process resolves.
+    const dir = mkdtempSync(join(tmpdir(), 'customers-api-loads-'));
+    try {
+      const hooks = join(dir, 'hooks.mjs');
+      writeFileSync(
+        hooks,
+        `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(process.env.LOADED_LOG, resolved.url + '\\n');
+  return resolved;
+}
+`,
+      );
+      const register = join(dir, 'register.mjs');
+      writeFileSync(
+        register,
+        `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+      );
+      const heavy =
+        /\/node_modules\/(fastify|@fastify\/[^/]+|pg|pg-pool|@electric-sql\/[^/]+)\/|\/(dist|src)\/(server|cluster|http\/[^/]+)\.(js|ts)$/;
+      const lines = [
+        ['--version'],
+        ['--help'],
+        ['member', '--help'],
+        ...commandNames().map((n) => [...n.split(' '), '--help']),
+      ];
+      for (const args of lines) {
+        const log = join(dir, `${args.join('-')}.log`);
+        writeFileSync(log, '');
+        const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, BIN, ...args], {
+          env: { ...process.env, LOADED_LOG: log },
+          encoding: 'utf8',
+        });
+        assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+        const loaded = readFileSync(log, 'utf8').split('\n');
+        assert.ok(
+          loaded.some((u) => /\/cli\/main\.(js|ts)$/.test(u)),
+          `the hook saw the CLI load (${args.join(' ')})`,
+        );
+        assert.deepEqual(
+          loaded.filter((u) => heavy.test(u)),
+          [],
+          `customers-api ${args.join(' ')} loads none of these`,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a command still runs (its modules loaded when it runs): a flag it does not take is refused, exit 2', async () => {
+    const r = await cli(['token', 'create', '--email', 'a@cli.example', '--role', 'admin'], { DATABASE_URL: '' });
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr,
+      "customers-api: Unknown option '--role': token create does not take it\nUsage: customers-api token create (--email EMAIL | --user-id ID) [--expires-in-days N]\n",
+    );
   });
 });
 

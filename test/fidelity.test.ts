@@ -34,6 +34,7 @@ describe('the pagination guide', () => {
       const page = r.body.data;
       pages++;
       seen.push(...page.items.map((c: { id: string }) => c.id));
+      assert.ok(pages <= made.size, `the walk ends (has_more after ${pages} pages)`);
       assert.equal(page.has_more, page.has_next);
       if (!page.has_more) break;
       cursor = page.next_cursor;

@@ -345,6 +345,7 @@ describe('who may invite, and isolation', () => {
     for (const sort_by of ['created_at', 'expires_at']) {
       const seen: string[] = [];
       let cursor: string | undefined;
+      let pages = 0;
       for (;;) {
         const p = await page<{ id: string }>(h, t.headers, INVITATIONS, {
           sort_by,
@@ -355,6 +356,8 @@ describe('who may invite, and isolation', () => {
         });
         assert.equal(p.total, made.length);
         seen.push(...p.items.map((x) => x.id));
+        pages++;
+        assert.ok(pages <= made.length, `the walk ends (has_next after ${pages} pages)`);
         if (!p.has_next) break;
         cursor = p.next_cursor ?? undefined;
       }

@@ -3,18 +3,20 @@
  * (plain SQL, by PGlite's own pg_dump), and loading one into an empty database,
  * embedded or PostgreSQL (the embedded → PostgreSQL migration path).
  *
+ * The commands are in commands/backup.ts and commands/restore.ts; they load this
+ * module when they run (it loads PGlite).
+ *
  * A dump holds everything, webhook signing secrets and token hashes included:
  * it is written with mode 0600, and is as sensitive as the data directory.
  */
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Db } from '../platform/db/db.js';
 import { PgliteDb } from '../platform/db/pglite.js';
-import { DatabaseLockedError, InvalidStateError } from '../platform/errors.js';
-import type { CliIo } from './main.js';
+import { InvalidStateError } from '../platform/errors.js';
 
 /** Why a backup or restore was refused: a clear message, exit 1. */
-const BackupError = InvalidStateError;
+export const BackupError = InvalidStateError;
 
 /**
  * What PostgreSQL 15 refuses in a dump made by PGlite's pg_dump (PostgreSQL 18),
@@ -101,37 +103,4 @@ export async function restore(db: Db, file: string): Promise<{ file: string; tab
   }
   await db.exec(portable(sql));
   return { file, tables: await tablesIn(db) };
-}
-
-type WithDb = <T>(io: CliIo, fn: (db: Db) => Promise<T>, opts?: { migrate?: boolean }) => Promise<T>;
-
-/** The `backup FILE` and `restore FILE` commands (see main.ts). */
-export async function runBackupCommand(
-  cmd: 'backup' | 'restore',
-  file: string,
-  io: CliIo,
-  out: (data: unknown, human: string) => void,
-  withDb: WithDb,
-): Promise<number> {
-  const path = resolve(io.cwd ?? process.cwd(), file);
-  if (cmd === 'backup') {
-    // As it is: a backup applies no migration. Beside a running server, the server runs this.
-    const r = await withDb(io, (db) => backup(db, path), { migrate: false });
-    out(
-      { file: r.file, bytes: r.bytes },
-      `Wrote ${r.file} (${r.bytes} bytes, mode 0600). It holds webhook secrets and token hashes: keep it private.`,
-    );
-    return 0;
-  }
-  if (io.remote) throw new BackupError('restore needs the data directory to itself: stop the server first');
-  const r = await withDb(io, (db) => restore(db, path), { migrate: false }).catch((err) => {
-    if (err instanceof DatabaseLockedError) {
-      throw new BackupError(
-        `restore needs the data directory to itself, and a server holds it. ${err.message} To migrate the data elsewhere, restore into a new DATA_DIR or an empty PostgreSQL database instead.`,
-      );
-    }
-    throw err;
-  });
-  out({ file: r.file, tables: r.tables }, `Restored ${r.file}: ${r.tables} tables. Start the server on it as usual.`);
-  return 0;
 }

@@ -2,7 +2,7 @@
  * Typed domain errors. The core throws these and nothing else on purpose; each
  * edge maps them in one exhaustive switch on `kind`: the HTTP layer to a status
  * and `{"detail": ...}` bodies (`http/errors.ts`), the CLI to its
- * own wording and exit codes (`cli/main.ts`). Nothing here knows of either.
+ * own wording and exit codes (`cli/errors.ts`). Nothing here knows of either.
  */
 abstract class Base extends Error {
   abstract readonly kind: string;
