@@ -11,7 +11,7 @@ import {
   textKey,
   timestampKey,
 } from '../../platform/list.js';
-import { containsPattern, Params, queryOne } from '../../platform/sql.js';
+import { containsPattern, queryOne, sql } from '../../platform/sql.js';
 import { foldCase, toRfc3339 } from '../../platform/text.js';
 import { issueToken } from '../tokens/service.js';
 import { ensureUser } from '../users/service.js';
@@ -92,10 +92,9 @@ export async function listBusinesses(
   filters: BusinessFilters,
   params: PageParams,
 ): Promise<Page<Business>> {
-  const p = new Params([userId]);
-  const where = ['m.user_id = $1'];
-  if (filters.id !== undefined) where.push(`t.id = ${p.bind(filters.id)}::uuid`);
-  if (filters.name !== undefined) where.push(`t.name_key LIKE ${p.bind(containsPattern(foldCase(filters.name)))}`);
+  const where = [sql`m.user_id = ${userId}`];
+  if (filters.id !== undefined) where.push(sql`t.id = ${filters.id}::uuid`);
+  if (filters.name !== undefined) where.push(sql`t.name_key LIKE ${containsPattern(foldCase(filters.name))}`);
   const sortBy = params.sortBy as BusinessSort;
   return await listPage<BusinessRow & KeysetRow, Business>(db, codec, params, {
     owner: `user:${userId}`,
@@ -104,8 +103,7 @@ export async function listBusinesses(
     key: BUSINESS_SORTS[sortBy],
     from: 'businesses t JOIN memberships m ON m.business_id = t.id',
     columns: BUSINESS_COLUMNS,
-    where: where.join(' AND '),
-    params: p.values,
+    where: sql.join(where, ' AND '),
     total: 'count',
     map: toBusiness,
   });

@@ -17,7 +17,7 @@ import {
   type SortKey,
   timestampKey,
 } from '../../platform/list.js';
-import { queryOne, queryRow } from '../../platform/sql.js';
+import { queryOne, queryRow, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { allows, type Role } from '../businesses/roles.js';
 import { hashToken, issueToken, TOKEN_RE } from '../tokens/service.js';
@@ -142,7 +142,7 @@ export async function createInvitation(
   });
 }
 
-const PENDING = 't.accepted_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()';
+const PENDING = sql.raw('t.accepted_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()');
 
 const INVITATION_SORTS: Record<InvitationSort, SortKey> = {
   created_at: timestampKey('created_at'),
@@ -164,8 +164,7 @@ export async function listInvitations(
     key: INVITATION_SORTS[sortBy],
     from: 'invitations t',
     columns: 't.id, t.email, t.role, t.invited_by, t.created_at, t.expires_at',
-    where: `t.business_id = $1 AND ${PENDING}`,
-    params: [businessId],
+    where: sql`t.business_id = ${businessId} AND ${PENDING}`,
     total: 'count',
     map: toInvitation,
   });

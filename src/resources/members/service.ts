@@ -11,7 +11,7 @@ import {
   textKey,
   timestampKey,
 } from '../../platform/list.js';
-import { queryOne, queryRow } from '../../platform/sql.js';
+import { queryOne, queryRow, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { allows, type Role } from '../businesses/roles.js';
 import { requireBusiness } from '../businesses/service.js';
@@ -65,8 +65,7 @@ export async function listMembers(
     key: MEMBER_SORTS[sortBy],
     from: MEMBERS_FROM,
     columns: 't.id, t.email, t.role, t.created_at',
-    where: 't.business_id = $1',
-    params: [businessId],
+    where: sql`t.business_id = ${businessId}`,
     total: 'count',
     map: toMember,
   });

@@ -11,7 +11,7 @@ import {
   type SortKey,
   timestampKey,
 } from '../../platform/list.js';
-import { queryOne, queryRow } from '../../platform/sql.js';
+import { queryOne, queryRow, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { userIdOf } from '../users/service.js';
 import type { Token, TokenCreated, TokenSort } from './schemas.js';
@@ -189,8 +189,7 @@ export async function listOwnTokens(
     key: TOKEN_SORTS[sortBy],
     from: 'api_tokens t',
     columns: 't.id, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at',
-    where: 't.user_id = $1',
-    params: [userId],
+    where: sql`t.user_id = ${userId}`,
     total: 'count',
     map: toToken,
   });

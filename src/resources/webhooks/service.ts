@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../../platform/db/db.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
 import { type KeysetRow, listPage, type Page, type PageParams, timestampKey } from '../../platform/list.js';
-import { Params, queryOne, queryRow } from '../../platform/sql.js';
+import { queryOne, queryRow, type Sql, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { resolveTarget, TargetError, type TargetPolicy } from './address.js';
 import type {
@@ -124,17 +124,16 @@ export async function updateEndpoint(
 ): Promise<WebhookEndpoint> {
   if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
   if (patch.url !== undefined) await checkUrl(patch.url, policy);
-  const p = new Params([businessId, id]);
-  const sets: string[] = [];
-  if (patch.url !== undefined) sets.push(`url = ${p.bind(patch.url)}`);
-  if (patch.events !== undefined) sets.push(`events = ${p.bind(normalEvents(patch.events))}::text[]`);
-  if (patch.description !== undefined) sets.push(`description = ${p.bind(patch.description)}`);
-  if (patch.enabled !== undefined) sets.push(`enabled = ${p.bind(patch.enabled)}`);
+  const sets: Sql[] = [];
+  if (patch.url !== undefined) sets.push(sql`url = ${patch.url}`);
+  if (patch.events !== undefined) sets.push(sql`events = ${normalEvents(patch.events)}::text[]`);
+  if (patch.description !== undefined) sets.push(sql`description = ${patch.description}`);
+  if (patch.enabled !== undefined) sets.push(sql`enabled = ${patch.enabled}`);
+  sets.push(sql`updated_at = now()`);
   const row = await queryOne<EndpointRow>(
     db,
-    `UPDATE webhook_endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
-      WHERE business_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-    p.values,
+    sql`UPDATE webhook_endpoints SET ${sql.join(sets, ', ')}
+      WHERE business_id = ${businessId} AND id = ${id} RETURNING ${sql.raw(COLUMNS)}`,
   );
   if (!row) throw new NotFoundError('webhook_endpoint');
   return toEndpoint(row);
@@ -178,8 +177,7 @@ export async function listEndpoints(
     key: timestampKey('created_at'),
     from: 'webhook_endpoints t',
     columns: 't.id, t.url, t.events, t.description, t.enabled, t.created_at',
-    where: 't.business_id = $1',
-    params: [businessId],
+    where: sql`t.business_id = ${businessId}`,
     total: 'count',
     map: toEndpoint,
   });
@@ -221,6 +219,8 @@ export async function listAttempts(
 ): Promise<Page<WebhookAttempt>> {
   if (!isUuid(endpointId)) throw new NotFoundError('webhook_endpoint');
   // The endpoint joins the page's statement: no such endpoint and an empty log are told apart.
+  const business = sql.param(businessId);
+  const endpoint = sql.param(endpointId);
   return await listPage<AttemptRow & KeysetRow, WebhookAttempt>(db, codec, params, {
     owner: businessId,
     scope: `webhook_attempts:${endpointId}`,
@@ -229,13 +229,12 @@ export async function listAttempts(
     from: 'webhook_attempts t',
     columns:
       't.id, t.event_id, t.event_type, t.attempt, t.status_code, t.error, t.duration_ms, t.next_retry_at, t.created_at',
-    where: 't.business_id = $1 AND t.endpoint_id = $2::uuid',
-    params: [businessId, endpointId],
+    where: sql`t.business_id = ${business} AND t.endpoint_id = ${endpoint}::uuid`,
     statement: (union, orderBy) =>
-      `SELECT ${params.includeTotalCount ? '(SELECT count(*)::int FROM webhook_attempts a WHERE a.business_id = $1 AND a.endpoint_id = $2::uuid)' : 'NULL::int'} AS _total, p.*
+      sql`SELECT ${params.includeTotalCount ? sql`(SELECT count(*)::int FROM webhook_attempts a WHERE a.business_id = ${business} AND a.endpoint_id = ${endpoint}::uuid)` : sql`NULL::int`} AS _total, p.*
          FROM webhook_endpoints w
          LEFT JOIN LATERAL ${union} p ON true
-        WHERE w.business_id = $1 AND w.id = $2::uuid
+        WHERE w.business_id = ${business} AND w.id = ${endpoint}::uuid
         ORDER BY ${orderBy('p')}`,
     onNoRows: () => {
       throw new NotFoundError('webhook_endpoint');
