@@ -19,6 +19,11 @@ export class Sql {
     readonly strings: readonly string[],
     readonly params: readonly Param[],
   ) {}
+
+  /** A fragment is not text: one spliced into a plain template string would lose its values. */
+  toString(): never {
+    throw new Error('an SQL fragment goes into sql`…` or build(), not into a string');
+  }
 }
 
 function compose(strings: readonly string[], values: readonly unknown[]): Sql {

@@ -175,9 +175,8 @@ export async function revokeInvitation(db: Db, businessId: string, invitationId:
   if (!isUuid(invitationId)) return false;
   const row = await queryOne(
     db,
-    `UPDATE invitations t SET revoked_at = now(), revoked_reason = 'revoked'
-      WHERE t.business_id = $1 AND t.id = $2 AND ${PENDING} RETURNING t.id`,
-    [businessId, invitationId],
+    sql`UPDATE invitations t SET revoked_at = now(), revoked_reason = 'revoked'
+      WHERE t.business_id = ${businessId} AND t.id = ${invitationId} AND ${PENDING} RETURNING t.id`,
   );
   return row !== null;
 }
