@@ -158,10 +158,10 @@ export async function listEvents(
 
 /** Deletes up to `batch` events older than `days`; resolves to how many. */
 export async function purgeEvents(db: Db, days: number, batch = 1000): Promise<number> {
-  const res = await db.query(
-    `DELETE FROM events WHERE (business_id, position) IN
-       (SELECT business_id, position FROM events WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2)`,
-    [days, batch],
+  const res = await query(
+    db,
+    sql`DELETE FROM events WHERE (business_id, position) IN
+       (SELECT business_id, position FROM events WHERE created_at < now() - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
   return res.rowCount;
 }

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../../platform/db/db.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
 import { type KeysetRow, listPage, type Page, type PageParams, timestampKey } from '../../platform/list.js';
-import { queryOne, queryRow, type Sql, sql } from '../../platform/sql.js';
+import { query, queryOne, queryRow, type Sql, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { resolveTarget, TargetError, type TargetPolicy } from './address.js';
 import type {
@@ -66,11 +66,10 @@ export async function createEndpoint(
   await checkUrl(input.url, policy);
   const secret = newSecret();
   return await db.transaction(async (tx) => {
-    await tx.query('SELECT id FROM businesses WHERE id = $1 FOR UPDATE', [businessId]);
+    await query(tx, sql`SELECT id FROM businesses WHERE id = ${businessId} FOR UPDATE`);
     const counted = await queryRow<{ n: number }>(
       tx,
-      'SELECT count(*)::int AS n FROM webhook_endpoints WHERE business_id = $1',
-      [businessId],
+      sql`SELECT count(*)::int AS n FROM webhook_endpoints WHERE business_id = ${businessId}`,
     );
     if (counted.n >= maxEndpoints) {
       throw new ConflictError(
@@ -89,17 +88,8 @@ async function insertEndpoint(
 ): Promise<WebhookEndpointWithSecret> {
   const row = await queryRow<EndpointRow>(
     db,
-    `INSERT INTO webhook_endpoints (business_id, id, url, events, description, enabled, secret)
-     VALUES ($1, $2, $3, $4::text[], $5, $6, $7) RETURNING ${COLUMNS}`,
-    [
-      businessId,
-      uuidv7(),
-      input.url,
-      normalEvents(input.events),
-      input.description ?? null,
-      input.enabled ?? true,
-      secret,
-    ],
+    sql`INSERT INTO webhook_endpoints (business_id, id, url, events, description, enabled, secret)
+     VALUES (${businessId}, ${uuidv7()}, ${input.url}, ${normalEvents(input.events)}::text[], ${input.description ?? null}, ${input.enabled ?? true}, ${secret}) RETURNING ${sql.raw(COLUMNS)}`,
   );
   return { ...toEndpoint(row), secret };
 }
@@ -108,8 +98,7 @@ export async function getEndpoint(db: Queryable, businessId: string, id: string)
   if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
   const row = await queryOne<EndpointRow>(
     db,
-    `SELECT ${COLUMNS} FROM webhook_endpoints WHERE business_id = $1 AND id = $2`,
-    [businessId, id],
+    sql`SELECT ${sql.raw(COLUMNS)} FROM webhook_endpoints WHERE business_id = ${businessId} AND id = ${id}`,
   );
   if (!row) throw new NotFoundError('webhook_endpoint');
   return toEndpoint(row);
@@ -142,10 +131,10 @@ export async function updateEndpoint(
 /** Deletes an endpoint with its pending deliveries and its log. */
 export async function deleteEndpoint(db: Queryable, businessId: string, id: string): Promise<void> {
   if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
-  const { rows } = await db.query('DELETE FROM webhook_endpoints WHERE business_id = $1 AND id = $2 RETURNING id', [
-    businessId,
-    id,
-  ]);
+  const { rows } = await query(
+    db,
+    sql`DELETE FROM webhook_endpoints WHERE business_id = ${businessId} AND id = ${id} RETURNING id`,
+  );
   if (rows.length === 0) throw new NotFoundError('webhook_endpoint');
 }
 
@@ -155,10 +144,9 @@ export async function rotateSecret(db: Queryable, businessId: string, id: string
   const secret = newSecret();
   const row = await queryOne<EndpointRow>(
     db,
-    `UPDATE webhook_endpoints
-        SET previous_secret = secret, previous_secret_until = now() + interval '24 hours', secret = $3, updated_at = now()
-      WHERE business_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-    [businessId, id, secret],
+    sql`UPDATE webhook_endpoints
+        SET previous_secret = secret, previous_secret_until = now() + interval '24 hours', secret = ${secret}, updated_at = now()
+      WHERE business_id = ${businessId} AND id = ${id} RETURNING ${sql.raw(COLUMNS)}`,
   );
   if (!row) throw new NotFoundError('webhook_endpoint');
   return { ...toEndpoint(row), secret };
@@ -246,16 +234,16 @@ export async function listAttempts(
 
 /** Deletes up to `batch` delivery attempts, and finished deliveries, older than `days`; resolves to how many. */
 export async function purgeWebhookLog(db: Db, days: number, batch = 1000): Promise<number> {
-  const attempts = await db.query(
-    `DELETE FROM webhook_attempts WHERE (business_id, id) IN
-       (SELECT business_id, id FROM webhook_attempts WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2)`,
-    [days, batch],
+  const attempts = await query(
+    db,
+    sql`DELETE FROM webhook_attempts WHERE (business_id, id) IN
+       (SELECT business_id, id FROM webhook_attempts WHERE created_at < now() - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
-  const deliveries = await db.query(
-    `DELETE FROM webhook_deliveries WHERE (business_id, endpoint_id, event_position) IN
+  const deliveries = await query(
+    db,
+    sql`DELETE FROM webhook_deliveries WHERE (business_id, endpoint_id, event_position) IN
        (SELECT business_id, endpoint_id, event_position FROM webhook_deliveries
-         WHERE state <> 'pending' AND created_at < now() - make_interval(days => $1::int) LIMIT $2)`,
-    [days, batch],
+         WHERE state <> 'pending' AND created_at < now() - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
   return Math.max(attempts.rowCount, deliveries.rowCount);
 }
