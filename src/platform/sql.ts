@@ -6,6 +6,9 @@ import type { Queryable, QueryOptions, QueryResult } from './db/db.js';
  * (one placeholder for all its uses).
  */
 export class Param {
+  /** The build that last numbered this value, and its number there (see build). */
+  build = 0;
+  n = 0;
   constructor(readonly value: unknown) {}
 }
 
@@ -82,20 +85,26 @@ export interface Statement {
   values: unknown[];
 }
 
+let builds = 0;
+
+/**
+ * Numbers the fragment's values $1..$n in the order its text uses them; a
+ * value (a Param) used again keeps its number. Synchronous, so no two builds
+ * interleave: each marks the values it numbered with its own id.
+ */
 export function build(fragment: Sql): Statement {
   const { strings, params } = fragment;
   const values: unknown[] = [];
-  const numbers = new Map<Param, number>();
+  const id = ++builds;
   let text = strings[0] as string;
   for (let i = 0; i < params.length; i++) {
     const param = params[i] as Param;
-    let n = numbers.get(param);
-    if (n === undefined) {
+    if (param.build !== id) {
+      param.build = id;
       values.push(param.value);
-      n = values.length;
-      numbers.set(param, n);
+      param.n = values.length;
     }
-    text += `$${n}${strings[i + 1]}`;
+    text += `$${param.n}${strings[i + 1]}`;
   }
   return { text, values };
 }
