@@ -66,7 +66,7 @@ export interface KeysetRow {
 
 /** The tags of a keyset query's two seeks: the page, and the one-row probe the other way. */
 export const PAGE = 0;
-export const PROBE = 1;
+const PROBE = 1;
 
 /**
  * One branch of a keyset union: one index range scan of one seek over one
@@ -111,7 +111,7 @@ export interface KeysetSql {
 }
 
 /** The usual branch: the seek's rows in index order, as many as it may return. */
-export const plainBranch: BranchBuilder = (b, spec) => {
+const plainBranch: BranchBuilder = (b, spec) => {
   const k = spec.key.expr;
   return sql`(SELECT ${sql.raw(`${b.tag} AS _tag, ${b.segment} AS _seg`)}, ${k}::text AS _cursor, ${k} AS _key, ${spec.columns} FROM ${spec.from} WHERE ${spec.where}${b.seek} ORDER BY ${b.order} LIMIT ${b.limit})`;
 };
