@@ -1,6 +1,7 @@
 import type { CursorBinding, CursorCodec, Position } from './cursor.js';
 import type { Queryable } from './db/db.js';
 import { InvalidCursorError } from './errors.js';
+import { type Param, query, type Sql, sql } from './sql.js';
 
 export type Direction = 'next' | 'prev';
 
@@ -14,28 +15,32 @@ export interface PageParams {
   descending: boolean;
 }
 
-/** A sortable key: its SQL expression over alias `t`, and the SQL type a cursor value is cast back to. */
+/** A sortable key: its SQL expression over alias `t`, and how a cursor's value is read back as the key's type. */
 export interface SortKey {
-  expr: string;
-  /** Renders a bound parameter as a value of the key's type, e.g. `$3::timestamptz`. */
-  cast: (param: string) => string;
+  expr: Sql;
+  /** The bound cursor value as a value of the key's type, e.g. `$3::timestamptz`. */
+  cast: (value: Param) => Sql;
   nullable: boolean;
+  /** No two rows of a list share a value (a feed position): the key alone orders them, without the id. */
+  unique?: boolean;
+  /** Whether a cursor's value reads back as the key's type (default: any value issued does). */
+  accepts?: (value: string) => boolean;
 }
 
 export const timestampKey = (column: string): SortKey => ({
-  expr: `t.${column}`,
-  cast: (p) => `${p}::timestamptz`,
+  expr: sql.raw(`t.${column}`),
+  cast: (p) => sql`${p}::timestamptz`,
   nullable: false,
 });
 /** A text key column declared `COLLATE "C"`: code-point order. */
 export const textKey = (column: string, nullable: boolean): SortKey => ({
-  expr: `t.${column}`,
-  cast: (p) => `(${p}::text COLLATE "C")`,
+  expr: sql.raw(`t.${column}`),
+  cast: (p) => sql`(${p}::text COLLATE "C")`,
   nullable,
 });
 export const bigintKey = (column: string, nullable: boolean): SortKey => ({
-  expr: `t.${column}`,
-  cast: (p) => `${p}::bigint`,
+  expr: sql.raw(`t.${column}`),
+  cast: (p) => sql`${p}::bigint`,
   nullable,
 });
 
@@ -53,60 +58,74 @@ export interface Page<T> {
 
 /** Columns every row of a keyset query carries besides the resource's own. */
 export interface KeysetRow {
+  /** Which seek the row answers (PAGE or PROBE); any other value (NULL) is not part of the page. */
   _tag: number | null;
   _cursor: string | null;
   id: string;
 }
 
+/** The tags of a keyset query's two seeks: the page, and the one-row probe the other way. */
+export const PAGE = 0;
+const PROBE = 1;
+
+/**
+ * One branch of a keyset union: one index range scan of one seek over one
+ * segment of the order (non-NULL keys, or NULL keys).
+ */
+export interface KeysetBranch {
+  tag: typeof PAGE | typeof PROBE;
+  segment: 0 | 1;
+  /** The branch's conditions beyond the list's own (segment, position): empty or ` AND …`. */
+  seek: Sql;
+  /** ORDER BY terms over `t`, in the seek's direction. */
+  order: Sql;
+  dir: 'ASC' | 'DESC';
+  /** How many rows the branch returns at most. */
+  limit: Sql;
+}
+
+/** Makes one branch's SELECT (parenthesized); its output has the columns of `plainBranch`'s. */
+export type BranchBuilder = (branch: KeysetBranch, spec: KeysetSpec) => Sql;
+
 export interface KeysetSpec {
   /** Table with alias `t`, e.g. `contacts t`. */
-  from: string;
+  from: Sql;
   /** Columns of `t` to return (must include `t.id`). */
-  columns: string;
-  /** Conditions on `t`, with placeholders $1..$n for `params`. */
-  where: string;
-  params: readonly unknown[];
+  columns: Sql;
+  /** Conditions on `t`. */
+  where: Sql;
   key: SortKey;
   descending: boolean;
   direction: Direction;
   limit: number;
   cursor: Position | null;
-  /**
-   * Walks at most `rows` rows of each seek in the list's order (the sort
-   * index's order) meeting `where` (which then replaces the spec's) and keeps
-   * those meeting `filter` too, instead of letting the
-   * planner collect every row meeting it and sort them. The answer is exact
-   * when each seek found what it needed or reached the end of the list inside
-   * its window; `KeysetSql.conclusive` tells.
-   */
-  window?: { rows: number; where: string; filter: string } | undefined;
+  /** How each branch is made (default: plainBranch). */
+  branch?: BranchBuilder | undefined;
 }
 
 export interface KeysetSql {
   /** A parenthesized UNION ALL of ordered, limited branches; select from it with an alias. */
-  union: string;
+  union: Sql;
   /** ORDER BY terms for the union's output, given its alias. */
-  orderBy: (alias: string) => string;
-  values: unknown[];
-  /**
-   * With a window: whether the rows answer the page exactly. A window that
-   * ended (its last row is returned as a row tagged END) without the seek
-   * having found all it needed leaves the page undecided.
-   */
-  conclusive: (rows: readonly { _tag: number | null; _wend?: boolean | null }[]) => boolean;
+  orderBy: (alias: string) => Sql;
 }
 
-const PAGE = 0;
-const PROBE = 1;
-/** A window's last row when it did not meet the filter (`_wend` marks the last row of a full window either way). */
-const PAGE_END = 2;
-const PROBE_END = 3;
+/** The usual branch: the seek's rows in index order, as many as it may return. */
+const plainBranch: BranchBuilder = (b, spec) => {
+  const k = spec.key.expr;
+  return sql`(SELECT ${sql.raw(`${b.tag} AS _tag, ${b.segment} AS _seg`)}, ${k}::text AS _cursor, ${k} AS _key, ${spec.columns} FROM ${spec.from} WHERE ${spec.where}${b.seek} ORDER BY ${b.order} LIMIT ${b.limit})`;
+};
+
+const ONE = sql.raw('1');
+const IS_NULL = sql.raw(' IS NULL');
+const IS_NOT_NULL = sql.raw(' IS NOT NULL');
 
 /**
  * Builds the keyset query for one page. The list's order is `key` then `id`,
  * both descending or both ascending, NULL keys last in both directions. That
  * order is two segments — non-NULL keys by (key, id), then NULL keys by id —
- * so every seek is at most two index range scans joined by UNION ALL.
+ * so every seek is at most two index range scans joined by UNION ALL. A unique
+ * key orders by itself alone.
  *
  * The page fetches limit + 1 rows in the direction of travel (the extra row
  * answers "is there more this way"); with a cursor, a second one-row probe in
@@ -114,87 +133,55 @@ const PROBE_END = 3;
  * one statement: no count, and no cost that grows with depth.
  */
 export function buildKeyset(spec: KeysetSpec): KeysetSql {
-  const values: unknown[] = [...spec.params];
-  const bind = (v: unknown) => {
-    values.push(v);
-    return `$${values.length}`;
-  };
-  const k = spec.key.expr;
-  const branches: string[] = [];
-
+  const { key } = spec;
+  const k = key.expr;
+  const makeBranch = spec.branch ?? plainBranch;
+  const branches: Sql[] = [];
   // Bound, not spliced: one SQL text (one prepared statement) serves every page size.
-  const pageLimit = bind(spec.limit + 1);
-  const window = spec.window;
-  const windowRows = window ? bind(window.rows) : '';
-  const seek = (pos: Position | null, forward: boolean, inclusive: boolean, limit: string, tag: number) => {
+  const pageLimit = sql`${spec.limit + 1}`;
+  // The cursor's values, bound once for both seeks.
+  const at = spec.cursor;
+  const value = at?.value == null ? null : key.cast(sql.param(at.value));
+  const id = at ? sql`${sql.param(at.id)}::uuid` : null;
+  const seek = (forward: boolean, inclusive: boolean, limit: Sql, tag: typeof PAGE | typeof PROBE) => {
     const asc = forward !== spec.descending;
     const dir = asc ? 'ASC' : 'DESC';
-    const cmp = asc ? (inclusive ? '>=' : '>') : inclusive ? '<=' : '<';
-    const branch = (segment: 0 | 1, cond: string) => {
+    const cmp = sql.raw(asc ? (inclusive ? ' >= ' : ' > ') : inclusive ? ' <= ' : ' < ');
+    const branch = (segment: 0 | 1, cond: Sql) => {
       // A key that cannot be NULL has one segment: no per-row test for it.
-      const segmentCond = segment === 0 ? (spec.key.nullable ? ` AND ${k} IS NOT NULL` : '') : ` AND ${k} IS NULL`;
-      const order = segment === 0 ? `${k} ${dir}, t.id ${dir}` : `t.id ${dir}`;
-      if (!window) {
-        branches.push(
-          `(SELECT ${tag} AS _tag, ${segment} AS _seg, ${k}::text AS _cursor, ${k} AS _key, ${spec.columns} FROM ${spec.from} WHERE ${spec.where}${segmentCond}${cond} ORDER BY ${order} LIMIT ${limit})`,
-        );
-        return;
-      }
-      // The window: the first `rows` rows of the seek in index order (the LIMIT keeps the filter
-      // out of the scan, so no other index is used), numbered; of those, the rows meeting the
-      // filter, and the window's last row tagged as its end when it does not meet it.
-      const endTag = tag === PAGE ? PAGE_END : PROBE_END;
-      branches.push(
-        `(SELECT CASE WHEN w._hit THEN ${tag} ELSE ${endTag} END AS _tag, ${segment} AS _seg, w._cursor, w._key, w._n = ${windowRows} AS _wend, ${spec.columns.replace(/\bt\./g, 'w.')}
-            FROM (SELECT t.*, ${k}::text AS _cursor, ${k} AS _key, (${window.filter}) AS _hit, row_number() OVER (ORDER BY ${order}) AS _n
-                    FROM (SELECT * FROM ${spec.from} WHERE ${window.where}${segmentCond}${cond} ORDER BY ${order} LIMIT ${windowRows}) t) w
-           WHERE w._hit OR w._n = ${windowRows}
-           ORDER BY ${segment === 0 ? `w._key ${dir}, w.id ${dir}` : `w.id ${dir}`} LIMIT ${limit} + 1)`,
-      );
+      const segmentCond =
+        segment === 0 ? (key.nullable ? sql` AND ${k}${IS_NOT_NULL}` : sql.empty) : sql` AND ${k}${IS_NULL}`;
+      const order =
+        segment === 1
+          ? sql.raw(`t.id ${dir}`)
+          : key.unique
+            ? sql`${k} ${sql.raw(dir)}`
+            : sql`${k} ${sql.raw(dir)}, ${sql.raw(`t.id ${dir}`)}`;
+      branches.push(makeBranch({ tag, segment, seek: sql`${segmentCond}${cond}`, order, dir, limit }, spec));
     };
-    const nullable = spec.key.nullable;
     // Branch order is irrelevant: the caller's ORDER BY (below) orders the union.
-    if (pos === null) {
-      branch(0, '');
-      if (nullable) branch(1, '');
-    } else if (pos.value !== null) {
-      branch(0, ` AND (${k}, t.id) ${cmp} (${spec.key.cast(bind(pos.value))}, ${bind(pos.id)}::uuid)`);
-      if (forward && nullable) branch(1, '');
+    if (at === null) {
+      branch(0, sql.empty);
+      if (key.nullable) branch(1, sql.empty);
+    } else if (value !== null) {
+      branch(0, key.unique ? sql` AND ${k}${cmp}${value}` : sql` AND (${k}, t.id)${cmp}(${value}, ${id})`);
+      if (forward && key.nullable) branch(1, sql.empty);
     } else {
-      branch(1, ` AND t.id ${cmp} ${bind(pos.id)}::uuid`);
-      if (!forward) branch(0, '');
+      branch(1, sql` AND t.id${cmp}${id}`);
+      if (!forward) branch(0, sql.empty);
     }
   };
 
   const forward = spec.direction === 'next';
-  seek(spec.cursor, forward, spec.cursor?.inclusive ?? false, pageLimit, PAGE);
-  if (spec.cursor) seek(spec.cursor, !forward, !spec.cursor.inclusive, '1', PROBE);
+  seek(forward, at?.inclusive ?? false, pageLimit, PAGE);
+  if (at) seek(!forward, !at.inclusive, ONE, PROBE);
 
   const pageAsc = forward !== spec.descending;
   const dir = pageAsc ? 'ASC' : 'DESC';
-  const pageWants = spec.limit + 1;
+  const segDir = forward ? 'ASC' : 'DESC';
   return {
-    union: `(${branches.join(' UNION ALL ')})`,
-    orderBy: (a) => `${a}._tag, ${a}._seg ${forward ? 'ASC' : 'DESC'}, ${a}._key ${dir}, ${a}.id ${dir}`,
-    values,
-    conclusive: (rows) => {
-      if (!window) return true;
-      // Per seek (page, probe) and segment: hits found, and whether its window was full.
-      const hits = new Map<string, number>();
-      const full = new Set<string>();
-      for (const r of rows as readonly { _tag: number; _seg: number; _wend: boolean }[]) {
-        const seek = `${r._tag === PAGE || r._tag === PAGE_END ? PAGE : PROBE}:${r._seg}`;
-        if (r._tag === PAGE || r._tag === PROBE) hits.set(seek, (hits.get(seek) ?? 0) + 1);
-        if (r._wend) full.add(seek);
-      }
-      // A full window decided nothing unless its seek found all it needed (conservative across
-      // segments: the other segment's rows are then re-read the usual way too).
-      for (const seek of full) {
-        const wants = seek.startsWith(`${PAGE}:`) ? pageWants : 1;
-        if ((hits.get(seek) ?? 0) < wants) return false;
-      }
-      return true;
-    },
+    union: sql`(${sql.join(branches, ' UNION ALL ')})`,
+    orderBy: (a) => sql.raw(`${a}._tag, ${a}._seg ${segDir}, ${a}._key ${dir}, ${a}.id ${dir}`),
   };
 }
 
@@ -211,7 +198,9 @@ export function readCursor(
   if (params.cursor === undefined) return null;
   const pos = codec.decode(binding, params.cursor);
   if (pos === 'sort_mismatch' || pos === 'malformed') throw new InvalidCursorError(pos, params.cursor);
-  if (pos.value === null && !key.nullable) throw new InvalidCursorError('malformed', params.cursor);
+  if (pos.value === null ? !key.nullable : key.accepts && !key.accepts(pos.value)) {
+    throw new InvalidCursorError('malformed', params.cursor);
+  }
   return pos;
 }
 
@@ -225,6 +214,8 @@ export function assemblePage<R extends KeysetRow, T>(
     binding: CursorBinding;
     total: number | null;
     map: (row: R) => T;
+    /** See ListSpec.origin. */
+    origin?: Position | undefined;
   },
 ): Page<T> {
   const { params, cursor, codec, binding } = opts;
@@ -250,6 +241,11 @@ export function assemblePage<R extends KeysetRow, T>(
   let next: Position | null = null;
   let prev: Position | null = null;
   if (hasNext) next = last ? at(last) : cursor && flip(cursor);
+  else if (opts.origin) {
+    // A feed's end: continue after what the page read, or from where it was asked (the far side
+    // of an empty page backwards), or from the beginning.
+    next = last ? at(last) : cursor ? (forward ? cursor : flip(cursor)) : opts.origin;
+  }
   if (hasPrev) prev = first ? at(first) : cursor && flip(cursor);
 
   return {
@@ -273,16 +269,13 @@ export interface ListSpec<R, T> {
   sortBy: string;
   key: SortKey;
   /** Table with alias `t`, e.g. `contacts t`. */
-  from: string;
+  from: string | Sql;
   /** What the total counts over with `where` when `from` adds what only the page needs (default `from`). */
-  countFrom?: string;
+  countFrom?: string | Sql;
   /** Columns of `t` to return (must include `t.id`). */
   columns: string;
-  /** Conditions on `t`, with placeholders $1..$n for `params`; the same conditions count the total. */
-  where: string;
-  params: readonly unknown[];
-  /** Parameters only the page's sort key uses (after `params`), not the count. */
-  keyParams?: readonly unknown[];
+  /** Conditions on `t`; the same conditions count the total. */
+  where: Sql;
   /**
    * How the page statement is made from the keyset union and its ORDER BY terms
    * (default: `SELECT * FROM union p ORDER BY …`). A list under a parent joins
@@ -290,7 +283,7 @@ export interface ListSpec<R, T> {
    * must then return no row at all when the parent is missing, and its rows
    * carry the parent's total in `_total`.
    */
-  statement?: (union: string, orderBy: (alias: string) => string) => string;
+  statement?: (union: Sql, orderBy: (alias: string) => Sql) => Sql;
   /** Called when the statement returned no row at all (with `statement`: the parent is missing). */
   onNoRows?: () => never;
   /** Where the total comes from with include_total_count: a count of `where`, or the `_total` column. */
@@ -299,12 +292,26 @@ export interface ListSpec<R, T> {
   /** Aborted when the reader has gone: the statements are cancelled (PostgreSQL). */
   signal?: AbortSignal | undefined;
   /**
-   * Try a bounded walk in the sort's index order first (see KeysetSpec.window);
-   * when it cannot decide the page, the usual statement runs.
+   * A cheaper shape of the page's statement to try first (each branch made by
+   * `branch`); when `conclusive` says its rows do not decide the page, the
+   * usual statement runs.
    */
-  window?: KeysetSpec['window'];
+  attempt?: { branch: BranchBuilder; conclusive: (rows: readonly R[], limit: number) => boolean } | undefined;
+  /**
+   * A feed that grows at its end: `next_cursor` is never null — at the end it
+   * is where to continue from, and `origin` (a position before every row) when
+   * there is nothing to continue after.
+   */
+  origin?: Position;
   /** Plan the statements for their values (see QueryOptions.unprepared). */
   unprepared?: boolean;
+}
+
+const asSql = (x: string | Sql): Sql => (typeof x === 'string' ? sql.raw(x) : x);
+
+/** The page statement of a keyset query (see ListSpec.statement). */
+export function pageStatement(ks: KeysetSql, statement?: ListSpec<unknown, unknown>['statement']): Sql {
+  return statement ? statement(ks.union, ks.orderBy) : sql`SELECT * FROM ${ks.union} p ORDER BY ${ks.orderBy('p')}`;
 }
 
 /**
@@ -324,42 +331,37 @@ export async function listPage<R extends KeysetRow, T>(
     descending: params.descending,
   };
   const cursor = readCursor(codec, binding, params, spec.key);
-  const keyset = (window: KeysetSpec['window']) =>
-    buildKeyset({
-      from: spec.from,
-      columns: spec.columns,
+  const from = asSql(spec.from);
+  const opts = { signal: spec.signal, unprepared: spec.unprepared };
+  const run = (branch: BranchBuilder | undefined) => {
+    const ks = buildKeyset({
+      from,
+      columns: sql.raw(spec.columns),
       where: spec.where,
-      params: [...spec.params, ...(spec.keyParams ?? [])],
       key: spec.key,
       descending: params.descending,
       direction: params.direction,
       limit: params.limit,
       cursor,
-      window,
+      branch,
     });
-  const statement = (ks: KeysetSql) =>
-    spec.statement ? spec.statement(ks.union, ks.orderBy) : `SELECT * FROM ${ks.union} p ORDER BY ${ks.orderBy('p')}`;
-  const run = (ks: KeysetSql) =>
-    db.query<R & { _total?: number | string; _wend?: boolean }>(statement(ks), ks.values, {
-      signal: spec.signal,
-      unprepared: spec.unprepared,
-    });
+    return query<R & { _total?: number | string }>(db, pageStatement(ks, spec.statement), opts);
+  };
   const pageRows = async () => {
-    if (spec.window) {
-      const ks = keyset(spec.window);
-      const rows = await run(ks);
-      if (ks.conclusive(rows.rows)) return rows;
+    if (spec.attempt) {
+      const rows = await run(spec.attempt.branch);
+      if (spec.attempt.conclusive(rows.rows, params.limit)) return rows;
     }
-    return await run(keyset(undefined));
+    return await run(undefined);
   };
   const counting = params.includeTotalCount && spec.total === 'count';
   const [page, count] = await Promise.all([
     pageRows(),
     counting
-      ? db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM ${spec.countFrom ?? spec.from} WHERE ${spec.where}`,
-          spec.params,
-          { signal: spec.signal, unprepared: spec.unprepared },
+      ? query<{ n: number }>(
+          db,
+          sql`SELECT count(*)::int AS n FROM ${spec.countFrom === undefined ? from : asSql(spec.countFrom)} WHERE ${spec.where}`,
+          opts,
         )
       : null,
   ]);
@@ -367,5 +369,5 @@ export async function listPage<R extends KeysetRow, T>(
   if (!first) spec.onNoRows?.();
   let total: number | null = null;
   if (params.includeTotalCount) total = count ? (count.rows[0]?.n ?? 0) : Number(first?._total ?? 0);
-  return assemblePage(page.rows, { params, cursor, codec, binding, total, map: spec.map });
+  return assemblePage(page.rows, { params, cursor, codec, binding, total, map: spec.map, origin: spec.origin });
 }

@@ -11,7 +11,7 @@ import {
   textKey,
   timestampKey,
 } from '../../platform/list.js';
-import { containsPattern, Params, queryOne } from '../../platform/sql.js';
+import { containsPattern, query, queryOne, sql } from '../../platform/sql.js';
 import { foldCase, toRfc3339 } from '../../platform/text.js';
 import { issueToken } from '../tokens/service.js';
 import { ensureUser } from '../users/service.js';
@@ -20,7 +20,7 @@ import type { Business, BusinessSort } from './schemas.js';
 
 /** Not found unless the business exists: the one check every command naming a business makes. */
 export async function requireBusiness(q: Queryable, businessId: string): Promise<void> {
-  const row = isUuid(businessId) ? await queryOne(q, 'SELECT 1 FROM businesses WHERE id = $1', [businessId]) : null;
+  const row = isUuid(businessId) ? await queryOne(q, sql`SELECT 1 FROM businesses WHERE id = ${businessId}`) : null;
   if (!row) throw new NotFoundError('business', businessId);
 }
 
@@ -35,16 +35,15 @@ export interface CreatedBusiness {
 export async function createBusiness(db: Db, input: { name: string; ownerEmail: string }): Promise<CreatedBusiness> {
   return await db.transaction(async (tx) => {
     const businessId = uuidv7();
-    await tx.query('INSERT INTO businesses (id, name, name_key) VALUES ($1, $2, $3)', [
-      businessId,
-      input.name,
-      foldCase(input.name),
-    ]);
+    await query(
+      tx,
+      sql`INSERT INTO businesses (id, name, name_key) VALUES (${businessId}, ${input.name}, ${foldCase(input.name)})`,
+    );
     const userId = (await ensureUser(tx, input.ownerEmail)).id;
-    await tx.query(`INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, 'owner')`, [
-      businessId,
-      userId,
-    ]);
+    await query(
+      tx,
+      sql`INSERT INTO memberships (business_id, user_id, role) VALUES (${businessId}, ${userId}, 'owner')`,
+    );
     const t = await issueToken(tx, userId);
     return { business_id: businessId, user_id: userId, token: t.token, token_id: t.token_id };
   });
@@ -87,10 +86,9 @@ export async function listBusinesses(
   filters: BusinessFilters,
   params: PageParams,
 ): Promise<Page<Business>> {
-  const p = new Params([userId]);
-  const where = ['m.user_id = $1'];
-  if (filters.id !== undefined) where.push(`t.id = ${p.bind(filters.id)}::uuid`);
-  if (filters.name !== undefined) where.push(`t.name_key LIKE ${p.bind(containsPattern(foldCase(filters.name)))}`);
+  const where = [sql`m.user_id = ${userId}`];
+  if (filters.id !== undefined) where.push(sql`t.id = ${filters.id}::uuid`);
+  if (filters.name !== undefined) where.push(sql`t.name_key LIKE ${containsPattern(foldCase(filters.name))}`);
   const sortBy = params.sortBy as BusinessSort;
   return await listPage<BusinessRow & KeysetRow, Business>(db, codec, params, {
     owner: `user:${userId}`,
@@ -99,8 +97,7 @@ export async function listBusinesses(
     key: BUSINESS_SORTS[sortBy],
     from: 'businesses t JOIN memberships m ON m.business_id = t.id',
     columns: BUSINESS_COLUMNS,
-    where: where.join(' AND '),
-    params: p.values,
+    where: sql.join(where, ' AND '),
     total: 'count',
     map: toBusiness,
   });
@@ -111,9 +108,8 @@ export async function getBusiness(db: Queryable, userId: string, businessId: str
   const row = isUuid(businessId)
     ? await queryOne<BusinessRow>(
         db,
-        `SELECT ${BUSINESS_COLUMNS} FROM businesses t JOIN memberships m ON m.business_id = t.id
-          WHERE m.user_id = $1 AND t.id = $2`,
-        [userId, businessId],
+        sql`SELECT ${sql.raw(BUSINESS_COLUMNS)} FROM businesses t JOIN memberships m ON m.business_id = t.id
+          WHERE m.user_id = ${userId} AND t.id = ${businessId}`,
       )
     : null;
   if (!row) throw new NotFoundError('business');
@@ -124,15 +120,14 @@ export async function getBusiness(db: Queryable, userId: string, businessId: str
 export async function createOwnedBusiness(db: Db, userId: string, name: string): Promise<Business> {
   return await db.transaction(async (tx) => {
     const businessId = uuidv7();
-    await tx.query('INSERT INTO businesses (id, name, name_key) VALUES ($1, $2, $3)', [
-      businessId,
-      name,
-      foldCase(name),
-    ]);
-    await tx.query(`INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, 'owner')`, [
-      businessId,
-      userId,
-    ]);
+    await query(
+      tx,
+      sql`INSERT INTO businesses (id, name, name_key) VALUES (${businessId}, ${name}, ${foldCase(name)})`,
+    );
+    await query(
+      tx,
+      sql`INSERT INTO memberships (business_id, user_id, role) VALUES (${businessId}, ${userId}, 'owner')`,
+    );
     return await getBusiness(tx, userId, businessId);
   });
 }
@@ -144,10 +139,9 @@ export async function renameBusiness(
 ): Promise<Business> {
   const current = await getBusiness(db, input.userId, input.businessId);
   if (!allows(current.role, 'manage')) throw new ForbiddenError();
-  await db.query('UPDATE businesses SET name = $2, name_key = $3, updated_at = now() WHERE id = $1', [
-    input.businessId,
-    input.name,
-    foldCase(input.name),
-  ]);
+  await query(
+    db,
+    sql`UPDATE businesses SET name = ${input.name}, name_key = ${foldCase(input.name)}, updated_at = now() WHERE id = ${input.businessId}`,
+  );
   return await getBusiness(db, input.userId, input.businessId);
 }

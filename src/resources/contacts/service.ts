@@ -11,7 +11,7 @@ import {
   textKey,
   timestampKey,
 } from '../../platform/list.js';
-import { Params, type PatchSpec, patchAssignments, queryOne, queryRow, same } from '../../platform/sql.js';
+import { type PatchSpec, patchAssignments, query, queryOne, queryRow, same, sql } from '../../platform/sql.js';
 import type { TenantContext } from '../../platform/tenant.js';
 import { foldCase } from '../../platform/text.js';
 import { changedFields, type NewEvent, recordEvents } from '../events/service.js';
@@ -27,7 +27,7 @@ export const CONTACT_SORTS: Record<ContactSort, SortKey> = {
 };
 
 const CONTACT_COLUMNS = contactColumns('t');
-const RETURNING = contactColumns();
+const RETURNING = sql.raw(contactColumns());
 
 /** Each updatable field and the columns it sets (sort keys move with their text). */
 const CONTACT_PATCH: PatchSpec<ContactPatch> = {
@@ -51,10 +51,9 @@ const customerNotFound = (): never => {
 async function lockLiveCustomer(tx: Queryable, ctx: TenantContext, customerId: string, countDelta = 0): Promise<void> {
   const row = await queryOne<{ is_deleted: boolean }>(
     tx,
-    `UPDATE customers SET contact_count = contact_count + $3
-      WHERE business_id = $1 AND id = $2
+    sql`UPDATE customers SET contact_count = contact_count + ${countDelta}
+      WHERE business_id = ${ctx.businessId} AND id = ${customerId}
       RETURNING is_deleted`,
-    [ctx.businessId, customerId, countDelta],
   );
   if (!row) throw new NotFoundError('customer');
   if (row.is_deleted) throw new InvalidStateError('Customer is deleted');
@@ -67,11 +66,12 @@ async function demotePrimary(
   customerId: string,
   exceptId: string | null,
 ): Promise<NewEvent[]> {
-  const { rows } = await tx.query<ContactRow>(
-    `UPDATE contacts SET is_primary = false, updated_at = now(), updated_by = coalesce($4, updated_by)
-      WHERE business_id = $1 AND customer_id = $2 AND is_primary AND id IS DISTINCT FROM $3::uuid
+  const { rows } = await query<ContactRow>(
+    tx,
+    sql`UPDATE contacts SET is_primary = false, updated_at = now(), updated_by = coalesce(${ctx.actorEmail}, updated_by)
+      WHERE business_id = ${ctx.businessId} AND customer_id = ${customerId} AND is_primary
+        AND id IS DISTINCT FROM ${exceptId}::uuid
       RETURNING ${RETURNING}`,
-    [ctx.businessId, customerId, exceptId, ctx.actorEmail],
   );
   return rows.map((row) => ({
     type: 'contact.updated',
@@ -98,6 +98,8 @@ export class ContactsService {
   async list(ctx: TenantContext, customerId: string, params: PageParams): Promise<Page<Contact>> {
     if (!isUuid(customerId)) customerNotFound();
     const sortBy = params.sortBy as ContactSort;
+    const business = sql.param(ctx.businessId);
+    const customer = sql.param(customerId);
     return await listPage<ContactRow & KeysetRow, Contact>(this.db, this.codec, params, {
       owner: ctx.businessId,
       scope: `contacts:${customerId}`,
@@ -105,14 +107,13 @@ export class ContactsService {
       key: CONTACT_SORTS[sortBy],
       from: 'contacts t',
       columns: CONTACT_COLUMNS,
-      where: 't.business_id = $1 AND t.customer_id = $2',
-      params: [ctx.businessId, customerId],
+      where: sql`t.business_id = ${business} AND t.customer_id = ${customer}`,
       // The customer's existence, its exact contact count and the page: one statement.
       statement: (union, orderBy) =>
-        `SELECT c.contact_count AS _total, p.*
+        sql`SELECT c.contact_count AS _total, p.*
            FROM customers c
            LEFT JOIN LATERAL ${union} p ON true
-          WHERE c.business_id = $1 AND c.id = $2
+          WHERE c.business_id = ${business} AND c.id = ${customer}
           ORDER BY ${orderBy('p')}`,
       onNoRows: customerNotFound,
       total: 'column',
@@ -124,11 +125,11 @@ export class ContactsService {
     if (!isUuid(customerId)) customerNotFound();
     const row = await queryOne<ContactRow & { _customer: string }>(
       this.db,
-      `SELECT c.id AS _customer, ${CONTACT_COLUMNS}
+      sql`SELECT c.id AS _customer, ${sql.raw(CONTACT_COLUMNS)}
          FROM customers c
-         LEFT JOIN contacts t ON t.business_id = c.business_id AND t.customer_id = c.id AND t.id = $3::uuid
-        WHERE c.business_id = $1 AND c.id = $2`,
-      [ctx.businessId, customerId, isUuid(contactId) ? contactId : null],
+         LEFT JOIN contacts t ON t.business_id = c.business_id AND t.customer_id = c.id
+                             AND t.id = ${isUuid(contactId) ? contactId : null}::uuid
+        WHERE c.business_id = ${ctx.businessId} AND c.id = ${customerId}`,
     );
     if (!row) throw new NotFoundError('customer');
     if (row.id === null) throw new NotFoundError('contact');
@@ -143,28 +144,16 @@ export class ContactsService {
       const demoted = isPrimary ? await demotePrimary(tx, ctx, customerId, null) : [];
       const email = input.email ?? null;
       const role = input.role ?? null;
+      const actor = sql.param(ctx.actorEmail);
       try {
         const row = await queryRow<ContactRow>(
           tx,
-          `INSERT INTO contacts (business_id, customer_id, id, name, name_key, email, email_key, phone, role, role_key,
+          sql`INSERT INTO contacts (business_id, customer_id, id, name, name_key, email, email_key, phone, role, role_key,
                                  is_primary, notes, created_by, updated_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+           VALUES (${ctx.businessId}, ${customerId}, ${uuidv7()}, ${input.name}, ${foldCase(input.name)},
+                   ${email}, ${foldCase(email)}, ${input.phone ?? null}, ${role}, ${foldCase(role)},
+                   ${isPrimary}, ${input.notes ?? null}, ${actor}, ${actor})
            RETURNING ${RETURNING}`,
-          [
-            ctx.businessId,
-            customerId,
-            uuidv7(),
-            input.name,
-            foldCase(input.name),
-            email,
-            foldCase(email),
-            input.phone ?? null,
-            role,
-            foldCase(role),
-            isPrimary,
-            input.notes ?? null,
-            ctx.actorEmail,
-          ],
         );
         const contact = toContact(row);
         await recordEvents(tx, ctx.businessId, [
@@ -183,13 +172,9 @@ export class ContactsService {
     return await this.db.transaction(async (tx) => {
       await lockLiveCustomer(tx, ctx, customerId);
       if (!isUuid(contactId)) throw new NotFoundError('contact');
-      const params = new Params([ctx.businessId, customerId, contactId]);
-      const sets = patchAssignments(patch, CONTACT_PATCH, params);
-      const before = await queryOne<ContactRow>(
-        tx,
-        `SELECT ${RETURNING} FROM contacts WHERE business_id = $1 AND customer_id = $2 AND id = $3`,
-        [ctx.businessId, customerId, contactId],
-      );
+      const sets = patchAssignments(patch, CONTACT_PATCH);
+      const which = sql`business_id = ${ctx.businessId} AND customer_id = ${customerId} AND id = ${contactId}`;
+      const before = await queryOne<ContactRow>(tx, sql`SELECT ${RETURNING} FROM contacts WHERE ${which}`);
       if (!before) throw new NotFoundError('contact');
       const demoted = patch.is_primary === true ? await demotePrimary(tx, ctx, customerId, contactId) : [];
       try {
@@ -197,17 +182,12 @@ export class ContactsService {
           sets.length > 0
             ? await queryOne<ContactRow>(
                 tx,
-                `UPDATE contacts
-                    SET ${sets.join(', ')}, updated_at = now(), updated_by = coalesce(${params.bind(ctx.actorEmail)}, updated_by)
-                  WHERE business_id = $1 AND customer_id = $2 AND id = $3
+                sql`UPDATE contacts
+                    SET ${sql.join(sets, ', ')}, updated_at = now(), updated_by = coalesce(${ctx.actorEmail}, updated_by)
+                  WHERE ${which}
                   RETURNING ${RETURNING}`,
-                params.values,
               )
-            : await queryOne<ContactRow>(
-                tx,
-                `SELECT ${RETURNING} FROM contacts WHERE business_id = $1 AND customer_id = $2 AND id = $3`,
-                params.values,
-              );
+            : await queryOne<ContactRow>(tx, sql`SELECT ${RETURNING} FROM contacts WHERE ${which}`);
         if (!row) throw new NotFoundError('contact');
         const contact = toContact(row);
         const previous = changedFields(toContact(before), contact);
@@ -229,14 +209,14 @@ export class ContactsService {
       if (!isUuid(contactId)) throw new NotFoundError('contact');
       const gone = await queryOne<ContactRow>(
         tx,
-        `DELETE FROM contacts WHERE business_id = $1 AND customer_id = $2 AND id = $3 RETURNING ${RETURNING}`,
-        [ctx.businessId, customerId, contactId],
+        sql`DELETE FROM contacts WHERE business_id = ${ctx.businessId} AND customer_id = ${customerId} AND id = ${contactId}
+          RETURNING ${RETURNING}`,
       );
       if (!gone) throw new NotFoundError('contact');
-      await tx.query('UPDATE customers SET contact_count = contact_count - 1 WHERE business_id = $1 AND id = $2', [
-        ctx.businessId,
-        customerId,
-      ]);
+      await query(
+        tx,
+        sql`UPDATE customers SET contact_count = contact_count - 1 WHERE business_id = ${ctx.businessId} AND id = ${customerId}`,
+      );
       await recordEvents(tx, ctx.businessId, [
         { type: 'contact.deleted', objectId: contactId, object: toContact(gone), previous: null },
       ]);

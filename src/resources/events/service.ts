@@ -1,8 +1,8 @@
-import type { CursorBinding, CursorCodec } from '../../platform/cursor.js';
+import type { CursorCodec, Position } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
-import { InvalidCursorError } from '../../platform/errors.js';
 import { uuidv7 } from '../../platform/ids.js';
-import { Params, queryRow } from '../../platform/sql.js';
+import { type KeysetRow, listPage, type Page, type SortKey } from '../../platform/list.js';
+import { query, queryRow, type Sql, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import type { Event, EventType } from './schemas.js';
 
@@ -42,42 +42,43 @@ export function changedFields(
  */
 export async function recordEvents(tx: Queryable, businessId: string, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
+  const business = sql.param(businessId);
   const counter = await queryRow<{ last: string }>(
     tx,
-    `INSERT INTO event_positions (business_id, last) VALUES ($1, $2)
+    sql`INSERT INTO event_positions (business_id, last) VALUES (${business}, ${events.length})
      ON CONFLICT (business_id) DO UPDATE SET last = event_positions.last + EXCLUDED.last
      RETURNING last`,
-    [businessId, events.length],
   );
   const first = BigInt(counter.last) - BigInt(events.length) + 1n;
-  const p = new Params([businessId, first.toString()]);
   // The events, and in the same statement a webhook delivery for each enabled endpoint each matches.
-  await tx.query(
-    `WITH ev AS (
+  await query(
+    tx,
+    sql`WITH ev AS (
      INSERT INTO events (business_id, position, id, type, object_id, data, previous_attributes)
-     SELECT $1, $2::bigint + u.ord - 1, u.id, u.type, u.object_id, u.data, u.previous
-       FROM unnest(${p.bind(events.map(() => uuidv7()))}::uuid[], ${p.bind(events.map((e) => e.type))}::text[],
-                   ${p.bind(events.map((e) => e.objectId))}::uuid[],
-                   ${p.bind(events.map((e) => JSON.stringify({ object: e.object })))}::text[],
-                   ${p.bind(events.map((e) => (e.previous === null ? null : JSON.stringify(e.previous))))}::text[])
+     SELECT ${business}, ${first.toString()}::bigint + u.ord - 1, u.id, u.type, u.object_id, u.data, u.previous
+       FROM unnest(${events.map(() => uuidv7())}::uuid[], ${events.map((e) => e.type)}::text[],
+                   ${events.map((e) => e.objectId)}::uuid[],
+                   ${events.map((e) => JSON.stringify({ object: e.object }))}::text[],
+                   ${events.map((e) => (e.previous === null ? null : JSON.stringify(e.previous)))}::text[])
             WITH ORDINALITY AS u(id, type, object_id, data, previous, ord)
      RETURNING position, type)
      INSERT INTO webhook_deliveries (business_id, endpoint_id, event_position, next_attempt_at)
-     SELECT $1, w.id, ev.position, now()
+     SELECT ${business}, w.id, ev.position, now()
        FROM ev JOIN webhook_endpoints w
-         ON w.business_id = $1 AND w.enabled AND ('*' = ANY (w.events) OR ev.type = ANY (w.events))`,
-    p.values,
+         ON w.business_id = ${business} AND w.enabled AND ('*' = ANY (w.events) OR ev.type = ANY (w.events))`,
   );
 }
 
 interface EventRow {
-  pos: string;
   id: string;
   type: EventType;
   created_at: string;
   data: string;
   previous_attributes: string | null;
 }
+
+/** The columns of an event row (EventRow). */
+const EVENT_COLUMNS = 't.id, t.type, t.created_at, t.data, t.previous_attributes';
 
 function toEvent(r: EventRow): Event {
   return {
@@ -102,19 +103,21 @@ export interface EventPageParams {
   includeTotalCount: boolean;
 }
 
-export interface EventPage {
-  items: Event[];
-  total: number | null;
-  limit: number;
+export interface EventPage extends Page<Event> {
   next_cursor: string;
-  prev_cursor: string | null;
-  has_next: boolean;
-  has_prev: boolean;
-  has_more: boolean;
 }
 
-/** The id a cursor at a position carries (positions are the order; the id is not needed for it). */
-const NO_ID = '00000000-0000-7000-8000-000000000000';
+/** The feed's order: each event's position, unique in its business. */
+const POSITION: SortKey = {
+  expr: sql.raw('t.position'),
+  cast: (p) => sql`${p}::bigint`,
+  nullable: false,
+  unique: true,
+  accepts: (value) => /^\d{1,19}$/.test(value),
+};
+
+/** Before the first position (positions start at 1); the id is not part of the order. */
+const ORIGIN: Position = { value: '0', id: '00000000-0000-7000-8000-000000000000', inclusive: false };
 
 /**
  * One page of a business's feed, in position (commit) order. A cursor is a
@@ -128,87 +131,37 @@ export async function listEvents(
   filters: EventFilters,
   params: EventPageParams,
 ): Promise<EventPage> {
-  const binding: CursorBinding = {
-    owner: businessId,
-    scope: `events:${JSON.stringify([filters.types ? [...filters.types].sort() : null, filters.objectId ?? null])}`,
-    sortBy: 'position',
-    descending: false,
-  };
-  let at: bigint | null = null;
-  if (params.cursor !== undefined) {
-    const pos = codec.decode(binding, params.cursor);
-    if (pos === 'malformed' || pos === 'sort_mismatch' || pos.value === null || !/^\d{1,19}$/.test(pos.value)) {
-      throw new InvalidCursorError(pos === 'sort_mismatch' ? 'sort_mismatch' : 'malformed', params.cursor);
-    }
-    at = BigInt(pos.value);
-  }
-  const p = new Params([businessId]);
-  const where = ['business_id = $1'];
-  if (filters.types !== undefined) where.push(`type = ANY(${p.bind([...filters.types])}::text[])`);
-  if (filters.objectId !== undefined) where.push(`object_id = ${p.bind(filters.objectId)}::uuid`);
-  const filter = where.join(' AND ');
-  const forward = params.direction === 'next';
-  const atParam = at === null ? null : `${p.bind(at.toString())}::bigint`;
-  // Next: after the cursor (or from the start); prev: before it (or from the end).
-  const seek = atParam === null ? '' : ` AND position ${forward ? '>' : '<'} ${atParam}`;
-  // Whether anything lies on the other side of the cursor: in the same statement, whose one
-  // outer row carries it even when the page is empty.
-  const other =
-    atParam === null
-      ? 'false'
-      : `EXISTS (SELECT 1 FROM events WHERE ${filter} AND position ${forward ? '<=' : '>='} ${atParam})`;
-  const dir = forward ? 'ASC' : 'DESC';
-  const [page, count] = await Promise.all([
-    db.query<{ [K in keyof EventRow]: EventRow[K] | null } & { _other: boolean }>(
-      `SELECT ${other} AS _other, e.*
-         FROM (SELECT 1) one
-         LEFT JOIN LATERAL (
-           SELECT position, position::text AS pos, id, type, created_at, data, previous_attributes
-             FROM events WHERE ${filter}${seek}
-            ORDER BY position ${dir} LIMIT ${p.bind(params.limit + 1)}
-         ) e ON true
-        ORDER BY e.position ${dir}`,
-      p.values,
-    ),
-    params.includeTotalCount
-      ? db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM events WHERE ${filter}`,
-          p.values.slice(0, where.length),
-        )
-      : null,
-  ]);
-  const rows = page.rows.filter((r): r is EventRow & { _other: boolean } => r.pos !== null);
-  const more = rows.length > params.limit;
-  if (more) rows.length = params.limit;
-  if (!forward) rows.reverse();
-  const otherSide = page.rows[0]?._other === true;
-  const hasNext = forward ? more : otherSide;
-  const hasPrev = forward ? otherSide : more;
-  const cursorAt = (position: bigint | string) =>
-    codec.encode(binding, { value: position.toString(), id: NO_ID, inclusive: false });
-  const last = rows.at(-1);
-  const first = rows[0];
-  // At the end, the next cursor is where to poll from: the last event seen, or the cursor given, or the start.
-  const nextAt = last ? last.pos : forward ? (at ?? 0n) : at !== null ? at - 1n : 0n;
-  return {
-    items: rows.map(toEvent),
-    total: count ? (count.rows[0]?.n ?? 0) : null,
-    limit: params.limit,
-    next_cursor: cursorAt(nextAt),
-    // An empty page after the cursor: the page before it ends with the cursor's own event.
-    prev_cursor: hasPrev ? cursorAt(first ? first.pos : (at ?? 0n) + 1n) : null,
-    has_next: hasNext,
-    has_prev: hasPrev,
-    has_more: hasNext,
-  };
+  const where: Sql[] = [sql`t.business_id = ${businessId}`];
+  if (filters.types !== undefined) where.push(sql`t.type = ANY(${[...filters.types]}::text[])`);
+  if (filters.objectId !== undefined) where.push(sql`t.object_id = ${filters.objectId}::uuid`);
+  const page = await listPage<EventRow & KeysetRow, Event>(
+    db,
+    codec,
+    { ...params, sortBy: 'position', descending: false },
+    {
+      owner: businessId,
+      scope: `events:${JSON.stringify([filters.types ? [...filters.types].sort() : null, filters.objectId ?? null])}`,
+      sortBy: 'position',
+      key: POSITION,
+      from: 'events t',
+      columns: EVENT_COLUMNS,
+      where: sql.join(where, ' AND '),
+      total: 'count',
+      map: toEvent,
+      origin: ORIGIN,
+    },
+  );
+  const next = page.next_cursor;
+  if (next === null) throw new Error('a list with an origin always has a next cursor');
+  return { ...page, next_cursor: next };
 }
 
 /** Deletes up to `batch` events older than `days`; resolves to how many. */
 export async function purgeEvents(db: Db, days: number, batch = 1000): Promise<number> {
-  const res = await db.query(
-    `DELETE FROM events WHERE (business_id, position) IN
-       (SELECT business_id, position FROM events WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2)`,
-    [days, batch],
+  const res = await query(
+    db,
+    sql`DELETE FROM events WHERE (business_id, position) IN
+       (SELECT business_id, position FROM events WHERE created_at < now() - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
   return res.rowCount;
 }

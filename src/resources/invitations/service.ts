@@ -17,7 +17,7 @@ import {
   type SortKey,
   timestampKey,
 } from '../../platform/list.js';
-import { queryOne, queryRow } from '../../platform/sql.js';
+import { query, queryOne, queryRow, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { allows, type Role } from '../businesses/roles.js';
 import { hashToken, issueToken, TOKEN_RE } from '../tokens/service.js';
@@ -87,43 +87,32 @@ export async function createInvitation(
     // Serialised with membership changes (which lock the business too): an inviter removed or
     // demoted at the same moment either sees this invitation revoked or makes none.
     const business = isUuid(input.businessId)
-      ? await queryOne(tx, 'SELECT id FROM businesses WHERE id = $1 FOR UPDATE', [input.businessId])
+      ? await queryOne(tx, sql`SELECT id FROM businesses WHERE id = ${input.businessId} FOR UPDATE`)
       : null;
     if (!business) throw new NotFoundError('business', input.businessId);
     const { inviter } = input;
     if (inviter) {
       const token = await queryOne(
         tx,
-        `SELECT 1 FROM api_tokens WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
+        sql`SELECT 1 FROM api_tokens WHERE id = ${inviter.tokenId} AND user_id = ${inviter.userId} AND revoked_at IS NULL
             AND (expires_at IS NULL OR expires_at > now())`,
-        [inviter.tokenId, inviter.userId],
       );
       if (!token) throw new UnauthenticatedError();
       const member = await queryOne<{ role: Role }>(
         tx,
-        'SELECT role FROM memberships WHERE business_id = $1 AND user_id = $2',
-        [input.businessId, inviter.userId],
+        sql`SELECT role FROM memberships WHERE business_id = ${input.businessId} AND user_id = ${inviter.userId}`,
       );
       if (!member || !mayGrant(member.role, input.role)) throw new ForbiddenError();
     }
     const id = uuidv7();
+    const inviterToken = sql.param(inviter?.tokenId ?? null);
     const secret = `dzi_${input.businessId}.${randomBytes(32).toString('base64url')}`;
     const row = await queryRow<{ expires_at: string }>(
       tx,
-      `INSERT INTO invitations (business_id, id, email, role, secret_hash, invited_by, inviter_token_id, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, LEAST(now() + make_interval(days => $8::int),
-               (SELECT expires_at FROM api_tokens WHERE id = $7::uuid)))
+      sql`INSERT INTO invitations (business_id, id, email, role, secret_hash, invited_by, inviter_token_id, expires_at)
+       VALUES (${input.businessId}, ${id}, ${input.email.trim()}, ${input.role}, ${hashSecret(secret)}, ${inviter?.userId ?? null}, ${inviterToken}, LEAST(now() + make_interval(days => ${INVITATION_DAYS}::int),
+               (SELECT expires_at FROM api_tokens WHERE id = ${inviterToken}::uuid)))
        RETURNING expires_at`,
-      [
-        input.businessId,
-        id,
-        input.email.trim(),
-        input.role,
-        hashSecret(secret),
-        inviter?.userId ?? null,
-        inviter?.tokenId ?? null,
-        INVITATION_DAYS,
-      ],
     );
     return {
       id,
@@ -136,7 +125,7 @@ export async function createInvitation(
   });
 }
 
-const PENDING = 't.accepted_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()';
+const PENDING = sql.raw('t.accepted_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()');
 
 const INVITATION_SORTS: Record<InvitationSort, SortKey> = {
   created_at: timestampKey('created_at'),
@@ -158,8 +147,7 @@ export async function listInvitations(
     key: INVITATION_SORTS[sortBy],
     from: 'invitations t',
     columns: 't.id, t.email, t.role, t.invited_by, t.created_at, t.expires_at',
-    where: `t.business_id = $1 AND ${PENDING}`,
-    params: [businessId],
+    where: sql`t.business_id = ${businessId} AND ${PENDING}`,
     total: 'count',
     map: toInvitation,
   });
@@ -170,9 +158,8 @@ export async function revokeInvitation(db: Db, businessId: string, invitationId:
   if (!isUuid(invitationId)) return false;
   const row = await queryOne(
     db,
-    `UPDATE invitations t SET revoked_at = now(), revoked_reason = 'revoked'
-      WHERE t.business_id = $1 AND t.id = $2 AND ${PENDING} RETURNING t.id`,
-    [businessId, invitationId],
+    sql`UPDATE invitations t SET revoked_at = now(), revoked_reason = 'revoked'
+      WHERE t.business_id = ${businessId} AND t.id = ${invitationId} AND ${PENDING} RETURNING t.id`,
   );
   return row !== null;
 }
@@ -190,11 +177,11 @@ export async function revokeInvitationsBeyond(
   // The roles the member may still grant: none, all but owner, or all.
   const grantable =
     role === null ? [] : (['owner', 'admin', 'member', 'viewer'] as Role[]).filter((r) => mayGrant(role, r));
-  await tx.query(
-    `UPDATE invitations SET revoked_at = now(), revoked_reason = $4
-      WHERE business_id = $1 AND invited_by = $2 AND accepted_at IS NULL AND revoked_at IS NULL
-        AND NOT (role = ANY ($3::text[]))`,
-    [businessId, userId, grantable, role === null ? 'inviter_removed' : 'inviter_demoted'],
+  await query(
+    tx,
+    sql`UPDATE invitations SET revoked_at = now(), revoked_reason = ${role === null ? 'inviter_removed' : 'inviter_demoted'}
+      WHERE business_id = ${businessId} AND invited_by = ${userId} AND accepted_at IS NULL AND revoked_at IS NULL
+        AND NOT (role = ANY (${grantable}::text[]))`,
   );
 }
 
@@ -203,9 +190,8 @@ async function callerNow(tx: Queryable, token: string): Promise<{ userId: string
   if (!TOKEN_RE.test(token)) throw new UnauthenticatedError();
   const row = await queryOne<{ id: string; user_id: string }>(
     tx,
-    `SELECT id, user_id FROM api_tokens
-      WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-    [hashToken(token)],
+    sql`SELECT id, user_id FROM api_tokens
+      WHERE token_hash = ${hashToken(token)} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
   );
   if (!row) throw new UnauthenticatedError();
   return { userId: row.user_id, tokenId: row.id };
@@ -241,11 +227,10 @@ export async function acceptInvitation(
     // Locked: two acceptances at once queue here, and the second finds it used.
     const inv = await queryOne<PendingRow>(
       tx,
-      `SELECT business_id, id, email, role, invited_by, inviter_token_id, revoked_reason,
+      sql`SELECT business_id, id, email, role, invited_by, inviter_token_id, revoked_reason,
               (accepted_at IS NULL AND expires_at > now()
                AND (revoked_at IS NULL OR revoked_reason <> 'revoked')) AS usable
-         FROM invitations WHERE business_id = $1 AND secret_hash = $2 FOR UPDATE`,
-      [m[1], hashSecret(input.secret)],
+         FROM invitations WHERE business_id = ${m[1]} AND secret_hash = ${hashSecret(input.secret)} FOR UPDATE`,
     );
     if (!inv?.usable) throw new UnauthenticatedError();
     if (inv.revoked_reason !== null) throw new InvitationGoneError();
@@ -253,40 +238,38 @@ export async function acceptInvitation(
     if (inv.invited_by !== null) {
       const member = await queryOne<{ role: Role }>(
         tx,
-        'SELECT role FROM memberships WHERE business_id = $1 AND user_id = $2',
-        [inv.business_id, inv.invited_by],
+        sql`SELECT role FROM memberships WHERE business_id = ${inv.business_id} AND user_id = ${inv.invited_by}`,
       );
       if (!member || !mayGrant(member.role, inv.role)) throw new InvitationGoneError();
     }
     if (inv.inviter_token_id !== null) {
-      const live = await queryOne(tx, 'SELECT 1 FROM api_tokens WHERE id = $1 AND revoked_at IS NULL', [
-        inv.inviter_token_id,
-      ]);
+      const live = await queryOne(
+        tx,
+        sql`SELECT 1 FROM api_tokens WHERE id = ${inv.inviter_token_id} AND revoked_at IS NULL`,
+      );
       if (!live) throw new InvitationGoneError();
     }
     let userId: string;
     let token: { token: string; expires_at: string | null } | null = null;
     if (caller) {
       userId = caller.userId;
-      const already = await queryOne(tx, 'SELECT 1 FROM memberships WHERE business_id = $1 AND user_id = $2', [
-        inv.business_id,
-        userId,
-      ]);
+      const already = await queryOne(
+        tx,
+        sql`SELECT 1 FROM memberships WHERE business_id = ${inv.business_id} AND user_id = ${userId}`,
+      );
       if (already) throw new ConflictError('You are already a member of this business');
     } else {
       userId = (await createUser(tx, inv.email)).id;
     }
-    await tx.query('INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, $3)', [
-      inv.business_id,
-      userId,
-      inv.role,
-    ]);
+    await query(
+      tx,
+      sql`INSERT INTO memberships (business_id, user_id, role) VALUES (${inv.business_id}, ${userId}, ${inv.role})`,
+    );
     if (!caller) token = await issueToken(tx, userId, { expiresInDays: ACCEPTED_TOKEN_DAYS });
     const used = await queryOne(
       tx,
-      `UPDATE invitations SET accepted_at = now(), accepted_by = $3
-        WHERE business_id = $1 AND id = $2 AND accepted_at IS NULL RETURNING id`,
-      [inv.business_id, inv.id, userId],
+      sql`UPDATE invitations SET accepted_at = now(), accepted_by = ${userId}
+        WHERE business_id = ${inv.business_id} AND id = ${inv.id} AND accepted_at IS NULL RETURNING id`,
     );
     if (!used) throw new UnauthenticatedError();
     return {

@@ -11,7 +11,7 @@ import {
   textKey,
   timestampKey,
 } from '../../platform/list.js';
-import { queryOne, queryRow } from '../../platform/sql.js';
+import { query, queryOne, queryRow, type Sql, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { allows, type Role } from '../businesses/roles.js';
 import { requireBusiness } from '../businesses/service.js';
@@ -61,18 +61,18 @@ export async function listMembers(
     key: MEMBER_SORTS[sortBy],
     from: MEMBERS_FROM,
     columns: 't.id, t.email, t.role, t.created_at',
-    where: 't.business_id = $1',
-    params: [businessId],
+    where: sql`t.business_id = ${businessId}`,
     total: 'count',
     map: toMember,
   });
 }
 
-const MEMBER_SELECT = `SELECT u.id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
-  WHERE m.business_id = $1`;
+const memberSelect = (businessId: string): Sql =>
+  sql`SELECT u.id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+  WHERE m.business_id = ${businessId}`;
 
 async function memberRow(q: Queryable, businessId: string, userId: string): Promise<MemberRow | null> {
-  return await queryOne<MemberRow>(q, `${MEMBER_SELECT} AND m.user_id = $2`, [businessId, userId]);
+  return await queryOne<MemberRow>(q, sql`${memberSelect(businessId)} AND m.user_id = ${userId}`);
 }
 
 /**
@@ -81,7 +81,7 @@ async function memberRow(q: Queryable, businessId: string, userId: string): Prom
  */
 async function lockBusiness(tx: Queryable, businessId: string): Promise<void> {
   const row = isUuid(businessId)
-    ? await queryOne(tx, 'SELECT id FROM businesses WHERE id = $1 FOR UPDATE', [businessId])
+    ? await queryOne(tx, sql`SELECT id FROM businesses WHERE id = ${businessId} FOR UPDATE`)
     : null;
   if (!row) throw new NotFoundError('business', businessId);
 }
@@ -98,8 +98,7 @@ async function keepAnOwner(tx: Queryable, businessId: string, from: Role, to: Ro
   if (from !== 'owner' || to === 'owner') return;
   const owners = await queryRow<{ n: number }>(
     tx,
-    `SELECT count(*)::int AS n FROM memberships WHERE business_id = $1 AND role = 'owner'`,
-    [businessId],
+    sql`SELECT count(*)::int AS n FROM memberships WHERE business_id = ${businessId} AND role = 'owner'`,
   );
   if (owners.n <= 1) throw new ConflictError(LAST_OWNER);
 }
@@ -139,18 +138,16 @@ export async function addMember(db: Db, input: AddMemberInput): Promise<AddedMem
     mayChange(input.actor, existing?.role ?? null, input.role);
     if (existing) {
       await keepAnOwner(tx, input.businessId, existing.role, input.role);
-      await tx.query('UPDATE memberships SET role = $3 WHERE business_id = $1 AND user_id = $2', [
-        input.businessId,
-        user.id,
-        input.role,
-      ]);
+      await query(
+        tx,
+        sql`UPDATE memberships SET role = ${input.role} WHERE business_id = ${input.businessId} AND user_id = ${user.id}`,
+      );
       await revokeInvitationsBeyond(tx, input.businessId, user.id, input.role);
     } else {
-      await tx.query('INSERT INTO memberships (business_id, user_id, role) VALUES ($1, $2, $3)', [
-        input.businessId,
-        user.id,
-        input.role,
-      ]);
+      await query(
+        tx,
+        sql`INSERT INTO memberships (business_id, user_id, role) VALUES (${input.businessId}, ${user.id}, ${input.role})`,
+      );
     }
     const token = input.token === 'new-member' && !existing ? await issueToken(tx, user.id) : null;
     const row = await memberRow(tx, input.businessId, user.id);
@@ -170,11 +167,10 @@ export async function changeRole(
     if (!existing) throw new NotFoundError('member', input.userId);
     mayChange(input.actor, existing.role, input.role);
     await keepAnOwner(tx, input.businessId, existing.role, input.role);
-    await tx.query('UPDATE memberships SET role = $3 WHERE business_id = $1 AND user_id = $2', [
-      input.businessId,
-      input.userId,
-      input.role,
-    ]);
+    await query(
+      tx,
+      sql`UPDATE memberships SET role = ${input.role} WHERE business_id = ${input.businessId} AND user_id = ${input.userId}`,
+    );
     // Invitations die with their inviter's power to grant them.
     await revokeInvitationsBeyond(tx, input.businessId, input.userId, input.role);
     return toMember({ ...existing, role: input.role });
@@ -193,7 +189,7 @@ export async function removeMember(
     const self = input.actor !== null && input.actor.userId === input.userId;
     if (!self) mayChange(input.actor, existing.role, null);
     await keepAnOwner(tx, input.businessId, existing.role, null);
-    await tx.query('DELETE FROM memberships WHERE business_id = $1 AND user_id = $2', [input.businessId, input.userId]);
+    await query(tx, sql`DELETE FROM memberships WHERE business_id = ${input.businessId} AND user_id = ${input.userId}`);
     await revokeInvitationsBeyond(tx, input.businessId, input.userId, null);
     return toMember(existing);
   });
@@ -202,6 +198,6 @@ export async function removeMember(
 /** Every member of a business, for the command line (a business has few). */
 export async function allMembers(db: Db, businessId: string): Promise<Member[]> {
   await requireBusiness(db, businessId);
-  const { rows } = await db.query<MemberRow>(`${MEMBER_SELECT} ORDER BY m.created_at, m.user_id`, [businessId]);
+  const { rows } = await query<MemberRow>(db, sql`${memberSelect(businessId)} ORDER BY m.created_at, m.user_id`);
   return rows.map(toMember);
 }

@@ -11,7 +11,7 @@ import {
   type SortKey,
   timestampKey,
 } from '../../platform/list.js';
-import { queryOne, queryRow } from '../../platform/sql.js';
+import { query, queryOne, queryRow, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { userIdOf } from '../users/service.js';
 import type { Token, TokenCreated, TokenSort } from './schemas.js';
@@ -64,25 +64,24 @@ export async function issueToken(tx: Queryable, userId: string, opts: IssueOptio
     throw new InvalidArgumentError('expires_in_days', `must be an integer from 1 to ${MAX_TOKEN_DAYS}`, expiresInDays);
   }
   // Lock the user so concurrent issuers cannot both slip under the limit.
-  await tx.query('SELECT id FROM users WHERE id = $1 FOR UPDATE', [userId]);
+  await query(tx, sql`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`);
   const counted = await queryRow<{ n: number }>(
     tx,
-    `SELECT count(*)::int AS n FROM api_tokens
-      WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-    [userId],
+    sql`SELECT count(*)::int AS n FROM api_tokens
+      WHERE user_id = ${userId} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
   );
   if (counted.n >= MAX_ACTIVE_TOKENS) throw new TokenLimitError(MAX_ACTIVE_TOKENS);
   const token = newTokenSecret();
   const tokenId = uuidv7();
   // LEAST ignores NULLs: no expiry asked for → the minting token's; no minting token's → the one asked for.
+  const days = sql`${sql.param(expiresInDays ?? null)}::int`;
   const row = await queryRow<{ expires_at: string | null }>(
     tx,
-    `INSERT INTO api_tokens (id, user_id, token_hash, prefix, expires_at)
-     VALUES ($1, $2, $3, $4, LEAST(
-       CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(days => $5::int) END,
-       (SELECT expires_at FROM api_tokens WHERE id = $6::uuid)))
+    sql`INSERT INTO api_tokens (id, user_id, token_hash, prefix, expires_at)
+     VALUES (${tokenId}, ${userId}, ${hashToken(token)}, ${tokenPrefix(token)}, LEAST(
+       CASE WHEN ${days} IS NULL THEN NULL ELSE now() + make_interval(days => ${days}) END,
+       (SELECT expires_at FROM api_tokens WHERE id = ${opts.mintedBy ?? null}::uuid)))
      RETURNING expires_at`,
-    [tokenId, userId, hashToken(token), tokenPrefix(token), expiresInDays ?? null, opts.mintedBy ?? null],
   );
   return { token, token_id: tokenId, expires_at: toRfc3339(row.expires_at) };
 }
@@ -107,11 +106,11 @@ export async function createToken(
 /** The user's tokens (by e-mail, or `{ id }`), oldest first — never their secrets. */
 export async function listTokens(db: Db, user: string | { id: string }): Promise<TokenInfo[]> {
   const userId = await userIdOf(db, typeof user === 'string' ? { email: user } : user);
-  const { rows } = await db.query<Omit<TokenInfo, 'token_id'> & { id: string }>(
-    `SELECT id, prefix, created_at, expires_at, revoked_at, last_used_at,
+  const { rows } = await query<Omit<TokenInfo, 'token_id'> & { id: string }>(
+    db,
+    sql`SELECT id, prefix, created_at, expires_at, revoked_at, last_used_at,
             (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS active
-       FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id`,
-    [userId],
+       FROM api_tokens WHERE user_id = ${userId} ORDER BY created_at, id`,
   );
   return rows.map((r) => ({
     token_id: r.id,
@@ -134,16 +133,16 @@ export async function revokeToken(
   tokenId: string,
   ownerId: string | null = null,
 ): Promise<{ token_id: string; revoked_at: string }> {
+  const owner = sql`${sql.param(ownerId)}::uuid`;
   const row = isUuid(tokenId)
     ? await queryOne<{ revoked_at: string }>(
         db,
         // The invitations the token made die with it (in the same statement).
-        `WITH t AS (UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
-                     WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid) RETURNING id, revoked_at),
+        sql`WITH t AS (UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now())
+                     WHERE id = ${tokenId} AND (${owner} IS NULL OR user_id = ${owner}) RETURNING id, revoked_at),
               i AS (UPDATE invitations SET revoked_at = now(), revoked_reason = 'inviter_token_revoked'
                      WHERE inviter_token_id IN (SELECT id FROM t) AND accepted_at IS NULL AND revoked_at IS NULL)
          SELECT revoked_at FROM t`,
-        [tokenId, ownerId],
       )
     : null;
   if (!row) throw new NotFoundError('token', tokenId);
@@ -183,8 +182,7 @@ export async function listOwnTokens(
     key: TOKEN_SORTS[sortBy],
     from: 'api_tokens t',
     columns: 't.id, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at',
-    where: 't.user_id = $1',
-    params: [userId],
+    where: sql`t.user_id = ${userId}`,
     total: 'count',
     map: toToken,
   });

@@ -1,7 +1,7 @@
 import type { Queryable } from '../../platform/db/db.js';
 import { ConflictError, NotFoundError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
-import { queryOne, queryRow } from '../../platform/sql.js';
+import { query, queryOne, queryRow, sql } from '../../platform/sql.js';
 import { foldCase } from '../../platform/text.js';
 
 export interface UserRef {
@@ -16,9 +16,9 @@ export const SEVERAL_ACCOUNTS = 'several accounts have this e-mail: use --user-i
 
 /** The accounts carrying this e-mail (compared case-insensitively), oldest first; at most `limit`. */
 async function usersByEmail(q: Queryable, email: string, limit = 2): Promise<{ id: string; email: string }[]> {
-  const { rows } = await q.query<{ id: string; email: string }>(
-    'SELECT id, email FROM users WHERE email_key = $1 ORDER BY created_at, id LIMIT $2',
-    [foldCase(email.trim()), limit],
+  const { rows } = await query<{ id: string; email: string }>(
+    q,
+    sql`SELECT id, email FROM users WHERE email_key = ${foldCase(email.trim())} ORDER BY created_at, id LIMIT ${limit}`,
   );
   return rows;
 }
@@ -31,7 +31,7 @@ async function usersByEmail(q: Queryable, email: string, limit = 2): Promise<{ i
 export async function ensureUser(tx: Queryable, email: string): Promise<UserRef> {
   const key = foldCase(email.trim());
   // The e-mail is not unique: serialise first-time calls for one e-mail so they agree on the account.
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`users:${key}`]);
+  await query(tx, sql`SELECT pg_advisory_xact_lock(hashtext(${`users:${key}`}))`);
   const found = await usersByEmail(tx, email);
   if (found.length > 1) throw new ConflictError(SEVERAL_ACCOUNTS);
   const one = found[0];
@@ -43,8 +43,7 @@ export async function ensureUser(tx: Queryable, email: string): Promise<UserRef>
 export async function createUser(tx: Queryable, email: string): Promise<{ id: string; email: string }> {
   return await queryRow<{ id: string; email: string }>(
     tx,
-    'INSERT INTO users (id, email, email_key) VALUES ($1, $2, $3) RETURNING id, email',
-    [uuidv7(), email.trim(), foldCase(email.trim())],
+    sql`INSERT INTO users (id, email, email_key) VALUES (${uuidv7()}, ${email.trim()}, ${foldCase(email.trim())}) RETURNING id, email`,
   );
 }
 
@@ -60,7 +59,7 @@ export async function userIdByEmail(q: Queryable, email: string): Promise<string
 /** The user with this id; not found when there is none. */
 export async function userById(q: Queryable, id: string): Promise<UserRef> {
   const row = isUuid(id)
-    ? await queryOne<{ id: string; email: string }>(q, 'SELECT id, email FROM users WHERE id = $1', [id])
+    ? await queryOne<{ id: string; email: string }>(q, sql`SELECT id, email FROM users WHERE id = ${id}`)
     : null;
   if (!row) throw new NotFoundError('user', id);
   return { ...row, created: false };

@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../../platform/db/db.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
 import { type KeysetRow, listPage, type Page, type PageParams, timestampKey } from '../../platform/list.js';
-import { Params, queryOne, queryRow } from '../../platform/sql.js';
+import { query, queryOne, queryRow, type Sql, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { resolveTarget, TargetError, type TargetPolicy } from './address.js';
 import type {
@@ -60,11 +60,10 @@ export async function createEndpoint(
   await checkUrl(input.url, policy);
   const secret = newSecret();
   return await db.transaction(async (tx) => {
-    await tx.query('SELECT id FROM businesses WHERE id = $1 FOR UPDATE', [businessId]);
+    await query(tx, sql`SELECT id FROM businesses WHERE id = ${businessId} FOR UPDATE`);
     const counted = await queryRow<{ n: number }>(
       tx,
-      'SELECT count(*)::int AS n FROM webhook_endpoints WHERE business_id = $1',
-      [businessId],
+      sql`SELECT count(*)::int AS n FROM webhook_endpoints WHERE business_id = ${businessId}`,
     );
     if (counted.n >= maxEndpoints) {
       throw new ConflictError(
@@ -83,17 +82,8 @@ async function insertEndpoint(
 ): Promise<WebhookEndpointWithSecret> {
   const row = await queryRow<EndpointRow>(
     db,
-    `INSERT INTO webhook_endpoints (business_id, id, url, events, description, enabled, secret)
-     VALUES ($1, $2, $3, $4::text[], $5, $6, $7) RETURNING ${COLUMNS}`,
-    [
-      businessId,
-      uuidv7(),
-      input.url,
-      normalEvents(input.events),
-      input.description ?? null,
-      input.enabled ?? true,
-      secret,
-    ],
+    sql`INSERT INTO webhook_endpoints (business_id, id, url, events, description, enabled, secret)
+     VALUES (${businessId}, ${uuidv7()}, ${input.url}, ${normalEvents(input.events)}::text[], ${input.description ?? null}, ${input.enabled ?? true}, ${secret}) RETURNING ${sql.raw(COLUMNS)}`,
   );
   return { ...toEndpoint(row), secret };
 }
@@ -102,8 +92,7 @@ export async function getEndpoint(db: Queryable, businessId: string, id: string)
   if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
   const row = await queryOne<EndpointRow>(
     db,
-    `SELECT ${COLUMNS} FROM webhook_endpoints WHERE business_id = $1 AND id = $2`,
-    [businessId, id],
+    sql`SELECT ${sql.raw(COLUMNS)} FROM webhook_endpoints WHERE business_id = ${businessId} AND id = ${id}`,
   );
   if (!row) throw new NotFoundError('webhook_endpoint');
   return toEndpoint(row);
@@ -118,17 +107,16 @@ export async function updateEndpoint(
 ): Promise<WebhookEndpoint> {
   if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
   if (patch.url !== undefined) await checkUrl(patch.url, policy);
-  const p = new Params([businessId, id]);
-  const sets: string[] = [];
-  if (patch.url !== undefined) sets.push(`url = ${p.bind(patch.url)}`);
-  if (patch.events !== undefined) sets.push(`events = ${p.bind(normalEvents(patch.events))}::text[]`);
-  if (patch.description !== undefined) sets.push(`description = ${p.bind(patch.description)}`);
-  if (patch.enabled !== undefined) sets.push(`enabled = ${p.bind(patch.enabled)}`);
+  const sets: Sql[] = [];
+  if (patch.url !== undefined) sets.push(sql`url = ${patch.url}`);
+  if (patch.events !== undefined) sets.push(sql`events = ${normalEvents(patch.events)}::text[]`);
+  if (patch.description !== undefined) sets.push(sql`description = ${patch.description}`);
+  if (patch.enabled !== undefined) sets.push(sql`enabled = ${patch.enabled}`);
+  sets.push(sql`updated_at = now()`);
   const row = await queryOne<EndpointRow>(
     db,
-    `UPDATE webhook_endpoints SET ${[...sets, 'updated_at = now()'].join(', ')}
-      WHERE business_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-    p.values,
+    sql`UPDATE webhook_endpoints SET ${sql.join(sets, ', ')}
+      WHERE business_id = ${businessId} AND id = ${id} RETURNING ${sql.raw(COLUMNS)}`,
   );
   if (!row) throw new NotFoundError('webhook_endpoint');
   return toEndpoint(row);
@@ -137,10 +125,10 @@ export async function updateEndpoint(
 /** Deletes an endpoint with its pending deliveries and its log. */
 export async function deleteEndpoint(db: Queryable, businessId: string, id: string): Promise<void> {
   if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
-  const { rows } = await db.query('DELETE FROM webhook_endpoints WHERE business_id = $1 AND id = $2 RETURNING id', [
-    businessId,
-    id,
-  ]);
+  const { rows } = await query(
+    db,
+    sql`DELETE FROM webhook_endpoints WHERE business_id = ${businessId} AND id = ${id} RETURNING id`,
+  );
   if (rows.length === 0) throw new NotFoundError('webhook_endpoint');
 }
 
@@ -150,10 +138,9 @@ export async function rotateSecret(db: Queryable, businessId: string, id: string
   const secret = newSecret();
   const row = await queryOne<EndpointRow>(
     db,
-    `UPDATE webhook_endpoints
-        SET previous_secret = secret, previous_secret_until = now() + interval '24 hours', secret = $3, updated_at = now()
-      WHERE business_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-    [businessId, id, secret],
+    sql`UPDATE webhook_endpoints
+        SET previous_secret = secret, previous_secret_until = now() + interval '24 hours', secret = ${secret}, updated_at = now()
+      WHERE business_id = ${businessId} AND id = ${id} RETURNING ${sql.raw(COLUMNS)}`,
   );
   if (!row) throw new NotFoundError('webhook_endpoint');
   return { ...toEndpoint(row), secret };
@@ -172,8 +159,7 @@ export async function listEndpoints(
     key: timestampKey('created_at'),
     from: 'webhook_endpoints t',
     columns: 't.id, t.url, t.events, t.description, t.enabled, t.created_at',
-    where: 't.business_id = $1',
-    params: [businessId],
+    where: sql`t.business_id = ${businessId}`,
     total: 'count',
     map: toEndpoint,
   });
@@ -206,6 +192,8 @@ export async function listAttempts(
 ): Promise<Page<WebhookAttempt>> {
   if (!isUuid(endpointId)) throw new NotFoundError('webhook_endpoint');
   // The endpoint joins the page's statement: no such endpoint and an empty log are told apart.
+  const business = sql.param(businessId);
+  const endpoint = sql.param(endpointId);
   return await listPage<AttemptRow & KeysetRow, WebhookAttempt>(db, codec, params, {
     owner: businessId,
     scope: `webhook_attempts:${endpointId}`,
@@ -214,13 +202,12 @@ export async function listAttempts(
     from: 'webhook_attempts t',
     columns:
       't.id, t.event_id, t.event_type, t.attempt, t.status_code, t.error, t.duration_ms, t.next_retry_at, t.created_at',
-    where: 't.business_id = $1 AND t.endpoint_id = $2::uuid',
-    params: [businessId, endpointId],
+    where: sql`t.business_id = ${business} AND t.endpoint_id = ${endpoint}::uuid`,
     statement: (union, orderBy) =>
-      `SELECT ${params.includeTotalCount ? '(SELECT count(*)::int FROM webhook_attempts a WHERE a.business_id = $1 AND a.endpoint_id = $2::uuid)' : 'NULL::int'} AS _total, p.*
+      sql`SELECT ${params.includeTotalCount ? sql`(SELECT count(*)::int FROM webhook_attempts a WHERE a.business_id = ${business} AND a.endpoint_id = ${endpoint}::uuid)` : sql`NULL::int`} AS _total, p.*
          FROM webhook_endpoints w
          LEFT JOIN LATERAL ${union} p ON true
-        WHERE w.business_id = $1 AND w.id = $2::uuid
+        WHERE w.business_id = ${business} AND w.id = ${endpoint}::uuid
         ORDER BY ${orderBy('p')}`,
     onNoRows: () => {
       throw new NotFoundError('webhook_endpoint');
@@ -232,16 +219,16 @@ export async function listAttempts(
 
 /** Deletes up to `batch` delivery attempts, and finished deliveries, older than `days`; resolves to how many. */
 export async function purgeWebhookLog(db: Db, days: number, batch = 1000): Promise<number> {
-  const attempts = await db.query(
-    `DELETE FROM webhook_attempts WHERE (business_id, id) IN
-       (SELECT business_id, id FROM webhook_attempts WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2)`,
-    [days, batch],
+  const attempts = await query(
+    db,
+    sql`DELETE FROM webhook_attempts WHERE (business_id, id) IN
+       (SELECT business_id, id FROM webhook_attempts WHERE created_at < now() - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
-  const deliveries = await db.query(
-    `DELETE FROM webhook_deliveries WHERE (business_id, endpoint_id, event_position) IN
+  const deliveries = await query(
+    db,
+    sql`DELETE FROM webhook_deliveries WHERE (business_id, endpoint_id, event_position) IN
        (SELECT business_id, endpoint_id, event_position FROM webhook_deliveries
-         WHERE state <> 'pending' AND created_at < now() - make_interval(days => $1::int) LIMIT $2)`,
-    [days, batch],
+         WHERE state <> 'pending' AND created_at < now() - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
   return Math.max(attempts.rowCount, deliveries.rowCount);
 }
