@@ -28,7 +28,7 @@ const NOT_PORTABLE = [
 ];
 
 /** The dump with the lines PostgreSQL 15 (and a non-superuser owner) would refuse left out. */
-export function portable(sql: string): string {
+function portable(sql: string): string {
   return sql
     .split('\n')
     .filter((line) => !NOT_PORTABLE.some((re) => re.test(line)))

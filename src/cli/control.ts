@@ -35,7 +35,7 @@ const MAX_SOCKET_PATH = 100;
 const MAX_REQUEST_BYTES = 1 << 20;
 
 /** Where the control socket of the embedded database in `dataDir` lives. */
-export function controlSocketPath(dataDir: string): string {
+function controlSocketPath(dataDir: string): string {
   const dir = resolve(dataDir);
   const inside = join(dir, 'control', 'cli.sock');
   if (Buffer.byteLength(inside) <= MAX_SOCKET_PATH) return inside;

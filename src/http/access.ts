@@ -43,7 +43,7 @@ export function requiresCaller(access: Access | undefined): boolean {
  * caller's own account (its tokens, its businesses), `manage` routes a business's members,
  * invitations and webhook endpoints. Their non-GET routes must be `privileged`.
  */
-export const PRIVILEGE_GRANTING: readonly Access[] = ['token', 'manage'];
+const PRIVILEGE_GRANTING: readonly Access[] = ['token', 'manage'];
 
 /** Whether a route must declare `privileged: true` (see PRIVILEGE_GRANTING). */
 export function mustBePrivileged(method: string, access: Access | undefined): boolean {

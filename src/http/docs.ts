@@ -16,10 +16,10 @@ import type { FastifyInstance } from 'fastify';
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#1d4ed8"/><path d="M18 20h28M18 32h28M18 44h16" stroke="#fff" stroke-width="6" stroke-linecap="round"/></svg>`;
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#1d4ed8"/><path d="M18 20h28M18 32h28M18 44h16" stroke="#fff" stroke-width="6" stroke-linecap="round"/></svg>`;
 
 /** The page's copy of the document: `x-business-id` as a security scheme set once, not a parameter per operation. */
-export function docsDocument(published: Json): Json {
+function docsDocument(published: Json): Json {
   const doc = structuredClone(published);
   doc.components ??= {};
   const components = doc.components as Json;

@@ -142,7 +142,7 @@ export class HttpError extends Error {
  * errors and anything unexpected become `{"detail": ...}`
  * bodies. Nothing internal (stack, SQL, driver text) reaches a client.
  */
-export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   try {
     return handle(err, request, reply);
   } catch (failed) {

@@ -3,7 +3,7 @@ import type { Db } from '../platform/db/db.js';
 import { UnavailableError } from '../platform/errors.js';
 
 /** /readyz answers within this, whatever the database does. */
-export const READY_TIMEOUT_MS = 1500;
+const READY_TIMEOUT_MS = 1500;
 
 /** Liveness and readiness, without authentication. */
 export const healthRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {

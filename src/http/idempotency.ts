@@ -82,7 +82,7 @@ async function bufferedUpload(req: FastifyRequest): Promise<Buffer> {
   return Buffer.concat([Buffer.from(`${part.fieldname}\n`), bytes]);
 }
 
-export class Idempotency {
+class Idempotency {
   /** Keys whose request runs in this process (PGlite serialises transactions: a second one would wait, not see it). */
   private readonly inflight = new Set<string>();
   /**

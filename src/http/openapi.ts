@@ -4,8 +4,6 @@ import fp from 'fastify-plugin';
 import { PACKAGE_VERSION } from '../platform/version.js';
 import { registerDocs } from './docs.js';
 
-export { PACKAGE_VERSION };
-
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -79,7 +77,7 @@ function optionalBodies(doc: Json): void {
 }
 
 /** The published document, from the one @fastify/swagger generates out of the route schemas. */
-export function publishOpenApi<T>(generated: T): T {
+function publishOpenApi<T>(generated: T): T {
   const doc = generated as unknown as Json;
   optionalBodies(doc);
   liftComponents(doc);

@@ -3,7 +3,7 @@ import { answersWithSecret } from '../platform/secret.js';
 import { type Access, isAccess, mustBePrivileged } from './access.js';
 
 /** A registered route and what it declared (the route-table test compares these with the suites' table). */
-export interface RouteInfo {
+interface RouteInfo {
   method: string;
   url: string;
   access: Access | undefined;

@@ -42,7 +42,7 @@ export interface RouteValidators {
   optionalBody?: boolean;
 }
 
-export function compileRouteValidators(
+function compileRouteValidators(
   schema: FastifySchema | undefined,
   opts: { body: boolean; optionalBody?: boolean | undefined },
 ): RouteValidators {
@@ -60,7 +60,7 @@ export function compileRouteValidators(
   return v;
 }
 
-export interface RequestParts {
+interface RequestParts {
   params: unknown;
   query: unknown;
   body: unknown;
@@ -72,7 +72,7 @@ const under = (part: string, issues: Issue[]): Issue[] => issues.map((i) => ({ .
  * Validates (and coerces in place) every part of a request; returns all
  * problems. Fields of an object body are normalized before validation.
  */
-export function validateRequest(v: RouteValidators, req: RequestParts): Issue[] {
+function validateRequest(v: RouteValidators, req: RequestParts): Issue[] {
   const issues: Issue[] = [
     ...under('path', unstorableText(req.params)),
     ...under('query', unstorableText(req.query)),
@@ -105,7 +105,7 @@ export function validateRequest(v: RouteValidators, req: RequestParts): Issue[] 
 const MAX_JSON_DEPTH = 64;
 
 /** How deeply arrays and objects nest in a JSON text (brackets inside strings do not count). */
-export function jsonDepth(text: string): number {
+function jsonDepth(text: string): number {
   let depth = 0;
   let max = 0;
   let inString = false;
@@ -125,7 +125,7 @@ export function jsonDepth(text: string): number {
 }
 
 /** A JSON body nested deeper than MAX_JSON_DEPTH: a 422 like any unreadable JSON. */
-export class TooDeepError extends RequestValidationError {
+class TooDeepError extends RequestValidationError {
   constructor() {
     super([
       {

@@ -3,7 +3,7 @@ import type { Queryable } from './db/db.js';
 import { InvalidCursorError } from './errors.js';
 import { type Param, query, type Sql, sql } from './sql.js';
 
-export type Direction = 'next' | 'prev';
+type Direction = 'next' | 'prev';
 
 /** The pagination and sort parameters every list takes. */
 export interface PageParams {
@@ -72,7 +72,7 @@ const PROBE = 1;
  * One branch of a keyset union: one index range scan of one seek over one
  * segment of the order (non-NULL keys, or NULL keys).
  */
-export interface KeysetBranch {
+interface KeysetBranch {
   tag: typeof PAGE | typeof PROBE;
   segment: 0 | 1;
   /** The branch's conditions beyond the list's own (segment, position): empty or ` AND …`. */
@@ -205,7 +205,7 @@ export function readCursor(
 }
 
 /** Turns the rows of a keyset query into a page: order, flags and the two cursors. */
-export function assemblePage<R extends KeysetRow, T>(
+function assemblePage<R extends KeysetRow, T>(
   rows: readonly R[],
   opts: {
     params: PageParams;

@@ -53,7 +53,7 @@ export const OPTIONAL_BODY = { 'x-optional-body': true } as const;
 const DIRECTIONS = ['next', 'prev'] as const;
 
 /** DayZero's wording of `sort_by`: "Column name to sort by: 'a', 'b' or 'c'. When changing sort, reset cursor to None." */
-export function sortByDescription(sorts: readonly string[]): string {
+function sortByDescription(sorts: readonly string[]): string {
   const quoted = sorts.map((s) => `'${s}'`);
   const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted.join('');
   return `Column name to sort by: ${list}. When changing sort, reset cursor to None.`;

@@ -136,7 +136,7 @@ export async function queryRow<R>(q: Queryable, text: string | Sql, params?: rea
  * any derived columns (a case-folded sort key, a search key) computed from the
  * new value.
  */
-export type PatchColumns<V> = Record<string, (value: V) => unknown>;
+type PatchColumns<V> = Record<string, (value: V) => unknown>;
 
 export type PatchSpec<P> = { [K in keyof P]-?: PatchColumns<Exclude<P[K], undefined>> };
 

@@ -14,7 +14,3 @@ const NEEDS: Record<Permission, number> = { read: 0, write: 1, delete: 2, bulk: 
 export function allows(role: Role, permission: Permission): boolean {
   return POWER[role] >= NEEDS[permission];
 }
-
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}

@@ -18,7 +18,7 @@ export const BusinessSchema = Type.Object(
 );
 export type Business = Static<typeof BusinessSchema>;
 
-export const BUSINESS_SORT_NAMES = ['created_at', 'name'] as const;
+const BUSINESS_SORT_NAMES = ['created_at', 'name'] as const;
 export type BusinessSort = (typeof BUSINESS_SORT_NAMES)[number];
 
 /** DayZero's integration filters: they name integrations this server does not have. */

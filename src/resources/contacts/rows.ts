@@ -9,7 +9,7 @@ import type { Contact, CustomerContact } from './schemas.js';
 export type ContactRow = Omit<Contact, 'entity_type' | 'entity_id'> & { customer_id: string };
 
 /** The columns of a ContactRow, in the response's order (a field of the row left out does not compile). */
-export const CONTACT_FIELDS = fieldsOf<ContactRow>()([
+const CONTACT_FIELDS = fieldsOf<ContactRow>()([
   'id',
   'customer_id',
   'name',

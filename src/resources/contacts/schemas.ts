@@ -62,7 +62,7 @@ export const ContactUpdateSchema = Type.Partial(
 );
 export type ContactPatch = Static<typeof ContactUpdateSchema>;
 
-export const CONTACT_SORT_NAMES = ['created_at', 'updated_at', 'name', 'email', 'role'] as const;
+const CONTACT_SORT_NAMES = ['created_at', 'updated_at', 'name', 'email', 'role'] as const;
 export type ContactSort = (typeof CONTACT_SORT_NAMES)[number];
 
 export const ContactListQuery = PageQuery(CONTACT_SORT_NAMES);

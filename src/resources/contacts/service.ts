@@ -18,7 +18,7 @@ import { changedFields, type NewEvent, recordEvents } from '../events/service.js
 import { type ContactRow, contactColumns, toContact } from './rows.js';
 import type { Contact, ContactInput, ContactPatch, ContactSort } from './schemas.js';
 
-export const CONTACT_SORTS: Record<ContactSort, SortKey> = {
+const CONTACT_SORTS: Record<ContactSort, SortKey> = {
   created_at: timestampKey('created_at'),
   updated_at: timestampKey('updated_at'),
   name: textKey('name_key', false),

@@ -53,7 +53,7 @@ function relevanceWithoutSearch(): RequestValidationError {
 }
 
 /** What a bulk upload did, in a sentence: it never claims an upload that created nothing. */
-export function uploadMessage(r: { created: number; skipped: number; errors: unknown[] }): string {
+function uploadMessage(r: { created: number; skipped: number; errors: unknown[] }): string {
   const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
   const parts = [`${rows(r.created)} created`];
   if (r.skipped > 0) parts.push(`${rows(r.skipped)} skipped (e-mail already exists)`);

@@ -11,7 +11,7 @@ import type { Customer } from './schemas.js';
 export type CustomerRow = Omit<Customer, 'contacts' | 'credit_limit_cents'> & { credit_limit_cents: string | null };
 
 /** The columns of a CustomerRow, in the response's order (a field of the row left out does not compile). */
-export const CUSTOMER_FIELDS = fieldsOf<CustomerRow>()([
+const CUSTOMER_FIELDS = fieldsOf<CustomerRow>()([
   'id',
   'business_id',
   'created_at',

@@ -2,18 +2,11 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { component, Email, Id, Name, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
 import { CustomerContactSchema } from '../contacts/schemas.js';
 
-export const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked'] as const;
+const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked'] as const;
 export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
 
 /** Sorts of the customers list; `amount` is DayZero's alias of `credit_limit_cents`. */
-export const CUSTOMER_COLUMN_SORTS = [
-  'created_at',
-  'updated_at',
-  'name',
-  'email',
-  'credit_limit_cents',
-  'status',
-] as const;
+const CUSTOMER_COLUMN_SORTS = ['created_at', 'updated_at', 'name', 'email', 'credit_limit_cents', 'status'] as const;
 export type CustomerSort = (typeof CUSTOMER_COLUMN_SORTS)[number];
 export const CUSTOMER_SORT_ALIASES: Record<string, CustomerSort> = { amount: 'credit_limit_cents' };
 /** The longest search text, in characters, as sent and once normalised. */
@@ -24,7 +17,7 @@ export const RELEVANCE = 'relevance';
 export const CUSTOMER_SORT_NAMES = [...CUSTOMER_COLUMN_SORTS, ...Object.keys(CUSTOMER_SORT_ALIASES), RELEVANCE];
 
 /** DayZero's CounterpartyStatus, shared by customers and vendors. */
-export const CounterpartyStatusSchema = StringEnum(CUSTOMER_STATUSES, component('CounterpartyStatus'));
+const CounterpartyStatusSchema = StringEnum(CUSTOMER_STATUSES, component('CounterpartyStatus'));
 
 /** A customer as the API returns it (DayZero's CustomerResponse). */
 export const CustomerSchema = Type.Object(

@@ -32,9 +32,16 @@ import {
 import { SEARCH_WINDOW, type SearchedList, type SearchSettings, searchPage } from './search.js';
 
 /** The create body's optional text fields (all its fields but four), in column order: one left out does not compile. */
-export const CUSTOMER_TEXT_FIELDS = fieldsOf<Omit<CustomerInput, 'name' | 'email' | 'credit_limit_cents' | 'status'>>()(
-  ['address', 'phone', 'tax_id', 'website', 'notes', 'default_payment_term_id', 'category', 'invoice_footer'],
-);
+const CUSTOMER_TEXT_FIELDS = fieldsOf<Omit<CustomerInput, 'name' | 'email' | 'credit_limit_cents' | 'status'>>()([
+  'address',
+  'phone',
+  'tax_id',
+  'website',
+  'notes',
+  'default_payment_term_id',
+  'category',
+  'invoice_footer',
+]);
 
 const CUSTOMER_SORTS: Record<CustomerSort, SortKey> = {
   created_at: timestampKey('created_at'),
@@ -55,7 +62,7 @@ export interface CustomerFilters {
 const CUSTOMER_COLUMNS = customerColumns();
 const LIST_COLUMNS = customerColumns('t');
 
-export const EMAIL_TAKEN = 'A customer with this email already exists';
+const EMAIL_TAKEN = 'A customer with this email already exists';
 
 /** Each updatable field and the columns it sets (sort and search keys move with their text). */
 const CUSTOMER_PATCH: PatchSpec<CustomerPatch> = {
@@ -214,7 +221,7 @@ export function createdEvents(rows: readonly CustomerRow[]): NewEvent[] {
 }
 
 /** At most this many contacts are embedded in a customer; the contacts list pages through all of them. */
-export const MAX_EMBEDDED_CONTACTS = 1000;
+const MAX_EMBEDDED_CONTACTS = 1000;
 
 /** The contacts embedded in a customer: the primary first, then the newest, at most MAX_EMBEDDED_CONTACTS. */
 async function embeddedContacts(q: Queryable, ctx: TenantContext, customerId: string): Promise<CustomerContact[]> {

@@ -11,10 +11,10 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const EventTypeSchema = StringEnum(EVENT_TYPES, component('EventType'));
+const EventTypeSchema = StringEnum(EVENT_TYPES, component('EventType'));
 
 /** A change to a customer or contact. */
-export const EventSchema = Type.Object(
+const EventSchema = Type.Object(
   {
     id: Id,
     type: EventTypeSchema,

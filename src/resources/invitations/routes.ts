@@ -28,7 +28,7 @@ import { InvitationGoneError } from './service.js';
 const tags = ['members'];
 
 /** The most an unauthenticated acceptance may send (contract §6: unauthenticated bodies). */
-export const ACCEPT_BODY_LIMIT = 4096;
+const ACCEPT_BODY_LIMIT = 4096;
 
 /** Where invitation URLs point: PUBLIC_URL, else the address this server listens on. */
 export function baseUrlOf(app: FastifyInstance, publicUrl: string | undefined): string {

@@ -81,7 +81,7 @@ export const InvitationAcceptedSchema = Type.Object(
 );
 export type InvitationAccepted = Static<typeof InvitationAcceptedSchema>;
 
-export const INVITATION_SORT_NAMES = ['created_at', 'expires_at'] as const;
+const INVITATION_SORT_NAMES = ['created_at', 'expires_at'] as const;
 export type InvitationSort = (typeof INVITATION_SORT_NAMES)[number];
 
 export const InvitationListQuery = PageQuery(INVITATION_SORT_NAMES);

@@ -24,7 +24,6 @@ export const MemberAddedSchema = Type.Unsafe<Member | InvitationCreated>({
   description: 'By `id`: the Member added. By `email`: the Invitation made (its secret shown once)',
   ...component('BusinessUserAddResponse'),
 });
-export type MemberAdded = Member | InvitationCreated;
 
 const role = { ...RoleSchema, description: 'owner, admin, member or viewer. Only an owner grants owner' };
 
@@ -52,7 +51,7 @@ export const MemberAddSchema = Type.Object(
 
 export const MemberUpdateSchema = Type.Object({ role }, component('BusinessUserUpdateRequest'));
 
-export const MEMBER_SORT_NAMES = ['created_at', 'email'] as const;
+const MEMBER_SORT_NAMES = ['created_at', 'email'] as const;
 export type MemberSort = (typeof MEMBER_SORT_NAMES)[number];
 
 export const MemberListQuery = PageQuery(MEMBER_SORT_NAMES);

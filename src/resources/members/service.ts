@@ -28,7 +28,7 @@ import type { Member, MemberSort } from './schemas.js';
 export type Actor = { userId: string; role: Role } | null;
 
 /** A business always keeps an owner: the one rule even the operator cannot break. */
-export const LAST_OWNER = 'A business must keep at least one owner; make another member owner first';
+const LAST_OWNER = 'A business must keep at least one owner; make another member owner first';
 
 /** A member as MEMBERS_FROM selects it: its user id as `id` (the list orders ties by it). */
 type MemberRow = Omit<Member, 'user_id'> & { id: string };

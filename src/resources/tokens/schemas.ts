@@ -53,7 +53,7 @@ export const TokenCreateSchema = Type.Object(
   },
 );
 
-export const TOKEN_SORT_NAMES = ['created_at'] as const;
+const TOKEN_SORT_NAMES = ['created_at'] as const;
 export type TokenSort = (typeof TOKEN_SORT_NAMES)[number];
 
 export const TokenListQuery = PageQuery(TOKEN_SORT_NAMES);

@@ -17,7 +17,7 @@ import { userIdOf } from '../users/service.js';
 import type { Token, TokenCreated, TokenSort } from './schemas.js';
 
 export const MAX_ACTIVE_TOKENS = 10;
-export const MAX_TOKEN_DAYS = 365;
+const MAX_TOKEN_DAYS = 365;
 /** The shape of a token secret; anything else is rejected before any lookup. */
 export const TOKEN_RE = /^dz_[A-Za-z0-9_-]{43,128}$/;
 
@@ -26,7 +26,7 @@ export function hashToken(token: string): string {
 }
 
 /** A new secret: `dz_` + 32 random bytes in base64url (43 characters). */
-export function newTokenSecret(): string {
+function newTokenSecret(): string {
   return `dz_${randomBytes(32).toString('base64url')}`;
 }
 
@@ -87,7 +87,7 @@ export async function issueToken(tx: Queryable, userId: string, opts: IssueOptio
 }
 
 /** What people tell tokens apart by: `dz_` and the first 8 characters of the secret. */
-export function tokenPrefix(token: string): string {
+function tokenPrefix(token: string): string {
   return token.slice(0, 11);
 }
 

@@ -12,7 +12,7 @@ export interface UserRef {
 }
 
 /** What the operator is told when an e-mail names several accounts (it is a label, not an identity). */
-export const SEVERAL_ACCOUNTS = 'several accounts have this e-mail: use --user-id';
+const SEVERAL_ACCOUNTS = 'several accounts have this e-mail: use --user-id';
 
 /** The accounts carrying this e-mail (compared case-insensitively), oldest first; at most `limit`. */
 async function usersByEmail(q: Queryable, email: string, limit = 2): Promise<{ id: string; email: string }[]> {
@@ -48,7 +48,7 @@ export async function createUser(tx: Queryable, email: string): Promise<{ id: st
 }
 
 /** The id of the one user with this e-mail; not found when there is none, conflict when there are several. */
-export async function userIdByEmail(q: Queryable, email: string): Promise<string> {
+async function userIdByEmail(q: Queryable, email: string): Promise<string> {
   const found = await usersByEmail(q, email);
   if (found.length > 1) throw new ConflictError(SEVERAL_ACCOUNTS);
   const row = found[0];
