@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from './db/db.js';
-import { queryOne } from './sql.js';
+import { query, queryOne, sql } from './sql.js';
 
 /**
  * Idempotency keys (IETF draft "The Idempotency-Key HTTP Header Field", with
@@ -64,8 +64,9 @@ export interface ClaimRef extends KeyRef {
 export async function claim(q: Queryable, ref: ClaimRef, print: string): Promise<Claim> {
   const taken = await queryOne<{ holder: string }>(
     q,
-    `INSERT INTO idempotency_keys (scope, key, fingerprint, state, locked_until, expires_at, holder)
-     VALUES ($1, $2, $3, 'running', now() + make_interval(secs => $4::float8), now() + make_interval(hours => $5::int), $6)
+    sql`INSERT INTO idempotency_keys (scope, key, fingerprint, state, locked_until, expires_at, holder)
+     VALUES (${ref.scope}, ${ref.key}, ${print}, 'running', now() + make_interval(secs => ${LEASE_MS / 1000}::float8),
+             now() + make_interval(hours => ${KEY_TTL_HOURS}::int), ${ref.holder})
      ON CONFLICT (scope, key) DO UPDATE
        SET fingerprint = EXCLUDED.fingerprint, state = 'running', locked_until = EXCLUDED.locked_until,
            status = NULL, body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at, holder = EXCLUDED.holder
@@ -73,13 +74,11 @@ export async function claim(q: Queryable, ref: ClaimRef, print: string): Promise
         OR (idempotency_keys.state = 'running' AND idempotency_keys.locked_until <= now()
             AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
      RETURNING holder`,
-    [ref.scope, ref.key, print, LEASE_MS / 1000, KEY_TTL_HOURS, ref.holder],
   );
   if (taken) return { kind: 'claimed', claim: { scope: ref.scope, key: ref.key, holder: ref.holder } };
   const held = await queryOne<{ fingerprint: string; state: string; status: number | null; body: string | null }>(
     q,
-    'SELECT fingerprint, state, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2',
-    [ref.scope, ref.key],
+    sql`SELECT fingerprint, state, status, body FROM idempotency_keys WHERE scope = ${ref.scope} AND key = ${ref.key}`,
   );
   // Gone in between (expired and purged): the caller may try again.
   if (!held) return { kind: 'in_progress' };
@@ -100,38 +99,37 @@ class LostClaimError extends Error {
  * LostClaimError when this claim no longer holds the key, so that transaction rolls back.
  */
 export async function complete(q: Queryable, claim: ClaimRef, status: number, body: string): Promise<void> {
-  const res = await q.query(
-    `UPDATE idempotency_keys SET state = 'done', status = $3, body = $4
-      WHERE scope = $1 AND key = $2 AND state = 'running' AND holder = $5`,
-    [claim.scope, claim.key, status, body, claim.holder],
+  const res = await query(
+    q,
+    sql`UPDATE idempotency_keys SET state = 'done', status = ${status}, body = ${body}
+      WHERE scope = ${claim.scope} AND key = ${claim.key} AND state = 'running' AND holder = ${claim.holder}`,
   );
   if (res.rowCount !== 1) throw new LostClaimError();
 }
 
 /** Frees a key whose request produced nothing worth replaying (a 422, 401, 403, 429 or 5xx). */
 export async function release(q: Queryable, claim: ClaimRef): Promise<void> {
-  await q.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'running' AND holder = $3`, [
-    claim.scope,
-    claim.key,
-    claim.holder,
-  ]);
+  await query(
+    q,
+    sql`DELETE FROM idempotency_keys WHERE scope = ${claim.scope} AND key = ${claim.key} AND state = 'running' AND holder = ${claim.holder}`,
+  );
 }
 
 /** Extends a running request's lease. */
 export async function renew(q: Queryable, claim: ClaimRef): Promise<void> {
-  await q.query(
-    `UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => $3::float8)
-      WHERE scope = $1 AND key = $2 AND state = 'running' AND holder = $4`,
-    [claim.scope, claim.key, LEASE_MS / 1000, claim.holder],
+  await query(
+    q,
+    sql`UPDATE idempotency_keys SET locked_until = now() + make_interval(secs => ${LEASE_MS / 1000}::float8)
+      WHERE scope = ${claim.scope} AND key = ${claim.key} AND state = 'running' AND holder = ${claim.holder}`,
   );
 }
 
 /** Deletes up to `batch` expired keys; resolves to how many (call until 0, between requests). */
 export async function purgeExpired(q: Queryable, batch = 1000): Promise<number> {
-  const res = await q.query(
-    `DELETE FROM idempotency_keys WHERE (scope, key) IN
-       (SELECT scope, key FROM idempotency_keys WHERE expires_at <= now() LIMIT $1)`,
-    [batch],
+  const res = await query(
+    q,
+    sql`DELETE FROM idempotency_keys WHERE (scope, key) IN
+       (SELECT scope, key FROM idempotency_keys WHERE expires_at <= now() LIMIT ${batch})`,
   );
   return res.rowCount;
 }

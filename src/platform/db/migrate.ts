@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { query, sql } from '../sql.js';
 import type { Db, Queryable } from './db.js';
 
 // The SQL stays in src/: the same relative path from src/platform/db/ and from the compiled dist/platform/db/.
@@ -30,7 +31,7 @@ export function migrationsDigest(migrations = loadMigrations()): string {
 
 async function lockAndEnsureTable(tx: Queryable): Promise<Set<string>> {
   // Transaction-scoped: released at commit or rollback, so no session state to clean up.
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+  await query(tx, sql`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
   await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     name       text PRIMARY KEY,
     applied_at timestamptz NOT NULL DEFAULT now()

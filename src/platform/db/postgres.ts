@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { UnavailableError } from '../errors.js';
+import { build, sql } from '../sql.js';
 import {
   type Db,
   isUnavailable,
@@ -303,7 +304,7 @@ export class PostgresDb implements Db {
       // Behind a pooler the PID is the pooler's, not a backend's: no cancellation there.
       const pid = this.pooled ? undefined : (client as unknown as { processID?: number }).processID;
       const cancel = () => {
-        if (pid !== undefined) void this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {});
+        if (pid !== undefined) void this.pool.query(build(sql`SELECT pg_cancel_backend(${pid})`)).catch(() => {});
       };
       signal.addEventListener('abort', cancel, { once: true });
       try {

@@ -22,6 +22,8 @@
  *   One that does not answer is set aside at once. Authentication and the
  *   read-your-writes marks are read on a serving replica then too (`orReplica`).
  */
+
+import { query, sql } from '../sql.js';
 import {
   type Db,
   isUnavailable,
@@ -263,17 +265,18 @@ export class DbRecentWrites implements RecentWrites {
   ) {}
 
   async mark(tokenId: string, windowMs: number): Promise<void> {
-    await this.primary.query(
-      `UPDATE api_tokens SET writes_until = now() + make_interval(secs => $2::float8)
-        WHERE id = $1 AND (writes_until IS NULL OR writes_until < now() + make_interval(secs => $2::float8))`,
-      [tokenId, windowMs / 1000],
+    const window = sql.param(windowMs / 1000);
+    await query(
+      this.primary,
+      sql`UPDATE api_tokens SET writes_until = now() + make_interval(secs => ${window}::float8)
+        WHERE id = ${tokenId} AND (writes_until IS NULL OR writes_until < now() + make_interval(secs => ${window}::float8))`,
     );
   }
 
   async has(tokenId: string): Promise<boolean> {
-    const { rows } = await (this.during ?? this.primary).query(
-      'SELECT 1 FROM api_tokens WHERE id = $1 AND writes_until > now()',
-      [tokenId],
+    const { rows } = await query(
+      this.during ?? this.primary,
+      sql`SELECT 1 FROM api_tokens WHERE id = ${tokenId} AND writes_until > now()`,
     );
     return rows.length > 0;
   }

@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/db.js';
 import { InvalidArgumentError } from '../../platform/errors.js';
 import { uuidv7 } from '../../platform/ids.js';
+import { query, sql } from '../../platform/sql.js';
 import { foldCase, searchKey } from '../../platform/text.js';
 import { requireBusiness } from '../businesses/service.js';
 
@@ -173,58 +174,36 @@ export async function seed(db: Db, opts: SeedOptions): Promise<SeedResult> {
     if (nCust + nCon === 0) return;
     await db.transaction(async (tx) => {
       if (nCust > 0) {
-        await tx.query(
-          `INSERT INTO customers (business_id, id, name, name_key, search_key, email, email_key, phone, credit_limit_cents,
+        await query(
+          tx,
+          sql`INSERT INTO customers (business_id, id, name, name_key, search_key, email, email_key, phone, credit_limit_cents,
                                   status, contact_count, created_at, updated_at)
-           SELECT $1, u.id, u.name, u.nk, u.sk, u.email, u.ek, u.phone, u.credit, u.status, u.cnt,
+           SELECT ${opts.businessId}, u.id, u.name, u.nk, u.sk, u.email, u.ek, u.phone, u.credit, u.status, u.cnt,
                   now() - make_interval(secs => u.age), now() - make_interval(secs => u.age / 2)
-             FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
-                         $10::int[], $11::int[], $12::text[]) AS u(id, name, nk, email, ek, phone, credit, status, cnt, age, sk)`,
-          [
-            opts.businessId,
-            cust.id,
-            cust.name,
-            cust.nk,
-            cust.email,
-            cust.ek,
-            cust.phone,
-            cust.credit,
-            cust.status,
-            cust.count,
-            cust.age,
-            cust.sk,
-          ],
+             FROM unnest(${cust.id}::uuid[], ${cust.name}::text[], ${cust.nk}::text[], ${cust.email}::text[],
+                         ${cust.ek}::text[], ${cust.phone}::text[], ${cust.credit}::bigint[], ${cust.status}::text[],
+                         ${cust.count}::int[], ${cust.age}::int[], ${cust.sk}::text[])
+                  AS u(id, name, nk, email, ek, phone, credit, status, cnt, age, sk)`,
         );
       }
       if (nCon > 0) {
-        await tx.query(
-          `INSERT INTO contacts (business_id, customer_id, id, name, name_key, email, email_key, phone, role, role_key,
+        await query(
+          tx,
+          sql`INSERT INTO contacts (business_id, customer_id, id, name, name_key, email, email_key, phone, role, role_key,
                                  is_primary, created_at, updated_at)
-           SELECT $1, u.cid, u.id, u.name, u.nk, u.email, u.ek, u.phone, u.role, u.rk, u.isp,
+           SELECT ${opts.businessId}, u.cid, u.id, u.name, u.nk, u.email, u.ek, u.phone, u.role, u.rk, u.isp,
                   now() - make_interval(secs => u.age), now() - make_interval(secs => u.age / 3)
-             FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                         $10::text[], $11::bool[], $12::int[]) AS u(cid, id, name, nk, email, ek, phone, role, rk, isp, age)`,
-          [
-            opts.businessId,
-            con.cid,
-            con.id,
-            con.name,
-            con.nk,
-            con.email,
-            con.ek,
-            con.phone,
-            con.role,
-            con.rk,
-            con.primary,
-            con.age,
-          ],
+             FROM unnest(${con.cid}::uuid[], ${con.id}::uuid[], ${con.name}::text[], ${con.nk}::text[],
+                         ${con.email}::text[], ${con.ek}::text[], ${con.phone}::text[], ${con.role}::text[],
+                         ${con.rk}::text[], ${con.primary}::bool[], ${con.age}::int[])
+                  AS u(cid, id, name, nk, email, ek, phone, role, rk, isp, age)`,
         );
         // Counts move with the rows, in the same transaction: an interrupted seed leaves them exact.
-        await tx.query(
-          `UPDATE customers c SET contact_count = c.contact_count + x.n
-             FROM (SELECT cid, count(*)::int AS n FROM unnest($2::uuid[]) AS cid GROUP BY cid) x
-            WHERE c.business_id = $1 AND c.id = x.cid`,
-          [opts.businessId, con.cid],
+        await query(
+          tx,
+          sql`UPDATE customers c SET contact_count = c.contact_count + x.n
+             FROM (SELECT cid, count(*)::int AS n FROM unnest(${con.cid}::uuid[]) AS cid GROUP BY cid) x
+            WHERE c.business_id = ${opts.businessId} AND c.id = x.cid`,
         );
       }
     });

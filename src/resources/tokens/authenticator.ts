@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Db } from '../../platform/db/db.js';
 import { ForbiddenError, UnauthenticatedError } from '../../platform/errors.js';
+import { query, sql } from '../../platform/sql.js';
 import { allows, type Permission, type Role } from '../businesses/roles.js';
 import { hashToken, TOKEN_RE } from './service.js';
 
@@ -109,17 +110,17 @@ export class Authenticator {
     }
     if (lookup === 'cache') throw new UnauthenticatedError();
     this.onLookup(false);
-    const { rows } = await this.db.query<TokenRow>(
-      `SELECT t.id, t.user_id,
+    const { rows } = await query<TokenRow>(
+      this.db,
+      sql`SELECT t.id, t.user_id,
               (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired,
               (extract(epoch FROM t.expires_at) * 1000)::float8 AS expires_at_ms,
               (t.revoked_at IS NOT NULL) AS revoked,
               (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds') AS stale,
               m.role
          FROM api_tokens t
-         LEFT JOIN memberships m ON m.user_id = t.user_id AND m.business_id = $2::uuid
-        WHERE t.token_hash = $1`,
-      [hash, businessId],
+         LEFT JOIN memberships m ON m.user_id = t.user_id AND m.business_id = ${businessId}::uuid
+        WHERE t.token_hash = ${hash}`,
     );
     const row = rows[0];
     if (!row || row.expired || row.revoked) {
@@ -177,12 +178,11 @@ export class Authenticator {
   private touch(tokenId: string): void {
     if (this.lastTouched.has(tokenId)) return;
     this.lastTouched.set(tokenId, true);
-    const done = this.db
-      .query(
-        `UPDATE api_tokens SET last_used_at = now()
-          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')`,
-        [tokenId],
-      )
+    const done = query(
+      this.db,
+      sql`UPDATE api_tokens SET last_used_at = now()
+          WHERE id = ${tokenId} AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')`,
+    )
       .catch(() => this.lastTouched.delete(tokenId))
       .finally(() => this.touching.delete(done));
     this.touching.add(done);

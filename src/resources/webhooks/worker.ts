@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../platform/db/db.js';
 import { uuidv7 } from '../../platform/ids.js';
+import { query, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { resolveTarget, TargetError, type TargetPolicy } from './address.js';
 import { type SendResult, send } from './sender.js';
@@ -153,21 +154,21 @@ export class WebhookWorker {
 
   /** Claims up to `limit` endpoints with due deliveries that no instance holds. */
   private async claim(limit: number): Promise<ClaimedEndpoint[]> {
-    const { rows } = await this.db.query<ClaimedEndpoint>(
-      `UPDATE webhook_endpoints w
-          SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::float8)
+    const { rows } = await query<ClaimedEndpoint>(
+      this.db,
+      sql`UPDATE webhook_endpoints w
+          SET lease_owner = ${this.owner}, lease_until = now() + make_interval(secs => ${this.opts.leaseMs / 1000}::float8)
          FROM (SELECT e.business_id, e.id FROM webhook_endpoints e
                 WHERE e.enabled AND (e.lease_until IS NULL OR e.lease_until < now())
                   AND EXISTS (SELECT 1 FROM webhook_deliveries d
                                WHERE d.business_id = e.business_id AND d.endpoint_id = e.id
                                  AND d.state = 'pending' AND d.next_attempt_at <= now())
                 ORDER BY e.lease_until NULLS FIRST
-                LIMIT $3::int
+                LIMIT ${limit}::int
                 FOR UPDATE SKIP LOCKED) c
         WHERE w.business_id = c.business_id AND w.id = c.id
         RETURNING w.business_id, w.id, w.url, w.secret,
                   CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret`,
-      [this.owner, this.opts.leaseMs / 1000, limit],
     );
     return rows;
   }
@@ -175,16 +176,16 @@ export class WebhookWorker {
   private async work(endpoint: ClaimedEndpoint): Promise<void> {
     try {
       while (!this.stopped) {
-        const { rows } = await this.db.query<DueDelivery>(
-          `SELECT d.event_position::text AS event_position, d.attempts,
-                  d.created_at + make_interval(secs => $3::float8) < now() AS expired,
+        const { rows } = await query<DueDelivery>(
+          this.db,
+          sql`SELECT d.event_position::text AS event_position, d.attempts,
+                  d.created_at + make_interval(secs => ${this.opts.giveUpAfterMs / 1000}::float8) < now() AS expired,
                   e.id AS event_id, e.type, e.created_at, e.data, e.previous_attributes
              FROM webhook_deliveries d
              LEFT JOIN events e ON e.business_id = d.business_id AND e.position = d.event_position
-            WHERE d.business_id = $1 AND d.endpoint_id = $2 AND d.state = 'pending' AND d.next_attempt_at <= now()
+            WHERE d.business_id = ${endpoint.business_id} AND d.endpoint_id = ${endpoint.id} AND d.state = 'pending' AND d.next_attempt_at <= now()
             ORDER BY d.event_position
-            LIMIT ${BATCH}`,
-          [endpoint.business_id, endpoint.id, this.opts.giveUpAfterMs / 1000],
+            LIMIT ${sql.raw(String(BATCH))}`,
         );
         if (rows.length === 0) break;
         for (const delivery of rows) {
@@ -193,22 +194,20 @@ export class WebhookWorker {
         }
       }
     } finally {
-      await this.db
-        .query(
-          'UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = NULL WHERE business_id = $1 AND id = $2 AND lease_owner = $3',
-          [endpoint.business_id, endpoint.id, this.owner],
-        )
-        .catch(() => {}); // the lease runs out by itself
+      await query(
+        this.db,
+        sql`UPDATE webhook_endpoints SET lease_owner = NULL, lease_until = NULL WHERE business_id = ${endpoint.business_id} AND id = ${endpoint.id} AND lease_owner = ${this.owner}`,
+      ).catch(() => {}); // the lease runs out by itself
     }
   }
 
   private async deliver(endpoint: ClaimedEndpoint, d: DueDelivery): Promise<void> {
     if (d.event_id === null || d.data === null || d.expired) {
       // The event is past its retention, or the delivery past its last attempt: nothing to send.
-      await this.db.query(
-        `UPDATE webhook_deliveries SET state = 'failed', next_attempt_at = NULL
-          WHERE business_id = $1 AND endpoint_id = $2 AND event_position = $3::bigint`,
-        [endpoint.business_id, endpoint.id, d.event_position],
+      await query(
+        this.db,
+        sql`UPDATE webhook_deliveries SET state = 'failed', next_attempt_at = NULL
+          WHERE business_id = ${endpoint.business_id} AND endpoint_id = ${endpoint.id} AND event_position = ${d.event_position}::bigint`,
       );
       return;
     }
@@ -234,49 +233,34 @@ export class WebhookWorker {
     const schedule = this.opts.retryScheduleMs;
     const delayMs = schedule[Math.min(attempt - 1, schedule.length - 1)] ?? 0;
     await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ next_attempt_at: string | null }>(
-        `UPDATE webhook_deliveries
-            SET attempts = $4,
-                state = CASE WHEN $5 THEN 'succeeded'
-                             WHEN now() + make_interval(secs => $6::float8) > created_at + make_interval(secs => $7::float8) THEN 'failed'
+      const succeeded = sql.param(ok);
+      const delay = sql.param(delayMs / 1000);
+      const giveUpAfter = sql.param(this.opts.giveUpAfterMs / 1000);
+      const { rows } = await query<{ next_attempt_at: string | null }>(
+        tx,
+        sql`UPDATE webhook_deliveries
+            SET attempts = ${attempt},
+                state = CASE WHEN ${succeeded} THEN 'succeeded'
+                             WHEN now() + make_interval(secs => ${delay}::float8) > created_at + make_interval(secs => ${giveUpAfter}::float8) THEN 'failed'
                              ELSE 'pending' END,
-                next_attempt_at = CASE WHEN $5 THEN NULL
-                             WHEN now() + make_interval(secs => $6::float8) > created_at + make_interval(secs => $7::float8) THEN NULL
-                             ELSE now() + make_interval(secs => $6::float8) END
-          WHERE business_id = $1 AND endpoint_id = $2 AND event_position = $3::bigint
+                next_attempt_at = CASE WHEN ${succeeded} THEN NULL
+                             WHEN now() + make_interval(secs => ${delay}::float8) > created_at + make_interval(secs => ${giveUpAfter}::float8) THEN NULL
+                             ELSE now() + make_interval(secs => ${delay}::float8) END
+          WHERE business_id = ${endpoint.business_id} AND endpoint_id = ${endpoint.id} AND event_position = ${d.event_position}::bigint
           RETURNING next_attempt_at`,
-        [
-          endpoint.business_id,
-          endpoint.id,
-          d.event_position,
-          attempt,
-          ok,
-          delayMs / 1000,
-          this.opts.giveUpAfterMs / 1000,
-        ],
       );
       if (rows.length === 0) return; // the endpoint was deleted meanwhile
-      await tx.query(
-        `INSERT INTO webhook_attempts (business_id, endpoint_id, id, event_id, event_type, attempt, status_code, error,
+      await query(
+        tx,
+        sql`INSERT INTO webhook_attempts (business_id, endpoint_id, id, event_id, event_type, attempt, status_code, error,
                                        duration_ms, next_retry_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [
-          endpoint.business_id,
-          endpoint.id,
-          uuidv7(),
-          d.event_id,
-          d.type,
-          attempt,
-          result.status,
-          result.error,
-          result.durationMs,
-          rows[0]?.next_attempt_at ?? null,
-        ],
+         VALUES (${endpoint.business_id}, ${endpoint.id}, ${uuidv7()}, ${d.event_id}, ${d.type}, ${attempt}, ${result.status},
+                 ${result.error}, ${result.durationMs}, ${rows[0]?.next_attempt_at ?? null})`,
       );
-      await tx.query(
-        `UPDATE webhook_endpoints SET lease_until = now() + make_interval(secs => $4::float8)
-          WHERE business_id = $1 AND id = $2 AND lease_owner = $3`,
-        [endpoint.business_id, endpoint.id, this.owner, this.opts.leaseMs / 1000],
+      await query(
+        tx,
+        sql`UPDATE webhook_endpoints SET lease_until = now() + make_interval(secs => ${this.opts.leaseMs / 1000}::float8)
+          WHERE business_id = ${endpoint.business_id} AND id = ${endpoint.id} AND lease_owner = ${this.owner}`,
       );
     });
   }
