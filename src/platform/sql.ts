@@ -116,18 +116,15 @@ export async function query<R>(q: Queryable, fragment: Sql, opts?: QueryOptions)
 }
 
 /** The first row of a statement, or null when it returned none. */
-export async function queryOne<R>(q: Queryable, text: string | Sql, params?: readonly unknown[]): Promise<R | null> {
-  const { rows } = typeof text === 'string' ? await q.query<R>(text, params) : await query<R>(q, text);
+export async function queryOne<R>(q: Queryable, fragment: Sql): Promise<R | null> {
+  const { rows } = await query<R>(q, fragment);
   return rows[0] ?? null;
 }
 
 /** The one row a statement must return (an INSERT … RETURNING); its absence is a bug, not an answer. */
-export async function queryRow<R>(q: Queryable, text: string | Sql, params?: readonly unknown[]): Promise<R> {
-  const row = await queryOne<R>(q, text, params);
-  if (row === null) {
-    const shown = typeof text === 'string' ? text : (text.strings[0] ?? '');
-    throw new Error(`expected a row from: ${shown.slice(0, 80)}`);
-  }
+export async function queryRow<R>(q: Queryable, fragment: Sql): Promise<R> {
+  const row = await queryOne<R>(q, fragment);
+  if (row === null) throw new Error(`expected a row from: ${(fragment.strings[0] ?? '').slice(0, 80)}`);
   return row;
 }
 

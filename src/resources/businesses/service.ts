@@ -51,7 +51,7 @@ export async function createBusiness(db: Db, input: { name: string; ownerEmail: 
 
 /** Whether the database holds any business yet (the first start creates a demo one). */
 export async function hasBusinesses(q: Queryable): Promise<boolean> {
-  return (await queryOne(q, 'SELECT 1 FROM businesses LIMIT 1')) !== null;
+  return (await queryOne(q, sql`SELECT 1 FROM businesses LIMIT 1`)) !== null;
 }
 
 /** A business as selected, with the caller's role: its fields as stored. */
