@@ -1,0 +1,79 @@
+/**
+ * `npm test`: runs test files in a few long-lived worker processes instead of
+ * one process per file.
+ *
+ * A process per file paid ~4 s of CPU before its first assertion (the
+ * TypeScript loader, the server's modules, PGlite's WebAssembly compiled and
+ * tiered up again) — 38 files spent ~150 s of the suite's ~330 s doing that.
+ * Here each worker claims the next file from a shared queue and runs it as one
+ * `describe` named by its path, so a file's top-level hooks still run around
+ * its own tests only, files never run two at a time in one process, and the
+ * workers balance themselves (the largest files are queued first).
+ *
+ * Usage: `npm test [-- FILE… | --concurrency N | NODE_TEST_FLAG…]`. One file on
+ * its own still runs as always: `node --import tsx --test test/X.test.ts`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+let concurrency = 2;
+const files: string[] = [];
+const passThrough: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  const a = args[i] as string;
+  if (a === '--concurrency') concurrency = Number(args[++i]);
+  else if (a.startsWith('--')) passThrough.push(a);
+  else files.push(resolve(a));
+}
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  process.stderr.write('run-tests: --concurrency takes a whole number ≥ 1\n');
+  process.exit(2);
+}
+if (files.length === 0) {
+  for (const name of readdirSync('test').sort()) if (name.endsWith('.test.ts')) files.push(resolve('test', name));
+}
+// Largest first: the long files start early and the short ones fill the gaps at the end.
+files.sort((a, b) => statSync(b).size - statSync(a).size || a.localeCompare(b));
+
+const dir = mkdtempSync(join(tmpdir(), 'customers-api-tests-'));
+const workers = Math.min(concurrency, files.length);
+// A worker claims file i by creating the directory `claims/i`: atomic across processes.
+const worker = `import { mkdirSync } from 'node:fs';
+import { describe } from 'node:test';
+const files = ${JSON.stringify(files.map((f) => pathToFileURL(f).href))};
+const claims = ${JSON.stringify(join(dir, 'claims'))};
+mkdirSync(claims, { recursive: true });
+for (let i = 0; i < files.length; i++) {
+  try {
+    mkdirSync(claims + '/' + i);
+  } catch {
+    continue; // another worker has it
+  }
+  const file = files[i];
+  await describe(decodeURIComponent(new URL(file).pathname).replace(${JSON.stringify(`${process.cwd()}/`)}, ''), async () => {
+    await import(file);
+  });
+}
+`;
+const workerFiles = Array.from({ length: workers }, (_, i) => {
+  const f = join(dir, `worker-${i + 1}.mjs`);
+  writeFileSync(f, worker);
+  return f;
+});
+
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${workers}`, ...passThrough, ...workerFiles],
+  { stdio: 'inherit' },
+);
+const forward = (signal: NodeJS.Signals) => child.kill(signal);
+process.on('SIGINT', forward);
+process.on('SIGTERM', forward);
+child.on('exit', (code, signal) => {
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(code ?? (signal ? 1 : 0));
+});
