@@ -14,7 +14,7 @@
  * its own still runs as always: `node --import tsx --test test/X.test.ts`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,7 +42,8 @@ files.sort((a, b) => statSync(b).size - statSync(a).size || a.localeCompare(b));
 const dir = mkdtempSync(join(tmpdir(), 'customers-api-tests-'));
 const workers = Math.min(concurrency, files.length);
 // A worker claims file i by creating the directory `claims/i`: atomic across processes.
-const worker = `import { mkdirSync } from 'node:fs';
+const times = join(dir, 'times.jsonl');
+const worker = `import { appendFileSync, mkdirSync } from 'node:fs';
 import { describe } from 'node:test';
 const files = ${JSON.stringify(files.map((f) => pathToFileURL(f).href))};
 const claims = ${JSON.stringify(join(dir, 'claims'))};
@@ -54,9 +55,14 @@ for (let i = 0; i < files.length; i++) {
     continue; // another worker has it
   }
   const file = files[i];
-  await describe(decodeURIComponent(new URL(file).pathname).replace(${JSON.stringify(`${process.cwd()}/`)}, ''), async () => {
+  const name = decodeURIComponent(new URL(file).pathname).replace(${JSON.stringify(`${process.cwd()}/`)}, '');
+  const began = performance.now();
+  const cpu = process.cpuUsage();
+  await describe(name, async () => {
     await import(file);
   });
+  const used = process.cpuUsage(cpu);
+  appendFileSync(${JSON.stringify(times)}, JSON.stringify({ name, wall: performance.now() - began, cpu: (used.user + used.system) / 1000 }) + '\\n');
 }
 `;
 const workerFiles = Array.from({ length: workers }, (_, i) => {
@@ -74,6 +80,18 @@ const forward = (signal: NodeJS.Signals) => child.kill(signal);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
 child.on('exit', (code, signal) => {
+  // The files that cost the most, for keeping the suite within its time (CPU: the worker's own, not its children's).
+  if (existsSync(times)) {
+    const rows = readFileSync(times, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { name: string; wall: number; cpu: number })
+      .sort((a, b) => b.wall - a.wall);
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(7);
+    process.stderr.write(`\nslowest test files (wall, CPU in the worker):\n`);
+    for (const r of rows.slice(0, Number(process.env.TEST_TIMES ?? 8)))
+      process.stderr.write(`${s(r.wall)} ${s(r.cpu)}  ${r.name}\n`);
+  }
   rmSync(dir, { recursive: true, force: true });
   process.exit(code ?? (signal ? 1 : 0));
 });
