@@ -72,6 +72,12 @@ export async function writeSnapshot(): Promise<'written' | 'current'> {
   const db = await PgliteDb.open();
   try {
     await migrate(db);
+    // The template databases are a third of the files and nothing here creates a database:
+    // without them the snapshot is 26 MB instead of 41 and loads a few hundred ms sooner.
+    await db.exec("UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')");
+    await db.exec('DROP DATABASE template0');
+    await db.exec('DROP DATABASE template1');
+    await db.exec('CHECKPOINT');
     const dump = await db.dump();
     // Atomic: a reader sees the whole file or none, and the digest only once the file is there.
     writeFileSync(`${SNAPSHOT}.partial`, Buffer.from(await dump.arrayBuffer()));
