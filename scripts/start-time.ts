@@ -2,6 +2,9 @@
 // empty embedded database (the first start: creates it and the demo data) and on
 // the database that start left (a later start). Runs each a few times; prints the
 // median. The server is stopped by its process group after each measurement.
+// Then `serve --memory` (spawn → first 200, median of 5; it starts from the migrated
+// snapshot `npm run build` puts in dist/), and the data reset of test mode for
+// examples/fixtures.json (in-process, median of 20).
 // Then how long `customers-api --version` and `--help` take, to their exit (they
 // load neither the server nor a database driver). `-- --cli`: only those.
 import { spawn, spawnSync } from 'node:child_process';
@@ -47,6 +50,63 @@ async function timeStart(dataDir: string): Promise<number> {
   }
 }
 
+/** Starts `node bin/customers-api.js serve --memory` (PORT=0), reads its first stdout line, polls /healthz until 200. */
+async function timeMemoryStart(): Promise<number> {
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [join(ROOT, 'bin/customers-api.js'), 'serve', '--memory'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', DATA_DIR: '', PORT: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+    detached: true,
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /^\{"listening":"([^"]+)"/.exec(out);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`serve --memory exited ${code}: ${out}`)));
+    });
+    for (;;) {
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+    }
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-(child.pid as number), 'SIGTERM');
+    await exited;
+  }
+}
+
+/** The data reset for examples/fixtures.json: its rows, and the milliseconds of each of `runs` resets. */
+async function timeDataReset(runs: number): Promise<{ rows: number; ms: number[] }> {
+  const [{ openMemoryDb }, { readFixtures, loadFixtures }, { captureData, restoreData }] = await Promise.all([
+    import('../src/platform/db/memory.js'),
+    import('../src/test-mode/fixtures.js'),
+    import('../src/test-mode/data-reset.js'),
+  ]);
+  const db = await openMemoryDb();
+  try {
+    await loadFixtures(db, readFixtures(join(ROOT, 'examples/fixtures.json')));
+    const snapshot = await captureData(db);
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = process.hrtime.bigint();
+      await restoreData(db, snapshot);
+      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return { rows: snapshot.tables.reduce((n, t) => n + t.count, 0), ms };
+  } finally {
+    await db.close();
+  }
+}
+
 /** Runs `node bin/customers-api.js ...args` to its exit; returns the seconds that took. */
 function timeCli(args: string[]): number {
   const started = process.hrtime.bigint();
@@ -73,6 +133,20 @@ if (!process.argv.includes('--cli')) {
     `npm start → first request served, embedded database, median of ${RUNS}:\n` +
       `  first start (empty data dir): ${fmt(first)}   target ≤ 5 s\n` +
       `  later start:                  ${fmt(later)}   target ≤ 2 s\n`,
+  );
+}
+if (!process.argv.includes('--cli')) {
+  const MEMORY_RUNS = Number(process.env.MEMORY_RUNS ?? 5);
+  const memory: number[] = [];
+  for (let i = 0; i < MEMORY_RUNS; i++) memory.push(await timeMemoryStart());
+  const reset = await timeDataReset(20);
+  const ms2 = (xs: number[]) =>
+    `${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})`;
+  process.stdout.write(
+    `node bin/customers-api.js serve --memory → first request served, median of ${MEMORY_RUNS}:\n` +
+      `  in memory (from the snapshot):  ${fmt(memory)}   target ≤ 1 s\n` +
+      `test mode's data reset, examples/fixtures.json (${reset.rows} rows), in-process, median of 20:\n` +
+      `  ${ms2(reset.ms)}   target ≤ 50 ms\n`,
   );
 }
 const CLI_RUNS = Number(process.env.CLI_RUNS ?? 10);

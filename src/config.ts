@@ -23,7 +23,16 @@ const ConfigSchema = Type.Object({
     maximum: 3600,
     description: 'a replica further behind the primary than this gets no reads until it catches up',
   }),
-  DATA_DIR: Type.String({ default: './.data', minLength: 1, description: 'embedded database directory' }),
+  DATA_DIR: Type.String({
+    default: './.data',
+    minLength: 1,
+    description: "embedded database directory; ':memory:' keeps it in memory only (serve --memory)",
+  }),
+  TEST_MODE: Type.Optional(
+    Type.Enum(['0', '1'], {
+      description: '1: test mode (serve --test-mode), accepted only with an in-memory database',
+    }),
+  ),
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   PUBLIC_URL: Type.Optional(
     Type.String({

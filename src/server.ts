@@ -16,6 +16,8 @@ import { createBusiness, hasBusinesses } from './resources/businesses/service.js
 import { seed } from './resources/customers/seed.js';
 import { purgeEvents } from './resources/events/service.js';
 import { purgeWebhookLog } from './resources/webhooks/service.js';
+import { captureData, restoreData } from './test-mode/data-reset.js';
+import { type Fixtures, type LoadedFixtures, loadFixtures } from './test-mode/fixtures.js';
 
 export interface DemoData {
   business_id: string;
@@ -76,6 +78,8 @@ export interface Running {
   db: Db;
   url: string;
   demo: DemoData | null;
+  /** What the fixtures made (their members' tokens among it), when fixtures were given. */
+  fixtures: LoadedFixtures | null;
   /** Stops within the shutdown deadline: 'drained' when every request finished, 'forced' when cut off. */
   close: () => Promise<'drained' | 'forced'>;
 }
@@ -90,6 +94,14 @@ export async function startServer(
     demo?: boolean;
     onWait?: (attempt: number, reason: string, retryInMs: number) => void;
     metricsText?: (local: import('prom-client').Registry) => Promise<string>;
+    /** Loaded into the database before anything else (an in-memory one: see `serve`); no demo data then. */
+    fixtures?: Fixtures;
+    /** Test mode (contract §7) with this key: the /_test/ routes, and a reset back to the state after start-up. */
+    testKey?: string;
+    /** Where the log lines go (default stdout). */
+    logStream?: NodeJS.WritableStream;
+    /** Told why an in-memory database is migrated rather than loaded from its snapshot. */
+    onNote?: (line: string) => void;
   } = {},
 ): Promise<Running> {
   const db = await openDb({
@@ -103,15 +115,21 @@ export async function startServer(
     startupWaitMs: config.DB_STARTUP_WAIT_SECONDS * 1000,
     maxLifetimeSeconds: config.DB_CONNECTION_MAX_LIFETIME_SECONDS,
     onWait: opts.onWait,
+    onNote: opts.onNote,
   });
   let redis: Redis | undefined;
   let replicas: ReadReplicas | undefined;
   try {
     let demo: DemoData | null = null;
+    const fixtures = opts.fixtures ? await loadFixtures(db, opts.fixtures) : null;
     const wantDemo =
       opts.demo ??
-      (config.DEMO === '1' || config.DEMO === 'true' || (!config.DATABASE_URL && config.DEMO === undefined));
+      (config.DEMO === '1' ||
+        config.DEMO === 'true' ||
+        (!config.DATABASE_URL && config.DEMO === undefined && !opts.fixtures));
     if (wantDemo && !(await hasBusinesses(db))) demo = await createDemo(db);
+    // Test mode's reset puts back exactly what is here now: the fixtures (or the demo data).
+    const startState = opts.testKey === undefined ? undefined : await captureData(db);
     redis = config.REDIS_URL
       ? new Redis(config.REDIS_URL, {
           // Fail fast while Redis is away: the rate limit fails open rather than stall requests.
@@ -151,7 +169,7 @@ export async function startServer(
       requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
       maxConnections: config.MAX_CONNECTIONS ?? defaultMaxConnections(config),
       longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
-      logger: loggerOptions(config.LOG_LEVEL),
+      logger: loggerOptions(config.LOG_LEVEL, opts.logStream),
       rateLimit: {
         perToken: config.RATE_LIMIT_PER_TOKEN,
         perAddress: config.RATE_LIMIT_PER_ADDRESS,
@@ -172,10 +190,14 @@ export async function startServer(
             },
           }
         : {}),
+      ...(opts.testKey !== undefined && startState
+        ? { testMode: { key: opts.testKey, resetData: () => restoreData(db, startState) } }
+        : {}),
       webhooks: {
         deliver: true,
-        allowPrivate: config.WEBHOOK_ALLOW_PRIVATE === '1',
-        allowHttp: config.WEBHOOK_ALLOW_HTTP === '1',
+        // Test mode delivers to a receiver on the test's own machine (contract §7).
+        allowPrivate: config.WEBHOOK_ALLOW_PRIVATE === '1' || opts.testKey !== undefined,
+        allowHttp: config.WEBHOOK_ALLOW_HTTP === '1' || opts.testKey !== undefined,
         retryScheduleMs: config.WEBHOOK_RETRY_SCHEDULE.split(',').map((s) => Number(s) * 1000),
         maxEndpoints: config.WEBHOOK_MAX_ENDPOINTS,
       },
@@ -209,7 +231,7 @@ export async function startServer(
       );
       return closing;
     };
-    return { app, db, url, demo, close };
+    return { app, db, url, demo, fixtures, close };
   } catch (err) {
     redis?.disconnect();
     await replicas?.close();

@@ -191,6 +191,11 @@ function context(io: CliIo, json: boolean): Context {
         import('../platform/db/open.js'),
       ]);
       const config = loadConfig(io.env);
+      if (!config.DATABASE_URL && config.DATA_DIR === ':memory:') {
+        throw new UsageError(
+          'DATA_DIR=:memory: lives only as long as its server (serve --memory): a command here would change nothing that lasts',
+        );
+      }
       const db = await openDb({
         databaseUrl: config.DATABASE_URL,
         dataDir: config.DATA_DIR,
@@ -224,7 +229,7 @@ async function throughServer(argv: string[], io: CliIo): Promise<number | null> 
   } catch {
     return null; // reported as usual when the command runs here
   }
-  if (config.DATABASE_URL) return null;
+  if (config.DATABASE_URL || config.DATA_DIR === ':memory:') return null;
   const { forward } = await import('./control.js');
   return await forward(
     config.DATA_DIR,

@@ -67,6 +67,11 @@ export interface AppOptions {
   publicUrl?: string;
   /** Read replicas for GET requests, and the shared record of who wrote lately (read-your-writes). */
   readReplicas?: { replicas: ReadReplicas; recentWrites: RecentWrites };
+  /**
+   * Test mode (contract §7; only on an in-memory database): the /_test/ routes, guarded by
+   * `key` (header x-test-key); `resetData` puts every table back as it was after the fixtures.
+   */
+  testMode?: { key: string; resetData: () => Promise<void> };
 }
 
 export type App = FastifyInstance;

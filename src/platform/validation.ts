@@ -234,6 +234,13 @@ function toIssue(e: ErrorObject, root: unknown): Issue | null {
         input,
         ctx: { pattern: p.pattern },
       };
+    case 'additionalProperties':
+      return {
+        type: 'extra_forbidden',
+        loc: [...loc, p.additionalProperty as string],
+        msg: 'Extra inputs are not permitted',
+        input: (e.data as Record<string, unknown>)[p.additionalProperty as string],
+      };
     case 'anyOf':
     case 'oneOf':
       return null; // the branches' own errors say it better

@@ -2,9 +2,84 @@
  * `serve`: the HTTP server. Everything it runs on is loaded when it runs, so that
  * `customers-api serve --help` stays as quick as `--version`.
  */
+import { Writable } from 'node:stream';
 import type { Config } from '../../config.js';
 import type { DemoData } from '../../server.js';
+import type { LoadedFixtures } from '../../test-mode/fixtures.js';
 import { type CliIo, type Context, defineCommand, UsageError } from '../command.js';
+
+const MEMORY = ':memory:';
+
+interface ServeFlags {
+  demo: boolean;
+  memory: boolean;
+  testMode: boolean;
+  fixtures: string | undefined;
+}
+
+/**
+ * What `--memory`, test mode and fixtures refuse (contract §7), or null: published
+ * fixture tokens and a reset that deletes everything must never reach a real database.
+ * Read from the environment as given, before the configuration is checked, so the
+ * refusal names the setting that causes it.
+ */
+export function memoryModeProblem(env: NodeJS.ProcessEnv, flags: ServeFlags, cpus: number): string | null {
+  const set = (name: string) => (env[name] ?? '') !== '';
+  const memory = flags.memory || env.DATA_DIR === MEMORY;
+  const testMode = flags.testMode || env.TEST_MODE === '1';
+  const how = flags.memory ? '--memory' : 'DATA_DIR=:memory:';
+  if (memory) {
+    for (const name of ['DATABASE_URL', 'DATABASE_READ_URL']) {
+      if (set(name))
+        return `${how} keeps the embedded database in memory: unset ${name} (it names a PostgreSQL database)`;
+    }
+    const workers = env.WORKERS === 'auto' ? cpus : Number(env.WORKERS || '1');
+    if (workers > 1)
+      return `${how} is one process: WORKERS=${env.WORKERS} cannot share an in-memory database (unset it)`;
+    return null;
+  }
+  if (testMode) {
+    return `${flags.testMode ? '--test-mode' : 'TEST_MODE=1'} needs --memory: test mode can reset all data, which only an in-memory database may lose`;
+  }
+  if (flags.fixtures !== undefined) {
+    return '--fixtures needs --memory: fixtures hold published tokens, which must never reach a real database';
+  }
+  return null;
+}
+
+/** Holds the log lines back until the first line of stdout (PORT=0's address) is out. */
+class HeldLines extends Writable {
+  private held: Buffer[] | null = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    if (this.held) {
+      this.held.push(chunk);
+      done();
+    } else process.stdout.write(chunk, done);
+  }
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const chunk of held) process.stdout.write(chunk);
+  }
+}
+
+/** The banner's lines for test mode: it is not for production; the key; the tokens made for members. */
+function testModeLines(testKey: string | undefined, fixtures: LoadedFixtures | null): string[] {
+  const lines: string[] = [];
+  if (testKey !== undefined) {
+    lines.push(
+      '',
+      'TEST MODE — not for production: the data lives in memory only, and POST /_test/reset',
+      'puts it back as it was at start-up. Every /_test/ request needs this header:',
+      `  x-test-key:     ${testKey}`,
+    );
+  }
+  const made = (fixtures?.businesses ?? []).flatMap((b) =>
+    b.members.filter((m) => m.generated).map((m) => `  ${m.email} (${m.role} of ${b.id}): ${m.tokens.join(' ')}`),
+  );
+  if (made.length > 0) lines.push('', "Tokens made for the fixtures' members (the file gave none):", ...made);
+  return lines;
+}
 
 /** The start-up banner: where the server listens, and the demo data when there is some. */
 function banner(url: string, where: string, demo: DemoData | null, extra: string[] = []): string {
@@ -56,20 +131,48 @@ async function servePrimary(io: CliIo, config: Config, workers: number, demo: bo
   process.once('SIGTERM', stop);
 }
 
-async function serve(ctx: Context, demo: boolean): Promise<void> {
+async function serve(ctx: Context, flags: ServeFlags): Promise<void> {
   const { io } = ctx;
+  const { demo } = flags;
+  const { availableParallelism } = await import('node:os');
+  const problem = memoryModeProblem(io.env, flags, availableParallelism());
+  if (problem) throw new UsageError(problem);
   const [{ loadConfig }, { announce, checkWorkers, clusterMetrics, isWorker, workerCount }, { startServer }] =
     await Promise.all([import('../../config.js'), import('../../cluster.js'), import('../../server.js')]);
   const { describeUrl } = await import('../../platform/db/open.js');
-  const config = loadConfig(io.env);
+  const config = loadConfig(flags.memory ? { ...io.env, DATA_DIR: MEMORY } : io.env);
+  const memory = config.DATA_DIR === MEMORY;
+  const testMode = flags.testMode || config.TEST_MODE === '1';
+  let fixtures: import('../../test-mode/fixtures.js').Fixtures | undefined;
+  if (flags.fixtures !== undefined) {
+    const [{ FixturesError, readFixtures }, { resolve }] = await Promise.all([
+      import('../../test-mode/fixtures.js'),
+      import('node:path'),
+    ]);
+    try {
+      fixtures = readFixtures(resolve(io.cwd ?? process.cwd(), flags.fixtures));
+    } catch (err) {
+      if (err instanceof FixturesError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  const testKey = testMode
+    ? (fixtures?.test_key ?? (await import('node:crypto')).randomBytes(24).toString('base64url'))
+    : undefined;
   const workers = workerCount(config);
   checkWorkers(config, workers);
   if (workers > 1 && !isWorker()) {
     await servePrimary(io, config, workers, demo);
     return;
   }
-  // stdout carries the JSON log lines only; what a person reads goes to stderr.
+  // stdout carries the JSON log lines only (and with PORT=0, first, the address); what a person
+  // reads goes to stderr.
+  const held = config.PORT === 0 ? new HeldLines() : undefined;
   const running = await startServer(config, {
+    ...(held ? { logStream: held } : {}),
+    ...(fixtures ? { fixtures } : {}),
+    ...(testKey !== undefined ? { testKey } : {}),
+    onNote: (line) => io.stderr(`customers-api: ${line}\n`),
     ...(isWorker() ? { metricsText: clusterMetrics } : {}),
     ...(demo ? { demo: true } : {}),
     onWait: (attempt, reason, retryInMs) =>
@@ -77,7 +180,17 @@ async function serve(ctx: Context, demo: boolean): Promise<void> {
         `customers-api: waiting for PostgreSQL at ${describeUrl(config.DATABASE_URL ?? '')} (attempt ${attempt}: ${reason}); retrying in ${(retryInMs / 1000).toFixed(1)} s\n`,
       ),
   });
-  const where = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded, in ${config.DATA_DIR}`;
+  if (held) {
+    io.stdout(
+      `${JSON.stringify({ listening: running.url, ...(testKey !== undefined ? { test_key: testKey } : {}) })}\n`,
+    );
+    held.release();
+  }
+  const where = config.DATABASE_URL
+    ? 'PostgreSQL (DATABASE_URL)'
+    : memory
+      ? 'embedded, in memory only (nothing is written to disk; gone at exit)'
+      : `embedded, in ${config.DATA_DIR}`;
   if (isWorker()) {
     // One of several: the primary prints the banner; this process serves until told to stop.
     announce(running.url, running.app.metricsRegistry);
@@ -92,25 +205,27 @@ async function serve(ctx: Context, demo: boolean): Promise<void> {
   }
   // On the embedded database, the CLI's commands run here while the server holds the data directory.
   const { serveControl } = await import('../control.js');
-  const control = config.DATABASE_URL
-    ? null
-    : await serveControl(config.DATA_DIR, async (req, out) => {
-        try {
-          const code = await ctx.dispatch(req.argv, {
-            env: io.env,
-            ...out,
-            isTTY: req.isTTY,
-            db: running.db,
-            cwd: req.cwd,
-            remote: true,
-          });
-          return code === 'serving' ? 1 : code;
-        } finally {
-          // Memberships or tokens may have changed: stop trusting what authentication cached.
-          running.app.forgetCachedAuth();
-        }
-      });
-  io.stderr(banner(running.url, where, running.demo));
+  // In memory there is no directory to put the socket in, nor data for a command to outlive the server.
+  const control =
+    config.DATABASE_URL || memory
+      ? null
+      : await serveControl(config.DATA_DIR, async (req, out) => {
+          try {
+            const code = await ctx.dispatch(req.argv, {
+              env: io.env,
+              ...out,
+              isTTY: req.isTTY,
+              db: running.db,
+              cwd: req.cwd,
+              remote: true,
+            });
+            return code === 'serving' ? 1 : code;
+          } finally {
+            // Memberships or tokens may have changed: stop trusting what authentication cached.
+            running.app.forgetCachedAuth();
+          }
+        });
+  io.stderr(banner(running.url, where, running.demo, testModeLines(testKey, running.fixtures)));
   const stop = (signal: string) => {
     running.app.log.info({ signal }, 'shutting down');
     Promise.resolve(control?.close())
@@ -128,10 +243,30 @@ export default defineCommand({
   local: true,
   flags: {
     demo: { type: 'boolean', description: 'create the demo business when the database is empty' },
+    memory: {
+      type: 'boolean',
+      description:
+        'keep the embedded database in memory only (as DATA_DIR=:memory:): nothing written to disk, gone at exit; not with DATABASE_URL or WORKERS',
+    },
+    'test-mode': {
+      type: 'boolean',
+      description: 'test mode (also TEST_MODE=1; needs --memory): the /_test/ routes, to reset the data and more',
+    },
+    fixtures: {
+      type: 'string',
+      value: 'FILE',
+      description:
+        'load these businesses, members, tokens, customers and webhook endpoints at start (JSON; needs --memory)',
+    },
   },
   async run(values, ctx) {
     if (ctx.io.remote) throw new UsageError('a server is already running on this data directory');
-    await serve(ctx, values.demo);
+    await serve(ctx, {
+      demo: values.demo,
+      memory: values.memory,
+      testMode: values['test-mode'],
+      fixtures: values.fixtures,
+    });
     return 'serving';
   },
 });

@@ -1,4 +1,5 @@
 import { type Db, isUnavailable, sqlState } from './db.js';
+import { MEMORY, openMemoryDb } from './memory.js';
 import { migrate } from './migrate.js';
 import { PgliteDb } from './pglite.js';
 import { PostgresDb } from './postgres.js';
@@ -26,6 +27,8 @@ export interface OpenOptions {
   pooler?: 'none' | 'transaction';
   /** Told of each failed attempt while waiting (attempt number, what failed, ms until the next). */
   onWait?: (attempt: number, reason: string, retryInMs: number) => void;
+  /** Told why an in-memory database (dataDir ':memory:') is migrated rather than loaded from the snapshot. */
+  onNote?: (line: string) => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,8 +70,12 @@ async function reachable(db: Db, url: string, opts: OpenOptions): Promise<void> 
   }
 }
 
-/** PostgreSQL when a URL is given, otherwise the embedded database in `dataDir` (in memory when absent). */
+/**
+ * PostgreSQL when a URL is given, otherwise the embedded database in `dataDir` (in memory
+ * when absent; ':memory:' — in memory, started from the migrated snapshot).
+ */
 export async function openDb(opts: OpenOptions): Promise<Db> {
+  if (!opts.databaseUrl && opts.dataDir === MEMORY) return await openMemoryDb(opts.onNote);
   const db: Db = opts.databaseUrl
     ? new PostgresDb({
         connectionString: opts.databaseUrl,

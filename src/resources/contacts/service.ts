@@ -30,7 +30,7 @@ const CONTACT_COLUMNS = contactColumns('t');
 const RETURNING = sql.raw(contactColumns());
 
 /** Each updatable field and the columns it sets (sort keys move with their text). */
-const CONTACT_PATCH: PatchSpec<ContactPatch> = {
+export const CONTACT_PATCH: PatchSpec<ContactPatch> = {
   name: { name: same, name_key: foldCase },
   email: { email: same, email_key: foldCase },
   role: { role: same, role_key: foldCase },

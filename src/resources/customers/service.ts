@@ -65,7 +65,7 @@ const LIST_COLUMNS = customerColumns('t');
 const EMAIL_TAKEN = 'A customer with this email already exists';
 
 /** Each updatable field and the columns it sets (sort and search keys move with their text). */
-const CUSTOMER_PATCH: PatchSpec<CustomerPatch> = {
+export const CUSTOMER_PATCH: PatchSpec<CustomerPatch> = {
   name: { name: same, name_key: foldCase, search_key: searchKey },
   email: { email: same, email_key: foldCase },
   credit_limit_cents: { credit_limit_cents: same },
