@@ -392,11 +392,20 @@ describe('the clock', () => {
     });
     assert.equal(minted.status, 201, minted.res.body);
     const headers = { authorization: `Bearer ${minted.body.data.token}`, 'x-business-id': t.businessId };
+    // A second one, first used after the clock moved: judged by the database lookup, not the cache.
+    const unused = await call(h, {
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: { authorization: `Bearer ${t.ownerToken}` },
+      payload: { expires_in_days: 1 },
+    });
+    const unusedHeaders = { authorization: `Bearer ${unused.body.data.token}`, 'x-business-id': t.businessId };
     assert.equal((await call(h, { url: '/api/v1/customers', headers })).status, 200);
     await testCall('POST', '/_test/clock', { advance_seconds: 86_400 - 600 });
     assert.equal((await call(h, { url: '/api/v1/customers', headers })).status, 200, 'not yet expired');
     await testCall('POST', '/_test/clock', { advance_seconds: 1200 });
     assert.equal((await call(h, { url: '/api/v1/customers', headers })).status, 401, 'expired by the clock');
+    assert.equal((await call(h, { url: '/api/v1/customers', headers: unusedHeaders })).status, 401, 'looked up');
     await reset();
     assert.equal((await call(h, { url: '/api/v1/customers', headers })).status, 200, 'back to real time');
   });
