@@ -3,7 +3,8 @@
 import { buildApp } from '../src/http/app.js';
 import type { Db } from '../src/platform/db/db.js';
 
-export async function openApiDocument(): Promise<Record<string, unknown>> {
+/** With `testMode`, the document a test-mode server publishes (the `/_test/` routes too). */
+export async function openApiDocument(opts: { testMode?: boolean } = {}): Promise<Record<string, unknown>> {
   const noDatabase = (): never => {
     throw new Error('writing the OpenAPI document needs no database');
   };
@@ -14,7 +15,11 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     transaction: noDatabase,
     close: async () => {},
   };
-  const app = await buildApp({ db, cursorSecret: 'openapi'.repeat(8) });
+  const app = await buildApp({
+    db,
+    cursorSecret: 'openapi'.repeat(8),
+    ...(opts.testMode ? { testMode: { key: 'openapi', resetData: async () => {} } } : {}),
+  });
   try {
     const res = await app.inject({ url: '/openapi.json' });
     if (res.statusCode !== 200) throw new Error(`GET /openapi.json answered ${res.statusCode}: ${res.body}`);

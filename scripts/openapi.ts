@@ -1,10 +1,12 @@
 // Writes the OpenAPI document the server publishes at /openapi.json to a file
-// (default dist/openapi.json), without a database.
+// (default dist/openapi.json), without a database; with --test-mode, a test-mode server's.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { openApiDocument } from './openapi-document.js';
 
-const out = process.argv[2] ?? 'dist/openapi.json';
+const args = process.argv.slice(2);
+const testMode = args.includes('--test-mode');
+const out = args.find((a) => a !== '--test-mode') ?? 'dist/openapi.json';
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify(await openApiDocument(), null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify(await openApiDocument({ testMode }), null, 2)}\n`);
 process.stdout.write(`wrote ${out}\n`);

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import type { MetricsAccess } from './http/metrics.js';
+import { Clock } from './platform/clock.js';
 import type { Db } from './platform/db/db.js';
 import { describeUrl, openDb } from './platform/db/open.js';
 import { PostgresDb } from './platform/db/postgres.js';
@@ -161,8 +162,11 @@ export async function startServer(
       );
       await replicas.start();
     }
+    // One clock for the app's rules and the housekeeping's.
+    const clock = new Clock();
     const app = await buildApp({
       db,
+      clock,
       cursorSecret: await cursorSecret(db, config.CURSOR_SECRET),
       bodyLimit: config.BODY_LIMIT,
       authCacheTtlMs: config.AUTH_CACHE_SECONDS * 1000,
@@ -204,7 +208,7 @@ export async function startServer(
       ...(opts.metricsText ? { metricsText: opts.metricsText } : {}),
     });
     await app.listen({ port: config.PORT, host: config.HOST });
-    const housekeeping = startHousekeeping(db, app.log, config.EVENTS_RETENTION_DAYS);
+    const housekeeping = startHousekeeping(db, clock, app.log, config.EVENTS_RETENTION_DAYS);
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
@@ -276,16 +280,21 @@ const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
  * Expired idempotency keys, and events and webhook delivery logs past their retention, are deleted every
  * few minutes, a thousand at a time, so the cleanup never holds a request up for long.
  */
-function startHousekeeping(db: Db, log: FastifyInstance['log'], retentionDays: number): { stop: () => void } {
+function startHousekeeping(
+  db: Db,
+  clock: Clock,
+  log: FastifyInstance['log'],
+  retentionDays: number,
+): { stop: () => void } {
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
-      while ((await purgeExpired(db, 1000)) === 1000) await new Promise((resolve) => setImmediate(resolve));
-      while ((await purgeEvents(db, retentionDays, 1000)) === 1000)
+      while ((await purgeExpired(db, clock, 1000)) === 1000) await new Promise((resolve) => setImmediate(resolve));
+      while ((await purgeEvents(db, clock, retentionDays, 1000)) === 1000)
         await new Promise((resolve) => setImmediate(resolve));
-      while ((await purgeWebhookLog(db, retentionDays, 1000)) === 1000)
+      while ((await purgeWebhookLog(db, clock, retentionDays, 1000)) === 1000)
         await new Promise((resolve) => setImmediate(resolve));
     } catch (err) {
       log.warn({ err }, 'housekeeping failed; it runs again later');

@@ -1,5 +1,7 @@
+import type { Clock } from './platform/clock.js';
 import type { CursorCodec } from './platform/cursor.js';
 import type { Db } from './platform/db/db.js';
+import type { PageParams } from './platform/list.js';
 import { createOwnedBusiness, getBusiness, listBusinesses, renameBusiness } from './resources/businesses/service.js';
 import { ContactsService } from './resources/contacts/service.js';
 import { importCustomers } from './resources/customers/bulk-import.js';
@@ -28,6 +30,8 @@ import {
 export interface ServiceOptions {
   /** Told of membership and token changes, so this process stops trusting what it cached. */
   auth: Authenticator;
+  /** The server's now for every rule about time (expiries; see platform/clock.ts). */
+  clock: Clock;
   /** For work that is long by nature (bulk upload): its statements' deadline, ms. */
   longStatementTimeoutMs: number;
 }
@@ -49,6 +53,11 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
     <A extends unknown[], R>(fn: (db: Db, codec: CursorCodec, ...args: A) => R) =>
     (...args: A): R =>
       fn(db, codec, ...args);
+  /** A core function that applies a rule about time: the database, then the clock. */
+  const timed =
+    <A extends unknown[], R>(fn: (db: Db, clock: Clock, ...args: A) => R) =>
+    (...args: A): R =>
+      fn(db, opts.clock, ...args);
   return {
     auth: opts.auth,
     longStatementTimeoutMs: opts.longStatementTimeoutMs,
@@ -63,12 +72,12 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
     },
     members: { list: paged(listMembers), add: on(addMember), changeRole: on(changeRole), remove: on(removeMember) },
     invitations: {
-      list: paged(listInvitations),
-      create: on(createInvitation),
-      revoke: on(revokeInvitation),
-      accept: on(acceptInvitation),
+      list: (...args: [businessId: string, params: PageParams]) => listInvitations(db, codec, opts.clock, ...args),
+      create: timed(createInvitation),
+      revoke: timed(revokeInvitation),
+      accept: timed(acceptInvitation),
     },
-    tokens: { list: paged(listOwnTokens), create: on(createOwnToken), revoke: on(revokeToken) },
+    tokens: { list: paged(listOwnTokens), create: timed(createOwnToken), revoke: on(revokeToken) },
     events: { list: paged(listEvents) },
     webhooks: {
       list: paged(listEndpoints),
@@ -76,7 +85,7 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
       create: on(createEndpoint),
       update: on(updateEndpoint),
       remove: on(deleteEndpoint),
-      rotateSecret: on(rotateSecret),
+      rotateSecret: timed(rotateSecret),
       attempts: paged(listAttempts),
     },
   };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { commandNames, run } from '../src/cli/main.js';
+import { wallClock } from '../src/platform/clock.js';
 import type { Db } from '../src/platform/db/db.js';
 import { loadMigrations } from '../src/platform/db/migrate.js';
 import { acquireLock, releaseLock } from '../src/platform/db/pglite.js';
@@ -281,7 +282,7 @@ describe('administration commands', () => {
       'https://crm.example/',
     ]);
     assert.equal(inv.url, `https://crm.example/console/#/invitation/${inv.secret}`);
-    const accepted = await acceptInvitation(db, { secret: inv.secret, callerToken: undefined });
+    const accepted = await acceptInvitation(db, wallClock, { secret: inv.secret, callerToken: undefined });
     assert.equal(accepted.role, 'admin');
     assert.match(accepted.token ?? '', /^dz_/);
     for (const [args, code, message] of [

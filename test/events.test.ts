@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { wallClock } from '../src/platform/clock.js';
 import { CursorCodec } from '../src/platform/cursor.js';
 import type { Db, Queryable } from '../src/platform/db/db.js';
 import { cursorSecret } from '../src/platform/settings.js';
@@ -221,7 +222,7 @@ describe('GET /api/v1/events', () => {
     await h.db.query(`UPDATE events SET created_at = now() - interval '31 days' WHERE business_id = $1`, [
       t.businessId,
     ]);
-    assert.ok((await purgeEvents(h.db, 30)) >= 1);
+    assert.ok((await purgeEvents(h.db, wallClock, 30)) >= 1);
     assert.equal((await feed(t)).length, 0);
   });
 });

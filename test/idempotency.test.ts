@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../src/http/app.js';
+import { wallClock } from '../src/platform/clock.js';
 import type { Db, QueryResult } from '../src/platform/db/db.js';
 import { purgeExpired } from '../src/platform/idempotency.js';
 import { cursorSecret } from '../src/platform/settings.js';
@@ -365,7 +366,8 @@ describe('a POST with an Idempotency-Key', () => {
     assert.equal((await post('/api/v1/customers', { name: 'Old', email: email() }, key)).status, 201);
     await h.db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [key]);
     let purged = 0;
-    for (let n = await purgeExpired(h.db, 10); n > 0; n = await purgeExpired(h.db, 10)) purged += n;
+    for (let n = await purgeExpired(h.db, wallClock, 10); n > 0; n = await purgeExpired(h.db, wallClock, 10))
+      purged += n;
     assert.ok(purged >= 1);
     assert.equal(await count('idempotency_keys WHERE key = $1', [key]), 0);
 

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
+import { Clock } from '../platform/clock.js';
 import { CursorCodec } from '../platform/cursor.js';
 import type { Db } from '../platform/db/db.js';
 import { PostgresDb } from '../platform/db/postgres.js';
@@ -24,6 +25,7 @@ import { type RateLimitOptions, rateLimits } from './rate-limit.js';
 import { replicaReads } from './replicas.js';
 import { requestServices } from './request-services.js';
 import { routeTable } from './route-table.js';
+import { TestControl, type TestModeOptions, testFaults, testRoutes } from './test-mode.js';
 import { validation } from './validation.js';
 
 export type { RateLimitOptions } from './rate-limit.js';
@@ -67,11 +69,10 @@ export interface AppOptions {
   publicUrl?: string;
   /** Read replicas for GET requests, and the shared record of who wrote lately (read-your-writes). */
   readReplicas?: { replicas: ReadReplicas; recentWrites: RecentWrites };
-  /**
-   * Test mode (contract §7; only on an in-memory database): the /_test/ routes, guarded by
-   * `key` (header x-test-key); `resetData` puts every table back as it was after the fixtures.
-   */
-  testMode?: { key: string; resetData: () => Promise<void> };
+  /** The server's now for every rule about time (platform/clock.ts); default a new one. Housekeeping passes the same. */
+  clock?: Clock;
+  /** Test mode (contract §7): the `/_test/` routes, guarded by `key`; `resetData` puts the rows back. */
+  testMode?: TestModeOptions;
 }
 
 export type App = FastifyInstance;
@@ -87,18 +88,26 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     }),
   ).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
+  const clock = opts.clock ?? new Clock();
+  const control = opts.testMode ? new TestControl(opts.testMode, clock) : undefined;
   const metrics = new Metrics(opts.db instanceof PostgresDb ? opts.db.pool : undefined);
   const db = metrics.timed(opts.db);
   // During a primary outage tokens are verified on a serving replica: reads keep answering.
   const auth = new Authenticator(opts.readReplicas ? metrics.timed(opts.readReplicas.replicas.orReplica()) : db, {
     cacheTtlMs: opts.authCacheTtlMs ?? 0,
+    clock,
     onLookup: (hit) => metrics.authCache.inc({ result: hit ? 'hit' : 'miss' }),
   });
   // The one services factory: the app's services, and the same bound to a transaction or a replica.
   const codec = new CursorCodec(opts.cursorSecret);
-  const shared: ServiceOptions = { auth, longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000 };
+  const shared: ServiceOptions = { auth, clock, longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000 };
   const bind = (on: Db) => createServices(on, codec, shared);
-  const webhooks: WebhookOptions = { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks };
+  // Test mode allows http:// and private targets, and the `capture:` sink.
+  const webhooks: WebhookOptions = {
+    ...DEFAULT_WEBHOOK_OPTIONS,
+    ...opts.webhooks,
+    ...(control ? { allowHttp: true, allowPrivate: true, capture: true } : {}),
+  };
   const failures =
     opts.authFailures === false
       ? undefined
@@ -116,8 +125,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // - metrics: the first onRequest hook, so every request is counted and timed, refusals included.
   await app.register(metricsPlugin, { metrics });
   // - lifecycle: the request id on every answer and 503 while shutting down, before any work.
-  const worker = opts.webhooks?.deliver ? new WebhookWorker(db, webhooks, app.log) : undefined;
-  await app.register(lifecycle, { requestTimeoutMs, maxConnections: opts.maxConnections, background: worker });
+  // Test mode has a worker even when nothing delivers in the background: its flush delivers.
+  const worker =
+    opts.webhooks?.deliver || control ? new WebhookWorker(db, webhooks, clock, app.log, control?.record) : undefined;
+  await app.register(lifecycle, {
+    requestTimeoutMs,
+    maxConnections: opts.maxConnections,
+    background: opts.webhooks?.deliver ? worker : undefined,
+  });
   // - request services: req.services is the app's before any later hook or the handler looks.
   await app.register(requestServices, { services: bind(db) });
   // - errors and validation: the contract's error shape and schemas, and each route's validators
@@ -132,15 +147,18 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   //   before anything that reads req.caller.
   // - rate limit: a route-level onRequest hook, so after every hook above (the caller is known).
   if (opts.rateLimit) await app.register(rateLimits, { ...opts.rateLimit, metrics });
+  // - test mode's faults: after authentication and the rate limit (a fault never hides their
+  //   answers), before idempotency and the handler (a status fault leaves no effect and no record).
+  if (control) await app.register(testFaults, { control });
   // - replicas: preHandler, so after authentication; replaces req.services for a GET.
   if (opts.readReplicas) await app.register(replicaReads, { ...opts.readReplicas, bind, metrics });
   // - idempotency: wraps each POST handler in onRoute, the innermost step: req.services becomes
   //   the transaction's after every hook, for the handler only; commits in onSend.
-  await app.register(idempotency, { db, bind });
+  await app.register(idempotency, { db, clock, bind });
   // - multipart: the bulk upload's body parser (a content-type parser, before the routes).
   await app.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, parts: 20 } });
   // - OpenAPI: its onRoute hook documents the routes below; /openapi.json, /docs.
-  await app.register(openApi);
+  await app.register(openApi, { testMode: control !== undefined });
   // The routes.
   await app.register(healthRoutes, { db });
   await app.register(metricsRoutes, { metrics, access: opts.metrics ?? 'loopback', text: opts.metricsText });
@@ -148,6 +166,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     publicUrl: opts.publicUrl,
     webhooks: { policy: webhooks, maxEndpoints: opts.webhooks?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS },
   });
+  if (control && worker) {
+    await app.register(
+      testRoutes(control, {
+        worker,
+        delivering: opts.webhooks?.deliver === true,
+        forgetCachedAuth: () => app.forgetCachedAuth(),
+        resetRateLimits: () => {
+          if (app.hasDecorator('resetRateLimits')) app.resetRateLimits();
+          app.resetAuthFailures();
+        },
+      }),
+    );
+  }
   if (opts.extraRoutes) await app.register(opts.extraRoutes);
 
   await app.ready();

@@ -46,6 +46,11 @@ export class AuthFailures {
     this.now = opts.now ?? Date.now;
   }
 
+  /** Forgets every address's count (test mode's reset). */
+  clear(): void {
+    this.counts.clear();
+  }
+
   /** Whether a lookup from this address may still be spent. */
   allows(address: string): boolean {
     const c = this.current(address);

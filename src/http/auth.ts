@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Forgets every verified token and membership this process cached (after administration done elsewhere). */
     forgetCachedAuth: () => void;
+    /** Forgets the failed authentications counted per address (test mode's reset). */
+    resetAuthFailures: () => void;
   }
 }
 
@@ -66,6 +68,7 @@ export const authentication = fp<AuthOptions>(
     const auth = opts.auth;
     const failures = opts.failures ? new AuthFailures(opts.failures) : undefined;
     app.decorate('forgetCachedAuth', () => auth.clear());
+    app.decorate('resetAuthFailures', () => failures?.clear());
 
     /** The caller of a request, by its bearer token (and its role in `businessId`). */
     const verify = async (request: FastifyRequest, businessId: string | null): Promise<Verified> => {

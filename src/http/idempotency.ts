@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Clock } from '../platform/clock.js';
 import type { Db, Queryable } from '../platform/db/db.js';
 import { TxDb } from '../platform/db/tx-db.js';
 import { UnavailableError } from '../platform/errors.js';
@@ -95,6 +96,8 @@ class Idempotency {
 
   constructor(
     private readonly db: Db,
+    /** Whose now decides a key's expiry. */
+    private readonly clock: Clock,
     /** The services whose statements run in the request's transaction (the handler reads them from the request). */
     private readonly bind: BindServices,
   ) {}
@@ -150,7 +153,7 @@ class Idempotency {
       const mine: ClaimRef = { ...ref, holder: randomUUID() };
       let claimed: Claim;
       try {
-        claimed = await claim(this.db, mine, print);
+        claimed = await claim(this.db, this.clock, mine, print);
       } catch (err) {
         // The claim may have committed with its answer lost (a failover): free what it may hold.
         await this.release(mine);
@@ -159,7 +162,7 @@ class Idempotency {
       const stale = claimed.kind === 'in_progress' ? [...(this.unreleased.get(local) ?? [])] : [];
       if (stale.length > 0) {
         for (const ref of stale) if (!(await this.tryRelease(ref))) throw new UnavailableError();
-        claimed = await claim(this.db, mine, print);
+        claimed = await claim(this.db, this.clock, mine, print);
       }
       switch (claimed.kind) {
         case 'mismatch':
@@ -364,9 +367,9 @@ function declareIdempotencyKey(route: { schema?: FastifySchema }): void {
  * handler, and the effect commits together with the response it sends, in
  * onSend — or rolls back.
  */
-export const idempotency = fp<{ db: Db; bind: BindServices }>(
+export const idempotency = fp<{ db: Db; clock: Clock; bind: BindServices }>(
   async (app, opts) => {
-    const idem = new Idempotency(opts.db, opts.bind);
+    const idem = new Idempotency(opts.db, opts.clock, opts.bind);
     app.addHook('onRoute', (route) => {
       const config = route.config ?? {};
       const methods = Array.isArray(route.method) ? route.method : [route.method];

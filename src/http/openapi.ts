@@ -102,8 +102,8 @@ async function publicRoutes(app: FastifyInstance, register: (scope: FastifyInsta
  * registered before the routes it documents), published at /openapi.json, and
  * the interactive reference at /docs (where `/` leads).
  */
-export const openApi = fp(
-  async (app) => {
+export const openApi = fp<{ testMode?: boolean }>(
+  async (app, opts) => {
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -121,10 +121,28 @@ export const openApi = fp(
           { name: 'members', description: 'Who belongs to a business, and with which role' },
           { name: 'tokens', description: "The caller's own API tokens" },
           { name: 'events', description: 'Every change to customers and contacts, in commit order' },
+          ...(opts.testMode
+            ? [
+                {
+                  name: 'test-mode',
+                  description: 'Test mode only (never in production): reset, faults, webhooks, clock',
+                },
+              ]
+            : []),
         ],
         components: {
           securitySchemes: {
             HTTPBearer: { type: 'http', scheme: 'bearer', description: 'An API token: `dz_…`' },
+            ...(opts.testMode
+              ? {
+                  TestKey: {
+                    type: 'apiKey',
+                    in: 'header',
+                    name: 'x-test-key',
+                    description: "Test mode's key (the fixtures' test_key, or the one the banner prints)",
+                  },
+                }
+              : {}),
           },
         },
       },

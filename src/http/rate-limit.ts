@@ -15,6 +15,13 @@ export interface RateLimitOptions {
   redis?: Redis;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Starts every budget afresh (test mode's reset): counters kept so far are no longer read. */
+    resetRateLimits: () => void;
+  }
+}
+
 /** Whose budget a request spends: its verified token's, or else its client address's. */
 function keyOf(request: FastifyRequest): string {
   return request.caller ? `token:${request.caller.tokenId}` : `address:${request.ip}`;
@@ -47,13 +54,18 @@ export const rateLimits = fp<RateLimitOptions & { metrics: Metrics }>(
         );
       });
     }
-    const limitOf = (key: string) => (key.startsWith('token:') ? opts.perToken : opts.perAddress);
+    // Each reset starts a new generation of keys; the old counters expire with their window.
+    let generation = 0;
+    app.decorate('resetRateLimits', () => {
+      generation++;
+    });
+    const limitOf = (key: string) => (key.includes('token:') ? opts.perToken : opts.perAddress);
     await app.register(rateLimit, {
       global: true,
       hook: 'onRequest',
       timeWindow: opts.windowMs,
       max: async (_request: FastifyRequest, key: string) => limitOf(key) || Number.MAX_SAFE_INTEGER,
-      keyGenerator: keyOf,
+      keyGenerator: (request: FastifyRequest) => `${generation}:${keyOf(request)}`,
       allowList: (request: FastifyRequest, key: string) =>
         request.routeOptions.config.access === 'public' || limitOf(key) === 0,
       ...(opts.redis ? { redis: opts.redis, nameSpace: 'customers-api-rate-limit:' } : {}),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Clock } from './clock.js';
 import type { Queryable } from './db/db.js';
 import { query, queryOne, sql } from './sql.js';
 
@@ -61,16 +62,18 @@ export interface ClaimRef extends KeyRef {
  * or one whose running holder's lease lapsed is taken; otherwise the stored
  * outcome (same request), a mismatch (another request) or "in progress".
  */
-export async function claim(q: Queryable, ref: ClaimRef, print: string): Promise<Claim> {
+export async function claim(q: Queryable, clock: Clock, ref: ClaimRef, print: string): Promise<Claim> {
+  // The key's expiry follows the clock; its lease (locked_until) the wall clock, like every lock.
+  const now = sql.param(clock.iso());
   const taken = await queryOne<{ holder: string }>(
     q,
     sql`INSERT INTO idempotency_keys (scope, key, fingerprint, state, locked_until, expires_at, holder)
      VALUES (${ref.scope}, ${ref.key}, ${print}, 'running', now() + make_interval(secs => ${LEASE_MS / 1000}::float8),
-             now() + make_interval(hours => ${KEY_TTL_HOURS}::int), ${ref.holder})
+             ${now}::timestamptz + make_interval(hours => ${KEY_TTL_HOURS}::int), ${ref.holder})
      ON CONFLICT (scope, key) DO UPDATE
        SET fingerprint = EXCLUDED.fingerprint, state = 'running', locked_until = EXCLUDED.locked_until,
            status = NULL, body = NULL, created_at = now(), expires_at = EXCLUDED.expires_at, holder = EXCLUDED.holder
-     WHERE idempotency_keys.expires_at <= now()
+     WHERE idempotency_keys.expires_at <= ${now}::timestamptz
         OR (idempotency_keys.state = 'running' AND idempotency_keys.locked_until <= now()
             AND idempotency_keys.fingerprint = EXCLUDED.fingerprint)
      RETURNING holder`,
@@ -125,11 +128,11 @@ export async function renew(q: Queryable, claim: ClaimRef): Promise<void> {
 }
 
 /** Deletes up to `batch` expired keys; resolves to how many (call until 0, between requests). */
-export async function purgeExpired(q: Queryable, batch = 1000): Promise<number> {
+export async function purgeExpired(q: Queryable, clock: Clock, batch = 1000): Promise<number> {
   const res = await query(
     q,
     sql`DELETE FROM idempotency_keys WHERE (scope, key) IN
-       (SELECT scope, key FROM idempotency_keys WHERE expires_at <= now() LIMIT ${batch})`,
+       (SELECT scope, key FROM idempotency_keys WHERE expires_at <= ${clock.sql()} LIMIT ${batch})`,
   );
   return res.rowCount;
 }

@@ -178,6 +178,7 @@ export async function setup(
     logger?: AppOptions['logger'];
     rateLimit?: AppOptions['rateLimit'];
     webhooks?: AppOptions['webhooks'];
+    testMode?: AppOptions['testMode'];
   } = {},
 ): Promise<Harness> {
   const { db: raw, databaseUrl, drop } = await freshMigratedDb();
@@ -191,6 +192,7 @@ export async function setup(
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
+    ...(opts.testMode ? { testMode: opts.testMode } : {}),
   });
   return {
     db: raw,

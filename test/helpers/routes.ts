@@ -1,5 +1,6 @@
 import type { InjectOptions } from 'fastify';
 import type { Access } from '../../src/http/access.js';
+import { wallClock } from '../../src/platform/clock.js';
 import { uuidv7 } from '../../src/platform/ids.js';
 import type { Permission } from '../../src/resources/businesses/roles.js';
 import { createInvitation } from '../../src/resources/invitations/service.js';
@@ -317,7 +318,7 @@ async function invitationOf(h: Harness, headers: Record<string, string>): Promis
   if (!businessId || !/^[0-9a-f-]{36}$/.test(businessId)) return NO_SUCH_ID;
   const exists = await h.db.query('SELECT 1 FROM businesses WHERE id = $1', [businessId]);
   if (exists.rows.length === 0) return NO_SUCH_ID;
-  const inv = await createInvitation(h.db, {
+  const inv = await createInvitation(h.db, wallClock, {
     businessId,
     email: `${unique('invitee')}@example.com`,
     role: 'viewer',

@@ -1,4 +1,6 @@
 /** `invite`: an invitation to a business (7 days, single use): its url and secret, shown once. */
+
+import { wallClock } from '../../platform/clock.js';
 import { ROLES } from '../../resources/businesses/roles.js';
 import { createInvitation } from '../../resources/invitations/service.js';
 import { BUSINESS_FLAG, checkedEmail, uuidOf } from '../args.js';
@@ -24,7 +26,9 @@ export default defineCommand({
     const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
     const baseUrl = values.url ?? config.PUBLIC_URL ?? `http://${host}:${config.PORT}`;
     if (!/^https?:\/\/[^/?#]+/.test(baseUrl)) throw new UsageError('--url must be an http:// or https:// address');
-    const inv = await withDb((db) => createInvitation(db, { businessId, email, role, inviter: null, baseUrl }));
+    const inv = await withDb((db) =>
+      createInvitation(db, wallClock, { businessId, email, role, inviter: null, baseUrl }),
+    );
     out(
       inv,
       `Invited ${inv.email} as ${inv.role} (expires ${inv.expires_at}; single use).\nurl:    ${inv.url}\nsecret: ${inv.secret}\n(shown once; accept with POST /api/v1/invitations/accept {"link": SECRET, "as": "token"})`,

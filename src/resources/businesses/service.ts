@@ -1,3 +1,4 @@
+import { wallClock } from '../../platform/clock.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.js';
@@ -31,7 +32,7 @@ export interface CreatedBusiness {
   token_id: string;
 }
 
-/** A business, its owner (created if new) and a first token for the owner. */
+/** A business, its owner (created if new) and a first token for the owner: the CLI's and the first run's, on the wall clock. */
 export async function createBusiness(db: Db, input: { name: string; ownerEmail: string }): Promise<CreatedBusiness> {
   return await db.transaction(async (tx) => {
     const businessId = uuidv7();
@@ -44,7 +45,7 @@ export async function createBusiness(db: Db, input: { name: string; ownerEmail: 
       tx,
       sql`INSERT INTO memberships (business_id, user_id, role) VALUES (${businessId}, ${userId}, 'owner')`,
     );
-    const t = await issueToken(tx, userId);
+    const t = await issueToken(tx, wallClock, userId);
     return { business_id: businessId, user_id: userId, token: t.token, token_id: t.token_id };
   });
 }

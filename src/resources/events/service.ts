@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import type { CursorCodec, Position } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
 import { uuidv7 } from '../../platform/ids.js';
@@ -157,11 +158,11 @@ export async function listEvents(
 }
 
 /** Deletes up to `batch` events older than `days`; resolves to how many. */
-export async function purgeEvents(db: Db, days: number, batch = 1000): Promise<number> {
+export async function purgeEvents(db: Db, clock: Clock, days: number, batch = 1000): Promise<number> {
   const res = await query(
     db,
     sql`DELETE FROM events WHERE (business_id, position) IN
-       (SELECT business_id, position FROM events WHERE created_at < now() - make_interval(days => ${days}::int) LIMIT ${batch})`,
+       (SELECT business_id, position FROM events WHERE created_at < ${clock.sql()} - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
   return res.rowCount;
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../platform/clock.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
 import {
@@ -81,8 +82,10 @@ function toInvitation(r: InvitationRow): Invitation {
  */
 export async function createInvitation(
   db: Db,
+  clock: Clock,
   input: { businessId: string; email: string; role: Role; inviter: Inviter; baseUrl: string },
 ): Promise<InvitationCreated> {
+  const now = sql.param(clock.iso());
   return await db.transaction(async (tx) => {
     // Serialised with membership changes (which lock the business too): an inviter removed or
     // demoted at the same moment either sees this invitation revoked or makes none.
@@ -95,7 +98,7 @@ export async function createInvitation(
       const token = await queryOne(
         tx,
         sql`SELECT 1 FROM api_tokens WHERE id = ${inviter.tokenId} AND user_id = ${inviter.userId} AND revoked_at IS NULL
-            AND (expires_at IS NULL OR expires_at > now())`,
+            AND (expires_at IS NULL OR expires_at > ${now}::timestamptz)`,
       );
       if (!token) throw new UnauthenticatedError();
       const member = await queryOne<{ role: Role }>(
@@ -110,7 +113,7 @@ export async function createInvitation(
     const row = await queryRow<{ expires_at: string }>(
       tx,
       sql`INSERT INTO invitations (business_id, id, email, role, secret_hash, invited_by, inviter_token_id, expires_at)
-       VALUES (${input.businessId}, ${id}, ${input.email.trim()}, ${input.role}, ${hashSecret(secret)}, ${inviter?.userId ?? null}, ${inviterToken}, LEAST(now() + make_interval(days => ${INVITATION_DAYS}::int),
+       VALUES (${input.businessId}, ${id}, ${input.email.trim()}, ${input.role}, ${hashSecret(secret)}, ${inviter?.userId ?? null}, ${inviterToken}, LEAST(${now}::timestamptz + make_interval(days => ${INVITATION_DAYS}::int),
                (SELECT expires_at FROM api_tokens WHERE id = ${inviterToken}::uuid)))
        RETURNING expires_at`,
     );
@@ -125,7 +128,8 @@ export async function createInvitation(
   });
 }
 
-const PENDING = sql.raw('t.accepted_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()');
+/** An invitation neither used, revoked nor expired by the clock's now. */
+const pending = (clock: Clock) => sql`t.accepted_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > ${clock.sql()}`;
 
 const INVITATION_SORTS: Record<InvitationSort, SortKey> = {
   created_at: timestampKey('created_at'),
@@ -136,6 +140,7 @@ const INVITATION_SORTS: Record<InvitationSort, SortKey> = {
 export async function listInvitations(
   db: Db,
   codec: CursorCodec,
+  clock: Clock,
   businessId: string,
   params: PageParams,
 ): Promise<Page<Invitation>> {
@@ -147,19 +152,24 @@ export async function listInvitations(
     key: INVITATION_SORTS[sortBy],
     from: 'invitations t',
     columns: 't.id, t.email, t.role, t.invited_by, t.created_at, t.expires_at',
-    where: sql`t.business_id = ${businessId} AND ${PENDING}`,
+    where: sql`t.business_id = ${businessId} AND ${pending(clock)}`,
     total: 'count',
     map: toInvitation,
   });
 }
 
 /** Revokes a pending invitation of the business; false when there is none (or it is another business's). */
-export async function revokeInvitation(db: Db, businessId: string, invitationId: string): Promise<boolean> {
+export async function revokeInvitation(
+  db: Db,
+  clock: Clock,
+  businessId: string,
+  invitationId: string,
+): Promise<boolean> {
   if (!isUuid(invitationId)) return false;
   const row = await queryOne(
     db,
     sql`UPDATE invitations t SET revoked_at = now(), revoked_reason = 'revoked'
-      WHERE t.business_id = ${businessId} AND t.id = ${invitationId} AND ${PENDING} RETURNING t.id`,
+      WHERE t.business_id = ${businessId} AND t.id = ${invitationId} AND ${pending(clock)} RETURNING t.id`,
   );
   return row !== null;
 }
@@ -186,12 +196,12 @@ export async function revokeInvitationsBeyond(
 }
 
 /** The caller of an acceptance, from the database (never a cache): their user and token. */
-async function callerNow(tx: Queryable, token: string): Promise<{ userId: string; tokenId: string }> {
+async function callerNow(tx: Queryable, clock: Clock, token: string): Promise<{ userId: string; tokenId: string }> {
   if (!TOKEN_RE.test(token)) throw new UnauthenticatedError();
   const row = await queryOne<{ id: string; user_id: string }>(
     tx,
     sql`SELECT id, user_id FROM api_tokens
-      WHERE token_hash = ${hashToken(token)} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+      WHERE token_hash = ${hashToken(token)} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${clock.sql()})`,
   );
   if (!row) throw new UnauthenticatedError();
   return { userId: row.user_id, tokenId: row.id };
@@ -218,17 +228,18 @@ interface PendingRow {
  */
 export async function acceptInvitation(
   db: Db,
+  clock: Clock,
   input: { secret: string; callerToken: string | undefined },
 ): Promise<InvitationAccepted> {
   return await db.transaction(async (tx) => {
-    const caller = input.callerToken === undefined ? null : await callerNow(tx, input.callerToken);
+    const caller = input.callerToken === undefined ? null : await callerNow(tx, clock, input.callerToken);
     const m = SECRET_RE.exec(input.secret);
     if (!m) throw new UnauthenticatedError();
     // Locked: two acceptances at once queue here, and the second finds it used.
     const inv = await queryOne<PendingRow>(
       tx,
       sql`SELECT business_id, id, email, role, invited_by, inviter_token_id, revoked_reason,
-              (accepted_at IS NULL AND expires_at > now()
+              (accepted_at IS NULL AND expires_at > ${clock.sql()}
                AND (revoked_at IS NULL OR revoked_reason <> 'revoked')) AS usable
          FROM invitations WHERE business_id = ${m[1]} AND secret_hash = ${hashSecret(input.secret)} FOR UPDATE`,
     );
@@ -265,7 +276,7 @@ export async function acceptInvitation(
       tx,
       sql`INSERT INTO memberships (business_id, user_id, role) VALUES (${inv.business_id}, ${userId}, ${inv.role})`,
     );
-    if (!caller) token = await issueToken(tx, userId, { expiresInDays: ACCEPTED_TOKEN_DAYS });
+    if (!caller) token = await issueToken(tx, clock, userId, { expiresInDays: ACCEPTED_TOKEN_DAYS });
     const used = await queryOne(
       tx,
       sql`UPDATE invitations SET accepted_at = now(), accepted_by = ${userId}

@@ -1,3 +1,4 @@
+import { wallClock } from '../../platform/clock.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
@@ -149,7 +150,8 @@ export async function addMember(db: Db, input: AddMemberInput): Promise<AddedMem
         sql`INSERT INTO memberships (business_id, user_id, role) VALUES (${input.businessId}, ${user.id}, ${input.role})`,
       );
     }
-    const token = input.token === 'new-member' && !existing ? await issueToken(tx, user.id) : null;
+    // Only the operator at the CLI asks for a token here: the wall clock (the CLI has no test clock).
+    const token = input.token === 'new-member' && !existing ? await issueToken(tx, wallClock, user.id) : null;
     const row = await memberRow(tx, input.businessId, user.id);
     if (!row) throw new Error('the membership just written is not there');
     return { member: toMember(row), previousRole: existing?.role ?? null, token };

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/db.js';
 import { ForbiddenError, UnauthenticatedError } from '../../platform/errors.js';
 import { query, sql } from '../../platform/sql.js';
@@ -39,8 +40,10 @@ export interface AuthenticatorOptions {
   cacheTtlMs?: number;
   /** How long a verified token counts as known (see knows()), ms; at least the TTL. Default a minute. */
   knownForMs?: number;
-  /** The clock (tests replace it). */
+  /** The cache's clock, for its TTLs (tests replace it). */
   now?: () => number;
+  /** Whose now decides that a token has expired, cached or not (the app passes its own; default: `now`'s time). */
+  clock?: Clock;
   /** Told of each verification: whether the cache answered it (metrics). */
   onLookup?: (cacheHit: boolean) => void;
 }
@@ -67,6 +70,7 @@ export class Authenticator {
   /** Token hashes verified lately: see knows(). */
   private readonly known: LRUCache<string, true>;
   private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly onLookup: (cacheHit: boolean) => void;
 
   constructor(
@@ -75,6 +79,7 @@ export class Authenticator {
   ) {
     const ttl = opts.cacheTtlMs ?? 0;
     this.now = opts.now ?? Date.now;
+    this.clock = opts.clock ?? new Clock(this.now);
     this.onLookup = opts.onLookup ?? (() => {});
     // The clock is read on every check (ttlResolution 0): tests move it by hand.
     const clock = { perf: { now: this.now }, ttlResolution: 0 };
@@ -96,11 +101,10 @@ export class Authenticator {
     if (token === undefined || !TOKEN_RE.test(token)) throw new UnauthenticatedError();
     const hash = hashToken(token);
     const key = `${hash}|${businessId ?? ''}`;
-    const now = this.now();
     if (this.cache && lookup !== 'database') {
       const hit = this.cache.get(key);
       if (hit) {
-        if (hit.expiresAt !== null && hit.expiresAt <= now) {
+        if (hit.expiresAt !== null && hit.expiresAt <= this.clock.now()) {
           this.cache.delete(key);
           throw new UnauthenticatedError();
         }
@@ -113,7 +117,7 @@ export class Authenticator {
     const { rows } = await query<TokenRow>(
       this.db,
       sql`SELECT t.id, t.user_id,
-              (t.expires_at IS NOT NULL AND t.expires_at <= now()) AS expired,
+              (t.expires_at IS NOT NULL AND t.expires_at <= ${this.clock.sql()}) AS expired,
               (extract(epoch FROM t.expires_at) * 1000)::float8 AS expires_at_ms,
               (t.revoked_at IS NOT NULL) AS revoked,
               (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds') AS stale,

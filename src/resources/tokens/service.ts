@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { type Clock, wallClock } from '../../platform/clock.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
 import { InvalidArgumentError, NotFoundError, TokenLimitError } from '../../platform/errors.js';
@@ -55,7 +56,12 @@ export interface IssueOptions {
 }
 
 /** A new token for the user, expiring in `expiresInDays` (1..365) or never; at most 10 active per user. */
-export async function issueToken(tx: Queryable, userId: string, opts: IssueOptions = {}): Promise<IssuedToken> {
+export async function issueToken(
+  tx: Queryable,
+  clock: Clock,
+  userId: string,
+  opts: IssueOptions = {},
+): Promise<IssuedToken> {
   const { expiresInDays } = opts;
   if (
     expiresInDays !== undefined &&
@@ -63,12 +69,13 @@ export async function issueToken(tx: Queryable, userId: string, opts: IssueOptio
   ) {
     throw new InvalidArgumentError('expires_in_days', `must be an integer from 1 to ${MAX_TOKEN_DAYS}`, expiresInDays);
   }
+  const now = sql`${sql.param(clock.iso())}::timestamptz`;
   // Lock the user so concurrent issuers cannot both slip under the limit.
   await query(tx, sql`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`);
   const counted = await queryRow<{ n: number }>(
     tx,
     sql`SELECT count(*)::int AS n FROM api_tokens
-      WHERE user_id = ${userId} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
+      WHERE user_id = ${userId} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${now})`,
   );
   if (counted.n >= MAX_ACTIVE_TOKENS) throw new TokenLimitError(MAX_ACTIVE_TOKENS);
   const token = newTokenSecret();
@@ -79,7 +86,7 @@ export async function issueToken(tx: Queryable, userId: string, opts: IssueOptio
     tx,
     sql`INSERT INTO api_tokens (id, user_id, token_hash, prefix, expires_at)
      VALUES (${tokenId}, ${userId}, ${hashToken(token)}, ${tokenPrefix(token)}, LEAST(
-       CASE WHEN ${days} IS NULL THEN NULL ELSE now() + make_interval(days => ${days}) END,
+       CASE WHEN ${days} IS NULL THEN NULL ELSE ${now} + make_interval(days => ${days}) END,
        (SELECT expires_at FROM api_tokens WHERE id = ${opts.mintedBy ?? null}::uuid)))
      RETURNING expires_at`,
   );
@@ -91,25 +98,25 @@ function tokenPrefix(token: string): string {
   return token.slice(0, 11);
 }
 
-/** A new token for the user with this id, or with this e-mail (while exactly one account has it). */
+/** A new token for the user with this id, or with this e-mail (while exactly one account has it): the CLI's, on the wall clock. */
 export async function createToken(
   db: Db,
   input: ({ email: string } | { userId: string }) & { expiresInDays?: number | undefined },
 ): Promise<IssuedToken> {
   return await db.transaction(async (tx) =>
-    issueToken(tx, await userIdOf(tx, 'userId' in input ? { id: input.userId } : { email: input.email }), {
+    issueToken(tx, wallClock, await userIdOf(tx, 'userId' in input ? { id: input.userId } : { email: input.email }), {
       expiresInDays: input.expiresInDays,
     }),
   );
 }
 
-/** The user's tokens (by e-mail, or `{ id }`), oldest first — never their secrets. */
+/** The user's tokens (by e-mail, or `{ id }`), oldest first — never their secrets (the CLI's: active by the wall clock). */
 export async function listTokens(db: Db, user: string | { id: string }): Promise<TokenInfo[]> {
   const userId = await userIdOf(db, typeof user === 'string' ? { email: user } : user);
   const { rows } = await query<Omit<TokenInfo, 'token_id'> & { id: string }>(
     db,
     sql`SELECT id, prefix, created_at, expires_at, revoked_at, last_used_at,
-            (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS active
+            (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${wallClock.sql()})) AS active
        FROM api_tokens WHERE user_id = ${userId} ORDER BY created_at, id`,
   );
   return rows.map((r) => ({
@@ -191,9 +198,12 @@ export async function listOwnTokens(
 /** A new token for the caller, expiring no later than the token that asks for it. */
 export async function createOwnToken(
   db: Db,
+  clock: Clock,
   caller: { userId: string; tokenId: string },
   expiresInDays: number | undefined,
 ): Promise<TokenCreated> {
-  const t = await db.transaction((tx) => issueToken(tx, caller.userId, { expiresInDays, mintedBy: caller.tokenId }));
+  const t = await db.transaction((tx) =>
+    issueToken(tx, clock, caller.userId, { expiresInDays, mintedBy: caller.tokenId }),
+  );
   return { token: t.token, id: t.token_id, prefix: tokenPrefix(t.token), expires_at: t.expires_at };
 }

@@ -51,6 +51,8 @@ export function refusedAddress(address: string): string | null {
 export interface TargetPolicy {
   allowPrivate: boolean;
   allowHttp: boolean;
+  /** Test mode: the URL `capture:` is a sink that records deliveries (contract §7). */
+  capture?: boolean;
   /** Resolves a name to every address it has (tests give their own); default the system's resolver. */
   lookup?: (host: string) => Promise<{ address: string; family: number }[]>;
 }
@@ -78,6 +80,12 @@ const LOOKUP_TIMEOUT_MS = 5_000;
 
 /** The URL's host without IPv6 brackets. */
 const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
+
+/** The test-mode sink's URL: nothing is sent, the attempt is recorded and answered 204. */
+const CAPTURE_URL = 'capture:';
+
+/** Whether the policy takes this URL as the test-mode sink. */
+export const isCapture = (raw: string, policy: TargetPolicy): boolean => policy.capture === true && raw === CAPTURE_URL;
 
 /** Checks a URL's form against the policy (no lookup): why it is refused, or null. */
 export function refusedUrl(raw: string, policy: TargetPolicy): string | null {

@@ -24,6 +24,21 @@ function signature(secrets: readonly string[], id: string, timestamp: number, bo
   return secrets.map((secret) => new Webhook(secret).sign(id, at, body)).join(' ');
 }
 
+/** The Standard Webhooks headers of one message, signed at `timestamp` (epoch seconds). */
+export function webhookHeaders(
+  message: { id: string; body: string; secrets: readonly string[] },
+  timestamp: number,
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'customers-api-webhooks',
+    'webhook-id': message.id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signature(message.secrets, message.id, timestamp, message.body),
+    'content-length': String(Buffer.byteLength(message.body)),
+  };
+}
+
 export interface SendResult {
   status: number | null;
   error: string | null;
@@ -32,24 +47,17 @@ export interface SendResult {
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
+/** Sends a signed message (its body and webhookHeaders) to the checked target. */
 export async function send(
   target: Target,
-  message: { id: string; body: string; secrets: readonly string[] },
+  message: { body: string; headers: Record<string, string> },
   timeoutMs: number,
 ): Promise<SendResult> {
   const started = performance.now();
-  const timestamp = Math.floor(Date.now() / 1000);
+  const headers = message.headers;
   const pinned: LookupFunction = (_host, options, callback) => {
     if ((options as { all?: boolean }).all) callback(null, [{ address: target.address, family: target.family }]);
     else callback(null, target.address, target.family);
-  };
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': 'customers-api-webhooks',
-    'webhook-id': message.id,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': signature(message.secrets, message.id, timestamp, message.body),
-    'content-length': String(Buffer.byteLength(message.body)),
   };
   const mod = target.url.protocol === 'https:' ? https : http;
   return await new Promise<SendResult>((resolve) => {

@@ -1,3 +1,4 @@
+import type { Clock } from '../../platform/clock.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db, Queryable } from '../../platform/db/db.js';
 import { ConflictError, InvalidArgumentError, NotFoundError } from '../../platform/errors.js';
@@ -5,7 +6,7 @@ import { isUuid, uuidv7 } from '../../platform/ids.js';
 import { type KeysetRow, listPage, type Page, type PageParams, timestampKey } from '../../platform/list.js';
 import { query, queryOne, queryRow, type Sql, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
-import { resolveTarget, TargetError, type TargetPolicy } from './address.js';
+import { isCapture, resolveTarget, TargetError, type TargetPolicy } from './address.js';
 import type {
   WebhookAttempt,
   WebhookEndpoint,
@@ -33,6 +34,7 @@ function toEndpoint(r: EndpointRow): WebhookEndpoint {
 
 /** 422 on the body's `url` when the policy refuses it (checked again at every delivery). */
 async function checkUrl(url: string, policy: TargetPolicy): Promise<void> {
+  if (isCapture(url, policy)) return;
   try {
     await resolveTarget(url, policy);
   } catch (err) {
@@ -133,13 +135,18 @@ export async function deleteEndpoint(db: Queryable, businessId: string, id: stri
 }
 
 /** A new secret, shown once; the old one keeps signing beside it for 24 hours. */
-export async function rotateSecret(db: Queryable, businessId: string, id: string): Promise<WebhookEndpointWithSecret> {
+export async function rotateSecret(
+  db: Queryable,
+  clock: Clock,
+  businessId: string,
+  id: string,
+): Promise<WebhookEndpointWithSecret> {
   if (!isUuid(id)) throw new NotFoundError('webhook_endpoint');
   const secret = newSecret();
   const row = await queryOne<EndpointRow>(
     db,
     sql`UPDATE webhook_endpoints
-        SET previous_secret = secret, previous_secret_until = now() + interval '24 hours', secret = ${secret}, updated_at = now()
+        SET previous_secret = secret, previous_secret_until = ${clock.sql()} + interval '24 hours', secret = ${secret}, updated_at = now()
       WHERE business_id = ${businessId} AND id = ${id} RETURNING ${sql.raw(COLUMNS)}`,
   );
   if (!row) throw new NotFoundError('webhook_endpoint');
@@ -218,17 +225,18 @@ export async function listAttempts(
 }
 
 /** Deletes up to `batch` delivery attempts, and finished deliveries, older than `days`; resolves to how many. */
-export async function purgeWebhookLog(db: Db, days: number, batch = 1000): Promise<number> {
+export async function purgeWebhookLog(db: Db, clock: Clock, days: number, batch = 1000): Promise<number> {
+  const now = sql.param(clock.iso());
   const attempts = await query(
     db,
     sql`DELETE FROM webhook_attempts WHERE (business_id, id) IN
-       (SELECT business_id, id FROM webhook_attempts WHERE created_at < now() - make_interval(days => ${days}::int) LIMIT ${batch})`,
+       (SELECT business_id, id FROM webhook_attempts WHERE created_at < ${now}::timestamptz - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
   const deliveries = await query(
     db,
     sql`DELETE FROM webhook_deliveries WHERE (business_id, endpoint_id, event_position) IN
        (SELECT business_id, endpoint_id, event_position FROM webhook_deliveries
-         WHERE state <> 'pending' AND created_at < now() - make_interval(days => ${days}::int) LIMIT ${batch})`,
+         WHERE state <> 'pending' AND created_at < ${now}::timestamptz - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
   return Math.max(attempts.rowCount, deliveries.rowCount);
 }

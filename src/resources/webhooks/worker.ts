@@ -14,12 +14,13 @@
  * another takes over; a restart finds the pending rows where they were.
  */
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/db.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { query, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
-import { resolveTarget, TargetError, type TargetPolicy } from './address.js';
-import { type SendResult, send } from './sender.js';
+import { isCapture, resolveTarget, TargetError, type TargetPolicy } from './address.js';
+import { type SendResult, send, webhookHeaders } from './sender.js';
 
 export interface WebhookOptions extends TargetPolicy {
   /** Delays before attempt 2, 3, …; the last one repeats. */
@@ -66,6 +67,17 @@ interface DueDelivery {
   previous_attributes: string | null;
 }
 
+/** One attempt as it went out and what came back (test mode's log, see http/test-mode.ts). */
+export interface AttemptRecord {
+  endpoint_id: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  status: number | null;
+  error: string | null;
+  attempted_at: string;
+}
+
 /** Endpoints worked at once by one instance, by default (each on its own; a slow one holds only its own slot). */
 const DEFAULT_WEBHOOK_CONCURRENCY = 16;
 /** Due deliveries read per round for one endpoint. */
@@ -78,12 +90,18 @@ export class WebhookWorker {
   /** The endpoints this instance is working, by business and id: one task each. */
   private readonly active = new Map<string, Promise<void>>();
   private stopped = true;
+  /** Flushes under way (test mode): their tasks keep working while the worker is stopped. */
+  private flushing = 0;
   private readonly concurrency: number;
 
   constructor(
     private readonly db: Db,
     private readonly opts: WebhookOptions,
+    /** The schedule's now: when a delivery is due, when the next attempt is, when to give up. */
+    private readonly clock: Clock,
     private readonly log?: { warn(obj: object, msg: string): void },
+    /** Told of every attempt (test mode's log). */
+    private readonly onAttempt?: (attempt: AttemptRecord) => void,
   ) {
     this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_WEBHOOK_CONCURRENCY);
   }
@@ -110,6 +128,45 @@ export class WebhookWorker {
       }),
     ]);
     clearTimeout(bound);
+  }
+
+  /**
+   * Test mode's flush: makes every pending delivery due now and attempts each,
+   * resolving when none is due any more (a failed attempt is scheduled again,
+   * later than now, so each delivery is attempted once per flush). Works
+   * whether or not the worker was started.
+   */
+  async flush(): Promise<void> {
+    this.flushing++;
+    try {
+      await query(
+        this.db,
+        sql`UPDATE webhook_deliveries SET next_attempt_at = ${this.clock.sql()}
+            WHERE state = 'pending' AND next_attempt_at > ${this.clock.sql()}`,
+      );
+      // Bounded: each round either claims an endpoint with due deliveries or waits for a task that holds one.
+      for (let round = 0; round < 1000; round++) {
+        await Promise.allSettled([this.claiming, ...this.active.values()]);
+        const rows = await this.claim(this.concurrency);
+        if (rows.length === 0) {
+          const due = await query(
+            this.db,
+            sql`SELECT 1 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.business_id = d.business_id AND e.id = d.endpoint_id
+                 WHERE e.enabled AND d.state = 'pending' AND d.next_attempt_at <= ${this.clock.sql()} LIMIT 1`,
+          );
+          if (due.rows.length === 0 && this.active.size === 0) return;
+          // Another instance's lease, or a task of ours finishing: look again shortly.
+          if (this.active.size === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        for (const endpoint of rows) this.run(endpoint);
+      }
+    } finally {
+      this.flushing--;
+    }
+  }
+
+  private get working(): boolean {
+    return !this.stopped || this.flushing > 0;
   }
 
   private schedule(ms: number): void {
@@ -154,6 +211,7 @@ export class WebhookWorker {
 
   /** Claims up to `limit` endpoints with due deliveries that no instance holds. */
   private async claim(limit: number): Promise<ClaimedEndpoint[]> {
+    const now = sql.param(this.clock.iso());
     const { rows } = await query<ClaimedEndpoint>(
       this.db,
       sql`UPDATE webhook_endpoints w
@@ -162,34 +220,35 @@ export class WebhookWorker {
                 WHERE e.enabled AND (e.lease_until IS NULL OR e.lease_until < now())
                   AND EXISTS (SELECT 1 FROM webhook_deliveries d
                                WHERE d.business_id = e.business_id AND d.endpoint_id = e.id
-                                 AND d.state = 'pending' AND d.next_attempt_at <= now())
+                                 AND d.state = 'pending' AND d.next_attempt_at <= ${now}::timestamptz)
                 ORDER BY e.lease_until NULLS FIRST
                 LIMIT ${limit}::int
                 FOR UPDATE SKIP LOCKED) c
         WHERE w.business_id = c.business_id AND w.id = c.id
         RETURNING w.business_id, w.id, w.url, w.secret,
-                  CASE WHEN w.previous_secret_until > now() THEN w.previous_secret END AS previous_secret`,
+                  CASE WHEN w.previous_secret_until > ${now}::timestamptz THEN w.previous_secret END AS previous_secret`,
     );
     return rows;
   }
 
   private async work(endpoint: ClaimedEndpoint): Promise<void> {
     try {
-      while (!this.stopped) {
+      while (this.working) {
+        const now = sql.param(this.clock.iso());
         const { rows } = await query<DueDelivery>(
           this.db,
           sql`SELECT d.event_position::text AS event_position, d.attempts,
-                  d.created_at + make_interval(secs => ${this.opts.giveUpAfterMs / 1000}::float8) < now() AS expired,
+                  d.created_at + make_interval(secs => ${this.opts.giveUpAfterMs / 1000}::float8) < ${now}::timestamptz AS expired,
                   e.id AS event_id, e.type, e.created_at, e.data, e.previous_attributes
              FROM webhook_deliveries d
              LEFT JOIN events e ON e.business_id = d.business_id AND e.position = d.event_position
-            WHERE d.business_id = ${endpoint.business_id} AND d.endpoint_id = ${endpoint.id} AND d.state = 'pending' AND d.next_attempt_at <= now()
+            WHERE d.business_id = ${endpoint.business_id} AND d.endpoint_id = ${endpoint.id} AND d.state = 'pending' AND d.next_attempt_at <= ${now}::timestamptz
             ORDER BY d.event_position
             LIMIT ${sql.raw(String(BATCH))}`,
         );
         if (rows.length === 0) break;
         for (const delivery of rows) {
-          if (this.stopped) break;
+          if (!this.working) break;
           await this.deliver(endpoint, delivery);
         }
       }
@@ -218,16 +277,33 @@ export class WebhookWorker {
       data: JSON.parse(d.data),
       previous_attributes: d.previous_attributes === null ? null : JSON.parse(d.previous_attributes),
     });
+    const secrets = endpoint.previous_secret ? [endpoint.secret, endpoint.previous_secret] : [endpoint.secret];
+    // The signature's time is the wall clock's, whatever test mode did to the schedule's: a
+    // receiver checks it against its own clock.
+    const headers = webhookHeaders({ id: d.event_id, body, secrets }, Math.floor(Date.now() / 1000));
+    const attemptedAt = toRfc3339(this.clock.iso());
     let result: SendResult;
-    try {
-      // Checked again now, on the address connected to.
-      const target = await resolveTarget(endpoint.url, this.opts);
-      const secrets = endpoint.previous_secret ? [endpoint.secret, endpoint.previous_secret] : [endpoint.secret];
-      result = await send(target, { id: d.event_id, body, secrets }, this.opts.timeoutMs);
-    } catch (err) {
-      if (!(err instanceof TargetError)) throw err;
-      result = { status: null, error: `refused: ${err.message}`, durationMs: 0 };
+    if (isCapture(endpoint.url, this.opts)) {
+      result = { status: 204, error: null, durationMs: 0 };
+    } else {
+      try {
+        // Checked again now, on the address connected to.
+        const target = await resolveTarget(endpoint.url, this.opts);
+        result = await send(target, { body, headers }, this.opts.timeoutMs);
+      } catch (err) {
+        if (!(err instanceof TargetError)) throw err;
+        result = { status: null, error: `refused: ${err.message}`, durationMs: 0 };
+      }
     }
+    this.onAttempt?.({
+      endpoint_id: endpoint.id,
+      url: endpoint.url,
+      headers,
+      body,
+      status: result.status,
+      error: result.error,
+      attempted_at: attemptedAt,
+    });
     const attempt = d.attempts + 1;
     const ok = result.status !== null && result.status >= 200 && result.status < 300;
     const schedule = this.opts.retryScheduleMs;
@@ -236,26 +312,28 @@ export class WebhookWorker {
       const succeeded = sql.param(ok);
       const delay = sql.param(delayMs / 1000);
       const giveUpAfter = sql.param(this.opts.giveUpAfterMs / 1000);
+      const now = sql.param(this.clock.iso());
       const { rows } = await query<{ next_attempt_at: string | null }>(
         tx,
         sql`UPDATE webhook_deliveries
             SET attempts = ${attempt},
                 state = CASE WHEN ${succeeded} THEN 'succeeded'
-                             WHEN now() + make_interval(secs => ${delay}::float8) > created_at + make_interval(secs => ${giveUpAfter}::float8) THEN 'failed'
+                             WHEN ${now}::timestamptz + make_interval(secs => ${delay}::float8) > created_at + make_interval(secs => ${giveUpAfter}::float8) THEN 'failed'
                              ELSE 'pending' END,
                 next_attempt_at = CASE WHEN ${succeeded} THEN NULL
-                             WHEN now() + make_interval(secs => ${delay}::float8) > created_at + make_interval(secs => ${giveUpAfter}::float8) THEN NULL
-                             ELSE now() + make_interval(secs => ${delay}::float8) END
+                             WHEN ${now}::timestamptz + make_interval(secs => ${delay}::float8) > created_at + make_interval(secs => ${giveUpAfter}::float8) THEN NULL
+                             ELSE ${now}::timestamptz + make_interval(secs => ${delay}::float8) END
           WHERE business_id = ${endpoint.business_id} AND endpoint_id = ${endpoint.id} AND event_position = ${d.event_position}::bigint
           RETURNING next_attempt_at`,
       );
       if (rows.length === 0) return; // the endpoint was deleted meanwhile
       await query(
         tx,
+        // Stamped with the schedule's now: the attempt's time and its next retry's are of one clock.
         sql`INSERT INTO webhook_attempts (business_id, endpoint_id, id, event_id, event_type, attempt, status_code, error,
-                                       duration_ms, next_retry_at)
+                                       duration_ms, next_retry_at, created_at)
          VALUES (${endpoint.business_id}, ${endpoint.id}, ${uuidv7()}, ${d.event_id}, ${d.type}, ${attempt}, ${result.status},
-                 ${result.error}, ${result.durationMs}, ${rows[0]?.next_attempt_at ?? null})`,
+                 ${result.error}, ${result.durationMs}, ${rows[0]?.next_attempt_at ?? null}, ${now}::timestamptz)`,
       );
       await query(
         tx,
