@@ -178,6 +178,8 @@ export async function setup(
     logger?: AppOptions['logger'];
     rateLimit?: AppOptions['rateLimit'];
     webhooks?: AppOptions['webhooks'];
+    publicUrl?: string;
+    exportLinkTtlMs?: number;
   } = {},
 ): Promise<Harness> {
   const { db: raw, databaseUrl, drop } = await freshMigratedDb();
@@ -191,6 +193,8 @@ export async function setup(
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    ...(opts.exportLinkTtlMs ? { exportLinkTtlMs: opts.exportLinkTtlMs } : {}),
   });
   return {
     db: raw,
