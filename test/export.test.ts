@@ -366,22 +366,30 @@ describe('POST /api/v1/customers/export-links', () => {
     try {
       const t = await tenant(short);
       await createCustomer(short, t);
-      const made = await call(short, { method: 'POST', url: '/api/v1/customers/export-links', headers: t.headers });
-      assert.equal(made.status, 201, made.res.body);
-      const { secret, expires_at } = made.body.data;
-      assert.ok(Date.parse(expires_at) - Date.now() <= 1_000);
+      const make = async () => {
+        const r = await call(short, { method: 'POST', url: '/api/v1/customers/export-links', headers: t.headers });
+        assert.equal(r.status, 201, r.res.body);
+        return r.body.data as { secret: string; expires_at: string };
+      };
+      const used = await make();
+      const unused = await make();
+      assert.ok(Date.parse(used.expires_at) - Date.now() <= 1_000);
       await new Promise((resolve) => setTimeout(resolve, 2_500));
-      // Ended tickets of the business are deleted when it makes the next one.
-      const next = await call(short, { method: 'POST', url: '/api/v1/customers/export-links', headers: t.headers });
-      assert.equal(next.status, 201);
-      const left = await short.db.query<{ n: number }>(
-        'SELECT count(*)::int AS n FROM export_tickets WHERE business_id = $1',
-        [t.businessId],
-      );
-      assert.equal(left.rows[0]?.n, 1, 'the ended ticket is gone, the new one is there');
-      const late = await call(short, { url: `/api/v1/customers/export-links/${secret}` });
+      const late = await call(short, { url: `/api/v1/customers/export-links/${used.secret}` });
       assert.equal(late.status, 401, 'expired');
-      const fresh = await call(short, { url: `/api/v1/customers/export-links/${next.body.data.secret}` });
+      // Ended tickets of the business are deleted when it makes the next one.
+      const stored = () =>
+        short.db.query<{ secret_hash: string }>('SELECT secret_hash FROM export_tickets WHERE business_id = $1', [
+          t.businessId,
+        ]);
+      assert.equal((await stored()).rows.length, 1, 'the unused one is still stored');
+      const next = await make();
+      assert.deepEqual(
+        (await stored()).rows.map((r) => r.secret_hash),
+        [createHash('sha256').update(next.secret).digest('hex')],
+        `the ended ticket (${unused.secret.slice(0, 8)}…) is gone, the new one is there`,
+      );
+      const fresh = await call(short, { url: `/api/v1/customers/export-links/${next.secret}` });
       assert.equal(fresh.status, 200, 'a live one works');
     } finally {
       await short.close();
