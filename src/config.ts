@@ -41,6 +41,12 @@ const ConfigSchema = Type.Object({
         'the address users reach the server at, for the links it hands out (invitations); default the listening address',
     }),
   ),
+  EXPORT_LINK_SECONDS: Type.Integer({
+    default: 60,
+    minimum: 1,
+    maximum: 3600,
+    description: 'how long a single-use export link (POST /api/v1/customers/export-links) may be used',
+  }),
   PORT: Type.Integer({ default: 8000, minimum: 0, maximum: 65535 }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   CURSOR_SECRET: Type.Optional(

@@ -181,6 +181,7 @@ export async function startServer(
         redis,
       },
       ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+      exportLinkTtlMs: config.EXPORT_LINK_SECONDS * 1000,
       trustProxy:
         config.TRUST_PROXY === undefined ? undefined : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
       metrics: config.METRICS as MetricsAccess,

@@ -5,6 +5,7 @@ import type { PageParams } from './platform/list.js';
 import { createOwnedBusiness, getBusiness, listBusinesses, renameBusiness } from './resources/businesses/service.js';
 import { ContactsService } from './resources/contacts/service.js';
 import { importCustomers } from './resources/customers/bulk-import.js';
+import { createExportLink, redeemExportLink } from './resources/customers/export-links.js';
 import { CustomersService } from './resources/customers/service.js';
 import { listEvents } from './resources/events/service.js';
 import {
@@ -22,7 +23,9 @@ import {
   getEndpoint,
   listAttempts,
   listEndpoints,
+  redeliverEvent,
   rotateSecret,
+  sendTestEvent,
   updateEndpoint,
 } from './resources/webhooks/service.js';
 
@@ -64,6 +67,7 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
     customers: new CustomersService(db, codec),
     contacts: new ContactsService(db, codec),
     bulkImport: on(importCustomers),
+    exportLinks: { create: on(createExportLink), redeem: on(redeemExportLink) },
     businesses: {
       list: paged(listBusinesses),
       get: on(getBusiness),
@@ -87,6 +91,8 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
       remove: on(deleteEndpoint),
       rotateSecret: timed(rotateSecret),
       attempts: paged(listAttempts),
+      sendTest: timed(sendTestEvent),
+      redeliver: timed(redeliverEvent),
     },
   };
 }

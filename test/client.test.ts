@@ -142,6 +142,33 @@ describe('every endpoint', () => {
   });
 });
 
+describe('export and webhook tools', () => {
+  test('export (a streamed Response), an export link (once), a test event and a redelivery', async () => {
+    const who = await tenant(h);
+    const own = new CustomersApi({ baseUrl: base, token: who.ownerToken, businessId: who.businessId });
+    const made = await own.customers.create({ name: 'Export Co', email: email(), notes: '=1+1' });
+    const res = await own.customers.export({ sort_by: 'name', descending: false });
+    assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8');
+    const csv = await res.text();
+    assert.match(csv, /^name,email,phone,/);
+    assert.ok(csv.includes(`Export Co,${made.email},,,,,'=1+1,`), csv);
+    await assert.rejects(own.customers.export({ limit: 5 } as never), UnprocessableEntityError);
+    const link = await own.customers.exportLink({ search: 'export' });
+    assert.match(link.secret, /^dzx_/);
+    const download = await fetch(link.url);
+    assert.equal(download.status, 200);
+    assert.equal(await download.text(), csv, 'the same export');
+    assert.equal((await fetch(link.url)).status, 401, 'once');
+
+    const ep = await own.webhooks.create({ url: 'https://93.184.216.34/hooks', events: ['*'] });
+    const sent = await own.webhooks.sendTest(ep.id);
+    assert.match(sent.id, /^[0-9a-f-]{36}$/);
+    const again = await own.webhooks.redeliver(ep.id, sent.event_id);
+    assert.equal(again.id, sent.id);
+    await assert.rejects(own.webhooks.redeliver(ep.id, made.id), NotFoundError);
+  });
+});
+
 describe('auto-pagination', () => {
   test('walks 1,000 contacts through the iterator, forwards and backwards, each once and in order', async () => {
     const own = await tenant(h);

@@ -12,6 +12,8 @@ import { webhookRoutes } from '../resources/webhooks/routes.js';
 export interface ApiOptions {
   /** The server's public address, for the links it hands out (invitations). */
   publicUrl?: string | undefined;
+  /** How long an export link may be used, ms. */
+  exportLinkTtlMs: number;
   webhooks: { policy: TargetPolicy; maxEndpoints: number };
 }
 
@@ -28,6 +30,10 @@ export async function apiRoutes(app: FastifyInstance, opts: ApiOptions): Promise
   await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });
   await app.register(eventRoutes, { prefix: '/api/v1/events' });
   await app.register(webhookRoutes, { ...opts.webhooks, prefix: '/api/v1/webhook-endpoints' });
-  await app.register(customerRoutes, { prefix: '/api/v1/customers' });
+  await app.register(customerRoutes, {
+    publicUrl: opts.publicUrl,
+    exportLinkTtlMs: opts.exportLinkTtlMs,
+    prefix: '/api/v1/customers',
+  });
   await app.register(contactRoutes, { prefix: '/api/v1/customers' });
 }

@@ -8,6 +8,7 @@ import type { Db } from '../platform/db/db.js';
 import { PostgresDb } from '../platform/db/postgres.js';
 import type { ReadReplicas, RecentWrites } from '../platform/db/replicas.js';
 import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
+import { DEFAULT_EXPORT_LINK_TTL_MS } from '../resources/customers/export-links.js';
 import { Authenticator } from '../resources/tokens/authenticator.js';
 import { DEFAULT_MAX_ENDPOINTS } from '../resources/webhooks/routes.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions, WebhookWorker } from '../resources/webhooks/worker.js';
@@ -67,6 +68,8 @@ export interface AppOptions {
   webhooks?: Partial<WebhookOptions> & { deliver?: boolean; maxEndpoints?: number };
   /** The server's public address (PUBLIC_URL), for the links it hands out; default the listening address. */
   publicUrl?: string;
+  /** How long an export link may be used, ms (default DEFAULT_EXPORT_LINK_TTL_MS: 60 s). */
+  exportLinkTtlMs?: number;
   /** Read replicas for GET requests, and the shared record of who wrote lately (read-your-writes). */
   readReplicas?: { replicas: ReadReplicas; recentWrites: RecentWrites };
   /** The server's now for every rule about time (platform/clock.ts); default a new one. Housekeeping passes the same. */
@@ -164,6 +167,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(metricsRoutes, { metrics, access: opts.metrics ?? 'loopback', text: opts.metricsText });
   await app.register(apiRoutes, {
     publicUrl: opts.publicUrl,
+    exportLinkTtlMs: opts.exportLinkTtlMs ?? DEFAULT_EXPORT_LINK_TTL_MS,
     webhooks: { policy: webhooks, maxEndpoints: opts.webhooks?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS },
   });
   if (control && worker) {

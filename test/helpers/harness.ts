@@ -179,6 +179,8 @@ export async function setup(
     rateLimit?: AppOptions['rateLimit'];
     webhooks?: AppOptions['webhooks'];
     testMode?: AppOptions['testMode'];
+    publicUrl?: string;
+    exportLinkTtlMs?: number;
   } = {},
 ): Promise<Harness> {
   const { db: raw, databaseUrl, drop } = await freshMigratedDb();
@@ -193,6 +195,8 @@ export async function setup(
     ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
     ...(opts.testMode ? { testMode: opts.testMode } : {}),
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    ...(opts.exportLinkTtlMs ? { exportLinkTtlMs: opts.exportLinkTtlMs } : {}),
   });
   return {
     db: raw,

@@ -57,6 +57,8 @@ export const PUBLIC_ROUTES = [
   'GET /docs/js/scalar.js',
   'GET /docs/openapi.json',
   'GET /favicon.svg',
+  // An export link: the single-use ticket in the path is the credential (test/export.test.ts).
+  'GET /api/v1/customers/export-links/:secret',
 ];
 
 /**
@@ -109,6 +111,20 @@ export const ROUTES: RouteCase[] = [
         payload: m.payload,
       };
     },
+  },
+  {
+    name: 'GET /api/v1/customers/export',
+    permission: 'read',
+    idBearing: false,
+    ok: 200,
+    request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/customers/export?search=route', headers }),
+  },
+  {
+    name: 'POST /api/v1/customers/export-links',
+    permission: 'read',
+    idBearing: false,
+    ok: 201,
+    request: (_ids, headers) => ({ method: 'POST', url: '/api/v1/customers/export-links?status=active', headers }),
   },
   {
     name: 'GET /api/v1/customers/bulk-upload/template',
@@ -379,6 +395,16 @@ async function endpointOf(h: Harness, headers: Record<string, string>): Promise<
   return rows[0]?.id ?? NO_SUCH_ID;
 }
 
+/** An event of the business in these headers (a customer made for the call wrote one), or a made-up id. */
+async function eventOf(h: Harness, headers: Record<string, string>): Promise<string> {
+  const businessId = headers['x-business-id'];
+  if (!businessId || !/^[0-9a-f-]{36}$/.test(businessId)) return NO_SUCH_ID;
+  const { rows } = await h.db.query<{ id: string }>('SELECT id FROM events WHERE business_id = $1 LIMIT 1', [
+    businessId,
+  ]);
+  return rows[0]?.id ?? NO_SUCH_ID;
+}
+
 function WEBHOOK_ROUTES(): RouteCase[] {
   const base = '/api/v1/webhook-endpoints';
   const one = (
@@ -424,5 +450,17 @@ function WEBHOOK_ROUTES(): RouteCase[] {
     one('DELETE /api/v1/webhook-endpoints/{endpoint_id}', 'DELETE', '', 200),
     one('POST /api/v1/webhook-endpoints/{endpoint_id}/rotate-secret', 'POST', '/rotate-secret', 200),
     one('GET /api/v1/webhook-endpoints/{endpoint_id}/deliveries', 'GET', '/deliveries?limit=5', 200),
+    one('POST /api/v1/webhook-endpoints/{endpoint_id}/test', 'POST', '/test', 202),
+    {
+      name: 'POST /api/v1/webhook-endpoints/{endpoint_id}/deliveries/{event_id}/redeliver',
+      permission: 'manage',
+      idBearing: false,
+      ok: 202,
+      request: async (_ids, headers, h) => ({
+        method: 'POST',
+        url: `${base}/${await endpointOf(h, headers)}/deliveries/${await eventOf(h, headers)}/redeliver`,
+        headers,
+      }),
+    },
   ];
 }

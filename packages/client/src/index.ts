@@ -44,6 +44,8 @@ export type WebhookEndpointCreatedResponse = Schemas['WebhookEndpointCreatedResp
 export type WebhookEndpointCreateRequest = Schemas['WebhookEndpointCreateRequest'];
 export type WebhookEndpointUpdateRequest = Schemas['WebhookEndpointUpdateRequest'];
 export type WebhookDeliveryAttemptResponse = Schemas['WebhookDeliveryAttemptResponse'];
+export type WebhookDeliveryScheduledResponse = Schemas['WebhookDeliveryScheduledResponse'];
+export type CustomerExportLinkResponse = Schemas['CustomerExportLinkResponse'];
 
 /** The query of an operation, as the OpenAPI document declares it. */
 type QueryOf<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
@@ -60,6 +62,7 @@ export interface Page<T> {
 }
 
 export type CustomerListQuery = QueryOf<operations['get_customers_api_v1_customers_get']>;
+export type CustomerExportQuery = QueryOf<operations['export_customers_api_v1_customers_export_get']>;
 export type ContactListQuery = QueryOf<operations['list_contacts_api_v1_customers__customer_id__contacts_get']>;
 export type BusinessListQuery = QueryOf<operations['list_businesses_api_v1_businesses_get']>;
 export type MemberListQuery = QueryOf<operations['list_business_users_api_v1_businesses_users_get']>;
@@ -124,6 +127,8 @@ interface Call {
   noKey?: boolean;
   /** Sent without the token (accepting an invitation as a new account). */
   anonymous?: boolean;
+  /** A download: a success is answered with the Response itself, its body unread (to stream it). */
+  raw?: boolean;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -192,6 +197,7 @@ class Transport {
         await this.wait(call, attempt, null, null);
         continue;
       }
+      if (res.ok && call.raw) return res as T;
       if (res.ok) {
         const text = await res.text();
         const body = text === '' ? undefined : (JSON.parse(text) as { data?: T });
@@ -331,6 +337,22 @@ export class CustomersApi {
         method: 'GET',
         path: 'api/v1/customers/bulk-upload/template',
         business: true,
+      }),
+    /**
+     * Every customer the list would return with these filters and order, as CSV in the
+     * bulk-upload template's columns: the Response, its body streaming (`res.body`, or
+     * `await res.text()`). A body that errors while read was cut short by the server: not a whole file.
+     */
+    export: (query: CustomerExportQuery = {}) =>
+      this.t.request<Response>({ method: 'GET', path: 'api/v1/customers/export', query, business: true, raw: true }),
+    /** A single-use link (60 s by default) that downloads that export with no other credential: for a browser. */
+    exportLink: (query: CustomerExportQuery = {}) =>
+      this.t.request<CustomerExportLinkResponse>({
+        method: 'POST',
+        path: 'api/v1/customers/export-links',
+        query,
+        business: true,
+        noKey: true,
       }),
   };
 
@@ -516,6 +538,20 @@ export class CustomersApi {
         path: `api/v1/webhook-endpoints/${seg(endpointId)}/rotate-secret`,
         business: true,
         noKey: true,
+      }),
+    /** Sends the endpoint one `webhook.test` event through the usual delivery path: the delivery's id. */
+    sendTest: (endpointId: string) =>
+      this.t.request<WebhookDeliveryScheduledResponse>({
+        method: 'POST',
+        path: `api/v1/webhook-endpoints/${seg(endpointId)}/test`,
+        business: true,
+      }),
+    /** Sends an event to the endpoint again, now, with fresh attempts. */
+    redeliver: (endpointId: string, eventId: string) =>
+      this.t.request<WebhookDeliveryScheduledResponse>({
+        method: 'POST',
+        path: `api/v1/webhook-endpoints/${seg(endpointId)}/deliveries/${seg(eventId)}/redeliver`,
+        business: true,
       }),
     deliveries: (endpointId: string, query: WebhookDeliveryListQuery = {}) =>
       new List(

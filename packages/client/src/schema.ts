@@ -294,6 +294,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhook-endpoints/{endpoint_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description Sends this endpoint alone one `webhook.test` event (its `data.object` is the endpoint), through the same delivery path as every event: signed, retried, in the delivery log. It is not in the feed. Answers 202 with the delivery's id and the event's. A disabled endpoint → 409.
+         */
+        post: operations["send_webhook_test_event_api_v1_webhook_endpoints__endpoint_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries/{event_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver an event
+         * @description Schedules the event again for this endpoint, now, with fresh attempts and a fresh 3-day window: an event of the feed (delivered there before or not) or a test event sent to this endpoint. Answers 202 with the delivery's id. An event past the feed's retention → 404; a disabled endpoint → 409.
+         */
+        post: operations["redeliver_webhook_event_api_v1_webhook_endpoints__endpoint_id__deliveries__event_id__redeliver_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhook-endpoints/{endpoint_id}/deliveries": {
         parameters: {
             query?: never;
@@ -364,6 +404,66 @@ export interface paths {
         };
         /** Download customer bulk upload template */
         get: operations["download_customer_bulk_upload_template_api_v1_customers_bulk_upload_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export customers as CSV
+         * @description The customers the list would return with the same filters, `search` and order — all of them, streamed as `text/csv` in the bulk-upload template's columns, so an export uploads again. A cell that a spreadsheet would run as a formula (beginning with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading `'`, which bulk upload takes off again. `cursor`, `limit`, `direction` and `include_total_count` → 422. An error after the first byte aborts the connection: a download that completes is the whole export.
+         */
+        get: operations["export_customers_api_v1_customers_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/export-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a single-use export link
+         * @description A link to download one export (the same query parameters as `GET /api/v1/customers/export`) by navigation, with no other credential: single use, valid for 60 seconds unless the operator sets `EXPORT_LINK_SECONDS`. A used, expired or unknown link → 401. The answer is the only time the secret is shown.
+         */
+        post: operations["create_customer_export_link_api_v1_customers_export_links_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/export-links/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an export by its link
+         * @description Streams the export the link was made for, as `GET /api/v1/customers/export` would. Single use: a used, expired or unknown link → 401.
+         */
+        get: operations["download_customer_export_api_v1_customers_export_links__secret__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -611,6 +711,18 @@ export interface components {
             category?: string | null;
             invoice_footer?: string | null;
             status?: components["schemas"]["CounterpartyStatus"];
+        };
+        CustomerExportLinkResponse: {
+            /** @description GET it (once, before `expires_at`) to download the export; it is the credential */
+            url: string;
+            /** @description The ticket (`dzx_…`): the last segment of `url` */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339, UTC, microseconds
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            expires_at: string;
         };
         CustomerListResponse: {
             /** @description The page, in the requested order */
@@ -1017,6 +1129,18 @@ export interface components {
             code: string;
             data: components["schemas"]["CustomerBulkUploadResponse"];
         };
+        SuccessEnvelope_CustomerExportLinkResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["CustomerExportLinkResponse"];
+        };
         SuccessEnvelope_CustomerListResponse_: {
             /** @example true */
             success: boolean;
@@ -1168,6 +1292,18 @@ export interface components {
              */
             code: string;
             data: components["schemas"]["WebhookDeliveryAttemptListResponse"];
+        };
+        SuccessEnvelope_WebhookDeliveryScheduledResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["WebhookDeliveryScheduledResponse"];
         };
         SuccessEnvelope_WebhookEndpointCreatedResponse_: {
             /** @example true */
@@ -1354,6 +1490,18 @@ export interface components {
              * @example 2026-11-26T13:26:02.123456Z
              */
             created_at: string;
+        };
+        WebhookDeliveryScheduledResponse: {
+            /**
+             * Format: uuid
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            event_id: string;
         };
         WebhookEndpointCreatedResponse: {
             /**
@@ -4055,6 +4203,263 @@ export interface operations {
             };
         };
     };
+    send_webhook_test_event_api_v1_webhook_endpoints__endpoint_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The business (tenant) to act in. Needed: missing → 422 */
+                "x-business-id"?: string;
+                /** @description Recorded as created_by / updated_by for audit */
+                "x-user-email"?: string;
+                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                endpoint_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_WebhookDeliveryScheduledResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not Found - Resource does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Conflict - a unique rule would break */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    redeliver_webhook_event_api_v1_webhook_endpoints__endpoint_id__deliveries__event_id__redeliver_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The business (tenant) to act in. Needed: missing → 422 */
+                "x-business-id"?: string;
+                /** @description Recorded as created_by / updated_by for audit */
+                "x-user-email"?: string;
+                /** @description Makes a retry safe: the first request with a key runs, a later one with the same key, method, path and body gets the same answer (header Idempotent-Replayed: true) and does nothing. Kept 24 hours, per business (or per user without x-business-id). */
+                "idempotency-key"?: string;
+            };
+            path: {
+                endpoint_id: string;
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_WebhookDeliveryScheduledResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not Found - Resource does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Conflict - a unique rule would break */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     list_webhook_deliveries_api_v1_webhook_endpoints__endpoint_id__deliveries_get: {
         parameters: {
             query?: {
@@ -4629,6 +5034,354 @@ export interface operations {
             };
             /** @description Not Found - Resource does not exist */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    export_customers_api_v1_customers_export_get: {
+        parameters: {
+            query?: {
+                /** @description Exact customer id */
+                id?: string;
+                /** @description Exact e-mail, case-insensitive */
+                email?: string;
+                status?: components["schemas"]["CounterpartyStatus"];
+                /** @description Fuzzy and substring match on the name, case- and accent-insensitive; at most 200 characters, also once normalised */
+                search?: string;
+                /** @description Column name to sort by: 'created_at', 'updated_at', 'name', 'email', 'credit_limit_cents' (alias 'amount'), 'status', or 'relevance' (best match first; only with search). When changing sort, reset cursor to None. */
+                sort_by?: "created_at" | "updated_at" | "name" | "email" | "credit_limit_cents" | "status" | "amount" | "relevance";
+                /** @description Sort direction: true for descending (newest/largest first), false for ascending */
+                descending?: boolean;
+            };
+            header?: {
+                /** @description The business (tenant) to act in. Needed: missing → 422 */
+                "x-business-id"?: string;
+                /** @description Recorded as created_by / updated_by for audit */
+                "x-user-email"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not Found - Resource does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    create_customer_export_link_api_v1_customers_export_links_post: {
+        parameters: {
+            query?: {
+                /** @description Exact customer id */
+                id?: string;
+                /** @description Exact e-mail, case-insensitive */
+                email?: string;
+                status?: components["schemas"]["CounterpartyStatus"];
+                /** @description Fuzzy and substring match on the name, case- and accent-insensitive; at most 200 characters, also once normalised */
+                search?: string;
+                /** @description Column name to sort by: 'created_at', 'updated_at', 'name', 'email', 'credit_limit_cents' (alias 'amount'), 'status', or 'relevance' (best match first; only with search). When changing sort, reset cursor to None. */
+                sort_by?: "created_at" | "updated_at" | "name" | "email" | "credit_limit_cents" | "status" | "amount" | "relevance";
+                /** @description Sort direction: true for descending (newest/largest first), false for ascending */
+                descending?: boolean;
+            };
+            header?: {
+                /** @description The business (tenant) to act in. Needed: missing → 422 */
+                "x-business-id"?: string;
+                /** @description Recorded as created_by / updated_by for audit */
+                "x-user-email"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_CustomerExportLinkResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not Found - Resource does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    download_customer_export_api_v1_customers_export_links__secret__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                secret: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

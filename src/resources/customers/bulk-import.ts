@@ -1,29 +1,16 @@
 import type { Db, Queryable } from '../../platform/db/db.js';
 import { InvalidFileError } from '../../platform/errors.js';
-import { fieldsOf } from '../../platform/fields.js';
 import type { TenantContext } from '../../platform/tenant.js';
 import { foldCase } from '../../platform/text.js';
 import { objectChecker } from '../../platform/validation.js';
 import { recordEvents } from '../events/service.js';
+import { CUSTOMER_CSV_COLUMNS, csvLine, unguardCell } from './csv.js';
 import type { CustomerRow } from './rows.js';
 import { CustomerCreateSchema, type CustomerInput } from './schemas.js';
 import { createdEvents, insertCustomers } from './service.js';
 
-/** Columns a customers CSV may have, in template order: the create body's fields (one left out does not compile). */
-const IMPORT_COLUMNS = fieldsOf<CustomerInput>()([
-  'name',
-  'email',
-  'phone',
-  'address',
-  'tax_id',
-  'website',
-  'notes',
-  'credit_limit_cents',
-  'default_payment_term_id',
-  'status',
-  'category',
-  'invoice_footer',
-]);
+/** Columns a customers CSV may have, in template order. */
+const IMPORT_COLUMNS = CUSTOMER_CSV_COLUMNS;
 const REQUIRED_COLUMNS = ['name', 'email'] as const;
 
 export const MAX_IMPORT_ROWS = 10_000;
@@ -152,7 +139,8 @@ export async function importCustomers(
     }
     const obj: Record<string, unknown> = {};
     columns.forEach((c, i) => {
-      const cell = record[i] ?? '';
+      // The `'` an export puts before a would-be formula comes off again (see csv.ts).
+      const cell = unguardCell(record[i] ?? '');
       // An empty cell is a field left out, exactly as in a JSON body.
       if (cell.trim() !== '') obj[c] = cell;
     });
@@ -211,8 +199,7 @@ export function importTemplate() {
     category: 'Wholesale',
     invoice_footer: 'Thank you for your business',
   };
-  const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-  const csv = `${IMPORT_COLUMNS.join(',')}\r\n${IMPORT_COLUMNS.map((c) => quote(example[c])).join(',')}\r\n`;
+  const csv = `${csvLine(IMPORT_COLUMNS)}${csvLine(IMPORT_COLUMNS.map((c) => example[c]))}`;
   return {
     template_name: 'customers',
     csv_content_stringified: csv,

@@ -1,12 +1,23 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { tenantOf } from '../../http/access.js';
+import { callerOf, tenantOf } from '../../http/access.js';
 import { HttpError, malformedMultipart, SEND_MULTIPART } from '../../http/errors.js';
 import { clientGone, deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
-import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
+import {
+  AuthHeaders,
+  DeletedEnvelope,
+  Envelope,
+  errorResponses,
+  PaginatedOf,
+  tokenErrorResponses,
+} from '../../http/schemas.js';
 import { RequestValidationError } from '../../http/validation.js';
+import type { TenantContext } from '../../platform/tenant.js';
 import { searchKey } from '../../platform/text.js';
 import { CustomerIdParams } from '../contacts/schemas.js';
+import { baseUrlOf } from '../invitations/routes.js';
 import { importTemplate, MAX_IMPORT_ROWS } from './bulk-import.js';
 import { csvRecords } from './csv.js';
 import {
@@ -14,12 +25,17 @@ import {
   BulkUploadTemplateSchema,
   CUSTOMER_SORT_NAMES,
   CustomerCreateSchema,
+  CustomerExportLinkSchema,
+  type CustomerExportParams,
+  CustomerExportQuery,
   CustomerListQuery,
   CustomerSchema,
   CustomerUpdateSchema,
   MAX_SEARCH_LENGTH,
+  PAGING_PARAMS,
   RELEVANCE,
 } from './schemas.js';
+import type { CustomerFilters, CustomerOrder } from './service.js';
 
 const tags = ['customers'];
 
@@ -81,8 +97,95 @@ function checkSearchLength(search: string): void {
   ]);
 }
 
-/** Endpoints 1–7: customers. */
-export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/** The list's own checks of its filters and order (shared by the list and the export). */
+function checkListQuery(q: { sort_by?: string | undefined; search?: string | undefined }): void {
+  if (q.sort_by === RELEVANCE && q.search === undefined) throw relevanceWithoutSearch();
+  if (q.search !== undefined) checkSearchLength(q.search);
+}
+
+/** An export is the whole list, forward: pagination parameters would be quietly ignored, so they are refused. */
+function refusePaging(query: unknown): void {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const given = PAGING_PARAMS.filter((name) => q[name] !== undefined);
+  if (given.length === 0) return;
+  throw new RequestValidationError(
+    given.map((name) => ({
+      type: 'value_error',
+      loc: ['query', name],
+      msg: `Value error, an export is the whole list: ${name} is not accepted (filters, search, sort_by and descending are)`,
+      input: q[name],
+      ctx: { error: 'not accepted by an export' },
+    })),
+  );
+}
+
+const filtersOf = (q: CustomerExportParams): CustomerFilters => ({
+  id: q.id,
+  email: q.email,
+  status: q.status,
+  search: q.search,
+});
+const orderOf = (q: CustomerExportParams): CustomerOrder => ({
+  sortBy: q.sort_by ?? 'created_at',
+  descending: q.descending ?? true,
+});
+
+/** An export's query as a ticket keeps it: the given fields only. */
+function exportParams(q: CustomerExportParams): CustomerExportParams {
+  return Object.fromEntries(
+    Object.entries(filtersOf(q))
+      .concat([
+        ['sort_by', q.sort_by],
+        ['descending', q.descending],
+      ])
+      .filter(([, v]) => v !== undefined),
+  ) as CustomerExportParams;
+}
+
+const CSV_RESPONSE = {
+  description: 'Successful Response',
+  content: {
+    'text/csv': {
+      schema: Type.String({
+        description:
+          "The customers as CSV: a header line with the bulk-upload template's columns, then one line per customer",
+      }),
+    },
+  },
+};
+
+/** Streams an export: a download, read batch by batch as the client takes it. */
+async function sendExport(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  ctx: TenantContext,
+  q: CustomerExportParams,
+): Promise<FastifyReply> {
+  const chunks = await req.services.customers.exportCsv(ctx, filtersOf(q), orderOf(q), clientGone(reply));
+  const date = new Date().toISOString().slice(0, 10);
+  // Bytes, not objects: the stream reads ahead one batch at most. An error after the first byte
+  // destroys the connection (Fastify, for a stream whose headers went out): the client sees a
+  // broken transfer, never a file that looks whole.
+  const body = Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 });
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="customers-${date}.csv"`)
+    .header('cache-control', 'no-store')
+    .send(body);
+}
+
+export interface CustomerRouteOptions {
+  /** The server's public address, for export links; default the listening address. */
+  publicUrl?: string | undefined;
+  /** How long an export link may be used, ms. */
+  exportLinkTtlMs: number;
+}
+
+/** Endpoints 1–7: customers; and their export. */
+export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = async (
+  app,
+  { publicUrl, exportLinkTtlMs },
+) => {
   app.get(
     '/',
     {
@@ -104,8 +207,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const q = req.query;
-      if (q.sort_by === RELEVANCE && q.search === undefined) throw relevanceWithoutSearch();
-      if (q.search !== undefined) checkSearchLength(q.search);
+      checkListQuery(q);
       const page = await req.services.customers.list(
         tenantOf(req),
         { id: q.id, email: q.email, status: q.status, search: q.search },
@@ -202,6 +304,85 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => ok(importTemplate(), 'Template retrieved'),
+  );
+
+  app.get(
+    '/export',
+    {
+      config: { access: 'read' },
+      schema: {
+        operationId: 'export_customers_api_v1_customers_export_get',
+        summary: 'Export customers as CSV',
+        description:
+          "The customers the list would return with the same filters, `search` and order — all of them, streamed as `text/csv` in the bulk-upload template's columns, so an export uploads again. A cell that a spreadsheet would run as a formula (beginning with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading `'`, which bulk upload takes off again. `cursor`, `limit`, `direction` and `include_total_count` → 422. An error after the first byte aborts the connection: a download that completes is the whole export.",
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        querystring: CustomerExportQuery,
+        response: { 200: CSV_RESPONSE, ...errorResponses() },
+      },
+    },
+    async (req, reply) => {
+      refusePaging(req.query);
+      checkListQuery(req.query);
+      return await sendExport(req, reply, tenantOf(req), req.query);
+    },
+  );
+
+  app.post(
+    '/export-links',
+    {
+      // The answer carries the ticket's secret, which is never stored: no Idempotency-Key.
+      config: { access: 'read', idempotency: 'refuse' },
+      schema: {
+        operationId: 'create_customer_export_link_api_v1_customers_export_links_post',
+        summary: 'Create a single-use export link',
+        description:
+          'A link to download one export (the same query parameters as `GET /api/v1/customers/export`) by navigation, with no other credential: single use, valid for 60 seconds unless the operator sets `EXPORT_LINK_SECONDS`. A used, expired or unknown link → 401. The answer is the only time the secret is shown.',
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        querystring: CustomerExportQuery,
+        response: {
+          201: Envelope(CustomerExportLinkSchema),
+          ...errorResponses(),
+        },
+      },
+    },
+    async (req, reply) => {
+      refusePaging(req.query);
+      checkListQuery(req.query);
+      const link = await req.services.exportLinks.create({
+        businessId: tenantOf(req).businessId,
+        userId: callerOf(req).userId,
+        query: exportParams(req.query),
+        ttlMs: exportLinkTtlMs,
+        baseUrl: baseUrlOf(app as unknown as FastifyInstance, publicUrl),
+      });
+      return reply.code(201).send(ok(link, 'Export link created', 'CREATED'));
+    },
+  );
+
+  app.get(
+    '/export-links/:secret',
+    {
+      // The ticket is the credential: single use, short-lived, looked up by its business and hash.
+      config: { access: 'public' },
+      schema: {
+        operationId: 'download_customer_export_api_v1_customers_export_links__secret__get',
+        summary: 'Download an export by its link',
+        description:
+          'Streams the export the link was made for, as `GET /api/v1/customers/export` would. Single use: a used, expired or unknown link → 401.',
+        tags,
+        params: Type.Object({ secret: Type.String() }),
+        response: { 200: CSV_RESPONSE, ...tokenErrorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const ticket = await req.services.exportLinks.redeem(req.params.secret);
+      checkListQuery(ticket.query);
+      return await sendExport(req, reply, { businessId: ticket.businessId, actorEmail: null }, ticket.query);
+    },
   );
 
   app.get(

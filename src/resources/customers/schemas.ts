@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { component, Email, Id, Name, Nullable, PageQuery, StringEnum, Timestamp } from '../../platform/schema.js';
+import { Secret } from '../../platform/secret.js';
 import { CustomerContactSchema } from '../contacts/schemas.js';
 
 const CUSTOMER_STATUSES = ['active', 'inactive', 'blocked'] as const;
@@ -94,23 +95,47 @@ export const CustomerUpdateSchema = Type.Partial(CustomerCreateSchema, {
 });
 export type CustomerPatch = Static<typeof CustomerUpdateSchema>;
 
+/** The list's filters (an export and its links take the same). */
+const CUSTOMER_FILTERS = {
+  id: Type.Optional(Type.String({ format: 'uuid', description: 'Exact customer id' })),
+  email: Type.Optional(Type.String({ maxLength: 320, description: 'Exact e-mail, case-insensitive' })),
+  status: Type.Optional(CounterpartyStatusSchema),
+  search: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: MAX_SEARCH_LENGTH,
+      'x-trim': true,
+      description:
+        'Fuzzy and substring match on the name, case- and accent-insensitive; at most 200 characters, also once normalised',
+    }),
+  ),
+};
+
 export const CustomerListQuery = PageQuery(
   CUSTOMER_SORT_NAMES,
-  {
-    id: Type.Optional(Type.String({ format: 'uuid', description: 'Exact customer id' })),
-    email: Type.Optional(Type.String({ maxLength: 320, description: 'Exact e-mail, case-insensitive' })),
-    status: Type.Optional(CounterpartyStatusSchema),
-    search: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: MAX_SEARCH_LENGTH,
-        'x-trim': true,
-        description:
-          'Fuzzy and substring match on the name, case- and accent-insensitive; at most 200 characters, also once normalised',
-      }),
-    ),
-  },
+  CUSTOMER_FILTERS,
   "Column name to sort by: 'created_at', 'updated_at', 'name', 'email', 'credit_limit_cents' (alias 'amount'), 'status', or 'relevance' (best match first; only with search). When changing sort, reset cursor to None.",
+);
+
+/** The pagination parameters an export refuses: it is the whole list, always forward (cursor and limit → 422). */
+export const PAGING_PARAMS = ['cursor', 'limit', 'direction', 'include_total_count'] as const;
+
+/** An export's query: the list's filters and order, without its pagination. */
+export const CustomerExportQuery = Type.Object({
+  ...CUSTOMER_FILTERS,
+  sort_by: CustomerListQuery.properties.sort_by,
+  descending: CustomerListQuery.properties.descending,
+});
+export type CustomerExportParams = Static<typeof CustomerExportQuery>;
+
+/** A single-use export link: its secret is shown only here. */
+export const CustomerExportLinkSchema = Type.Object(
+  {
+    url: Secret({ description: 'GET it (once, before `expires_at`) to download the export; it is the credential' }),
+    secret: Secret({ description: 'The ticket (`dzx_…`): the last segment of `url`' }),
+    expires_at: Timestamp,
+  },
+  component('CustomerExportLinkResponse'),
 );
 
 const BulkError = Type.Object({

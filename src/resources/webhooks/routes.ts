@@ -6,12 +6,14 @@ import type { TargetPolicy } from './address.js';
 import {
   WebhookAttemptListQuery,
   WebhookAttemptSchema,
+  WebhookDeliveryScheduledSchema,
   WebhookEndpointCreateSchema,
   WebhookEndpointIdParams,
   WebhookEndpointListQuery,
   WebhookEndpointSchema,
   WebhookEndpointUpdateSchema,
   WebhookEndpointWithSecretSchema,
+  WebhookRedeliverParams,
 } from './schemas.js';
 
 const tags = ['webhooks'];
@@ -160,6 +162,55 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{
         'Webhook secret rotated',
         'UPDATED',
       ),
+  );
+
+  app.post(
+    '/:endpoint_id/test',
+    {
+      config: { access: 'manage', privileged: true },
+      schema: {
+        operationId: 'send_webhook_test_event_api_v1_webhook_endpoints__endpoint_id__test_post',
+        summary: 'Send a test event',
+        description:
+          "Sends this endpoint alone one `webhook.test` event (its `data.object` is the endpoint), through the same delivery path as every event: signed, retried, in the delivery log. It is not in the feed. Answers 202 with the delivery's id and the event's. A disabled endpoint → 409.",
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        params: WebhookEndpointIdParams,
+        response: { 202: Envelope(WebhookDeliveryScheduledSchema), ...errorResponses(404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const scheduled = await req.services.webhooks.sendTest(tenantOf(req).businessId, req.params.endpoint_id);
+      return reply.code(202).send(ok(scheduled, 'Test event scheduled'));
+    },
+  );
+
+  app.post(
+    '/:endpoint_id/deliveries/:event_id/redeliver',
+    {
+      config: { access: 'manage', privileged: true },
+      schema: {
+        operationId:
+          'redeliver_webhook_event_api_v1_webhook_endpoints__endpoint_id__deliveries__event_id__redeliver_post',
+        summary: 'Redeliver an event',
+        description:
+          "Schedules the event again for this endpoint, now, with fresh attempts and a fresh 3-day window: an event of the feed (delivered there before or not) or a test event sent to this endpoint. Answers 202 with the delivery's id. An event past the feed's retention → 404; a disabled endpoint → 409.",
+        tags,
+        security: SECURITY,
+        headers: AuthHeaders,
+        params: WebhookRedeliverParams,
+        response: { 202: Envelope(WebhookDeliveryScheduledSchema), ...errorResponses(404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const scheduled = await req.services.webhooks.redeliver(
+        tenantOf(req).businessId,
+        req.params.endpoint_id,
+        req.params.event_id,
+      );
+      return reply.code(202).send(ok(scheduled, 'Event scheduled for redelivery'));
+    },
   );
 
   app.get(

@@ -84,6 +84,20 @@ export const WebhookAttemptSchema = Type.Object(
 );
 export type WebhookAttempt = Static<typeof WebhookAttemptSchema>;
 
+/** A delivery scheduled by hand (a test event, a redelivery): the delivery and the event it sends. */
+export const WebhookDeliveryScheduledSchema = Type.Object(
+  {
+    id: Id,
+    event_id: Id,
+  },
+  component('WebhookDeliveryScheduledResponse'),
+);
+export type WebhookDeliveryScheduled = Static<typeof WebhookDeliveryScheduledSchema>;
+
+/** The type of the event `POST …/test` sends (never in the feed). */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
 export const WebhookEndpointListQuery = PageQuery(['created_at'] as const, {}, "Column name to sort by: 'created_at'.");
 export const WebhookAttemptListQuery = PageQuery(['created_at'] as const, {}, "Column name to sort by: 'created_at'.");
 export const WebhookEndpointIdParams = Type.Object({ endpoint_id: Type.String() });
+export const WebhookRedeliverParams = Type.Object({ endpoint_id: Type.String(), event_id: Type.String() });

@@ -7,12 +7,14 @@ import { type KeysetRow, listPage, type Page, type PageParams, timestampKey } fr
 import { query, queryOne, queryRow, type Sql, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { isCapture, resolveTarget, TargetError, type TargetPolicy } from './address.js';
-import type {
-  WebhookAttempt,
-  WebhookEndpoint,
-  WebhookEndpointInput,
-  WebhookEndpointPatch,
-  WebhookEndpointWithSecret,
+import {
+  TEST_EVENT_TYPE,
+  type WebhookAttempt,
+  type WebhookDeliveryScheduled,
+  type WebhookEndpoint,
+  type WebhookEndpointInput,
+  type WebhookEndpointPatch,
+  type WebhookEndpointWithSecret,
 } from './schemas.js';
 import { newSecret } from './sender.js';
 
@@ -172,6 +174,90 @@ export async function listEndpoints(
   });
 }
 
+/** The endpoint, which must be enabled to be sent anything by hand (a disabled one is sent nothing). */
+async function enabledEndpoint(db: Queryable, businessId: string, id: string): Promise<WebhookEndpoint> {
+  const endpoint = await getEndpoint(db, businessId, id);
+  if (!endpoint.enabled) throw new ConflictError('The webhook endpoint is disabled: enable it first');
+  return endpoint;
+}
+
+/**
+ * Sends the endpoint one `webhook.test` event (its data: the endpoint), through
+ * the same delivery path as every event — signed, retried, logged — but to it
+ * alone and not in the feed: the event's body is stored with its delivery.
+ */
+export async function sendTestEvent(
+  db: Db,
+  clock: Clock,
+  businessId: string,
+  id: string,
+): Promise<WebhookDeliveryScheduled> {
+  const endpoint = await enabledEndpoint(db, businessId, id);
+  const eventId = uuidv7();
+  const now = clock.iso(); // milliseconds: the contract's microseconds are three zeros more
+  const body = JSON.stringify({
+    id: eventId,
+    type: TEST_EVENT_TYPE,
+    created_at: now.replace(/Z$/, '000Z'),
+    data: { object: endpoint },
+    previous_attributes: null,
+  });
+  const row = await queryRow<{ id: string }>(
+    db,
+    sql`INSERT INTO webhook_deliveries (business_id, endpoint_id, id, event_id, event_type, body, next_attempt_at, created_at)
+     VALUES (${businessId}, ${endpoint.id}, ${uuidv7()}, ${eventId}, ${TEST_EVENT_TYPE}, ${body}, ${clock.sql()}, ${clock.sql()})
+     RETURNING id`,
+  );
+  return { id: row.id, event_id: eventId };
+}
+
+/** What a redelivery resets: pending now, no attempts yet, a fresh window (counted from `created_at`). */
+const fresh = (clock: Clock) => {
+  const now = clock.sql();
+  return sql`state = 'pending', attempts = 0, next_attempt_at = ${now}, created_at = ${now}`;
+};
+
+/**
+ * Schedules an event again for one endpoint, now, with fresh attempts and a
+ * fresh window: an event of the feed (whether or not it was delivered there
+ * before), or a test event sent to this endpoint. 404 when the event is gone
+ * (past the feed's retention) or never was.
+ */
+export async function redeliverEvent(
+  db: Db,
+  clock: Clock,
+  businessId: string,
+  id: string,
+  eventId: string,
+): Promise<WebhookDeliveryScheduled> {
+  const endpoint = await enabledEndpoint(db, businessId, id);
+  if (!isUuid(eventId)) throw new NotFoundError('event');
+  const business = sql.param(businessId);
+  const ep = sql.param(endpoint.id);
+  const event = await queryOne<{ position: string }>(
+    db,
+    sql`SELECT position::text AS position FROM events WHERE business_id = ${business} AND id = ${eventId}`,
+  );
+  if (event) {
+    const row = await queryRow<{ id: string }>(
+      db,
+      sql`INSERT INTO webhook_deliveries (business_id, endpoint_id, id, event_position, next_attempt_at, created_at)
+       VALUES (${business}, ${ep}, ${uuidv7()}, ${event.position}::bigint, ${clock.sql()}, ${clock.sql()})
+       ON CONFLICT (business_id, endpoint_id, event_position) DO UPDATE SET ${fresh(clock)}
+       RETURNING id`,
+    );
+    return { id: row.id, event_id: eventId };
+  }
+  const own = await queryOne<{ id: string }>(
+    db,
+    sql`UPDATE webhook_deliveries SET ${fresh(clock)}
+      WHERE business_id = ${business} AND endpoint_id = ${ep} AND event_id = ${eventId} AND body IS NOT NULL
+      RETURNING id`,
+  );
+  if (!own) throw new NotFoundError('event');
+  return { id: own.id, event_id: eventId };
+}
+
 /** An attempt as selected: its fields as stored (timestamps as PostgreSQL writes them). */
 type AttemptRow = WebhookAttempt;
 
@@ -234,8 +320,8 @@ export async function purgeWebhookLog(db: Db, clock: Clock, days: number, batch 
   );
   const deliveries = await query(
     db,
-    sql`DELETE FROM webhook_deliveries WHERE (business_id, endpoint_id, event_position) IN
-       (SELECT business_id, endpoint_id, event_position FROM webhook_deliveries
+    sql`DELETE FROM webhook_deliveries WHERE (business_id, id) IN
+       (SELECT business_id, id FROM webhook_deliveries
          WHERE state <> 'pending' AND created_at < ${now}::timestamptz - make_interval(days => ${days}::int) LIMIT ${batch})`,
   );
   return Math.max(attempts.rowCount, deliveries.rowCount);

@@ -57,7 +57,7 @@ interface ClaimedEndpoint {
 }
 
 interface DueDelivery {
-  event_position: string;
+  id: string;
   attempts: number;
   expired: boolean;
   event_id: string | null;
@@ -65,6 +65,8 @@ interface DueDelivery {
   created_at: string | null;
   data: string | null;
   previous_attributes: string | null;
+  /** The whole body of an event that is not in the feed (a test event); null for the feed's. */
+  body: string | null;
 }
 
 /** One attempt as it went out and what came back (test mode's log, see http/test-mode.ts). */
@@ -237,13 +239,14 @@ export class WebhookWorker {
         const now = sql.param(this.clock.iso());
         const { rows } = await query<DueDelivery>(
           this.db,
-          sql`SELECT d.event_position::text AS event_position, d.attempts,
+          sql`SELECT d.id, d.attempts,
                   d.created_at + make_interval(secs => ${this.opts.giveUpAfterMs / 1000}::float8) < ${now}::timestamptz AS expired,
-                  e.id AS event_id, e.type, e.created_at, e.data, e.previous_attributes
+                  coalesce(d.event_id, e.id) AS event_id, coalesce(d.event_type, e.type) AS type, e.created_at, e.data,
+                  e.previous_attributes, d.body
              FROM webhook_deliveries d
              LEFT JOIN events e ON e.business_id = d.business_id AND e.position = d.event_position
             WHERE d.business_id = ${endpoint.business_id} AND d.endpoint_id = ${endpoint.id} AND d.state = 'pending' AND d.next_attempt_at <= ${now}::timestamptz
-            ORDER BY d.event_position
+            ORDER BY d.event_position NULLS FIRST, d.id
             LIMIT ${sql.raw(String(BATCH))}`,
         );
         if (rows.length === 0) break;
@@ -261,22 +264,25 @@ export class WebhookWorker {
   }
 
   private async deliver(endpoint: ClaimedEndpoint, d: DueDelivery): Promise<void> {
-    if (d.event_id === null || d.data === null || d.expired) {
+    if (d.event_id === null || (d.body === null && d.data === null) || d.expired) {
       // The event is past its retention, or the delivery past its last attempt: nothing to send.
       await query(
         this.db,
         sql`UPDATE webhook_deliveries SET state = 'failed', next_attempt_at = NULL
-          WHERE business_id = ${endpoint.business_id} AND endpoint_id = ${endpoint.id} AND event_position = ${d.event_position}::bigint`,
+          WHERE business_id = ${endpoint.business_id} AND id = ${d.id}`,
       );
       return;
     }
-    const body = JSON.stringify({
-      id: d.event_id,
-      type: d.type,
-      created_at: toRfc3339(d.created_at),
-      data: JSON.parse(d.data),
-      previous_attributes: d.previous_attributes === null ? null : JSON.parse(d.previous_attributes),
-    });
+    // A test event's body is its delivery's own; a feed event's is made from the event.
+    const body =
+      d.body ??
+      JSON.stringify({
+        id: d.event_id,
+        type: d.type,
+        created_at: toRfc3339(d.created_at),
+        data: JSON.parse(d.data ?? 'null'),
+        previous_attributes: d.previous_attributes === null ? null : JSON.parse(d.previous_attributes),
+      });
     const secrets = endpoint.previous_secret ? [endpoint.secret, endpoint.previous_secret] : [endpoint.secret];
     // The signature's time is the wall clock's, whatever test mode did to the schedule's: a
     // receiver checks it against its own clock.
@@ -323,7 +329,7 @@ export class WebhookWorker {
                 next_attempt_at = CASE WHEN ${succeeded} THEN NULL
                              WHEN ${now}::timestamptz + make_interval(secs => ${delay}::float8) > created_at + make_interval(secs => ${giveUpAfter}::float8) THEN NULL
                              ELSE ${now}::timestamptz + make_interval(secs => ${delay}::float8) END
-          WHERE business_id = ${endpoint.business_id} AND endpoint_id = ${endpoint.id} AND event_position = ${d.event_position}::bigint
+          WHERE business_id = ${endpoint.business_id} AND endpoint_id = ${endpoint.id} AND id = ${d.id}
           RETURNING next_attempt_at`,
       );
       if (rows.length === 0) return; // the endpoint was deleted meanwhile
