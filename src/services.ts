@@ -12,6 +12,7 @@ import {
   revokeInvitation,
 } from './resources/invitations/service.js';
 import { addMember, changeRole, listMembers, removeMember } from './resources/members/service.js';
+import { endSession, type SessionOptions, signIn, verifySession } from './resources/sessions/service.js';
 import type { Authenticator } from './resources/tokens/authenticator.js';
 import { createOwnToken, listOwnTokens, revokeToken } from './resources/tokens/service.js';
 import {
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   auth: Authenticator;
   /** For work that is long by nature (bulk upload): its statements' deadline, ms. */
   longStatementTimeoutMs: number;
+  /** The rules of console sessions (expiries, clock). */
+  sessions: SessionOptions;
 }
 
 /**
@@ -69,6 +72,12 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
       accept: on(acceptInvitation),
     },
     tokens: { list: paged(listOwnTokens), create: on(createOwnToken), revoke: on(revokeToken) },
+    sessions: {
+      options: opts.sessions,
+      signIn: (credential: Parameters<typeof signIn>[2]) => signIn(db, opts.sessions, credential),
+      verify: (secret: string, businessId: string | null) => verifySession(db, opts.sessions, secret, businessId),
+      end: (sessionId: string) => endSession(db, opts.sessions, sessionId),
+    },
     events: { list: paged(listEvents) },
     webhooks: {
       list: paged(listEndpoints),

@@ -7,6 +7,7 @@ import type { Db } from '../platform/db/db.js';
 import { PostgresDb } from '../platform/db/postgres.js';
 import type { ReadReplicas, RecentWrites } from '../platform/db/replicas.js';
 import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
+import { DEFAULT_SESSION_OPTIONS, type SessionOptions } from '../resources/sessions/service.js';
 import { Authenticator } from '../resources/tokens/authenticator.js';
 import { DEFAULT_MAX_ENDPOINTS } from '../resources/webhooks/routes.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions, WebhookWorker } from '../resources/webhooks/worker.js';
@@ -24,6 +25,7 @@ import { type RateLimitOptions, rateLimits } from './rate-limit.js';
 import { replicaReads } from './replicas.js';
 import { requestServices } from './request-services.js';
 import { routeTable } from './route-table.js';
+import { sessions } from './sessions.js';
 import { validation } from './validation.js';
 
 export type { RateLimitOptions } from './rate-limit.js';
@@ -65,6 +67,10 @@ export interface AppOptions {
   webhooks?: Partial<WebhookOptions> & { deliver?: boolean; maxEndpoints?: number };
   /** The server's public address (PUBLIC_URL), for the links it hands out; default the listening address. */
   publicUrl?: string;
+  /** The rules of console sessions (idle and absolute expiry, clock); contract §6's by default. */
+  sessions?: Partial<SessionOptions>;
+  /** How long an unauthenticated body (signing in, accepting an invitation) may take to arrive, ms (default 5000). */
+  unauthenticatedBodyMs?: number;
   /** Read replicas for GET requests, and the shared record of who wrote lately (read-your-writes). */
   readReplicas?: { replicas: ReadReplicas; recentWrites: RecentWrites };
 }
@@ -91,7 +97,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   // The one services factory: the app's services, and the same bound to a transaction or a replica.
   const codec = new CursorCodec(opts.cursorSecret);
-  const shared: ServiceOptions = { auth, longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000 };
+  const shared: ServiceOptions = {
+    auth,
+    longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000,
+    sessions: { ...DEFAULT_SESSION_OPTIONS, ...opts.sessions },
+  };
   const bind = (on: Db) => createServices(on, codec, shared);
   const webhooks: WebhookOptions = { ...DEFAULT_WEBHOOK_OPTIONS, ...opts.webhooks };
   const failures =
@@ -122,9 +132,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // - authentication: onRequest, after the request id, before the body; its failure waits for
   //   preParsing, after the rate limit counted the request.
   await app.register(authentication, { auth, failures });
-  // - sessions (the console's cookie sessions and their CSRF check) go here: another way to
+  // - sessions (the console's cookie sessions and their CSRF check): another way to
   //   authenticate, so after the token's (a request without a token may have a session) and
   //   before anything that reads req.caller.
+  await app.register(sessions);
   // - rate limit: a route-level onRequest hook, so after every hook above (the caller is known).
   if (opts.rateLimit) await app.register(rateLimits, { ...opts.rateLimit, metrics });
   // - replicas: preHandler, so after authentication; replaces req.services for a GET.
@@ -141,6 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(metricsRoutes, { metrics, access: opts.metrics ?? 'loopback', text: opts.metricsText });
   await app.register(apiRoutes, {
     publicUrl: opts.publicUrl,
+    unauthenticatedBodyMs: opts.unauthenticatedBodyMs,
     webhooks: { policy: webhooks, maxEndpoints: opts.webhooks?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS },
   });
   if (opts.extraRoutes) await app.register(opts.extraRoutes);
