@@ -16,6 +16,7 @@ import { cursorSecret } from './platform/settings.js';
 import { createBusiness, hasBusinesses } from './resources/businesses/service.js';
 import { seed } from './resources/customers/seed.js';
 import { purgeEvents } from './resources/events/service.js';
+import { createSignInLink } from './resources/sessions/service.js';
 import { purgeWebhookLog } from './resources/webhooks/service.js';
 import { captureData, restoreData } from './test-mode/data-reset.js';
 import { type Fixtures, type LoadedFixtures, loadFixtures } from './test-mode/fixtures.js';
@@ -24,6 +25,8 @@ export interface DemoData {
   business_id: string;
   token: string;
   customer_id: string;
+  /** A one-time sign-in link's secret for the demo owner (see signInUrl). */
+  sign_in_link: string;
 }
 
 /** The first-run demo: a business, its owner's token, and a few customers with contacts. */
@@ -32,7 +35,8 @@ export async function createDemo(db: Db): Promise<DemoData> {
   const s = await seed(db, { businessId: b.business_id, customers: 3, contactsPerCustomer: 4, seed: 42 });
   const customerId = s.customer_ids[0];
   if (customerId === undefined) throw new Error('the demo seed created no customer');
-  return { business_id: b.business_id, token: b.token, customer_id: customerId };
+  const link = await createSignInLink(db, {}, { user: { id: b.user_id }, baseUrl: '' });
+  return { business_id: b.business_id, token: b.token, customer_id: customerId, sign_in_link: link.secret };
 }
 
 /** The prefixes of every credential the server issues: API tokens, sign-in links, invitations, export tickets, webhook secrets. */

@@ -15,6 +15,7 @@ import {
   revokeInvitation,
 } from './resources/invitations/service.js';
 import { addMember, changeRole, listMembers, removeMember } from './resources/members/service.js';
+import { endSession, type SessionOptions, signIn, verifySession } from './resources/sessions/service.js';
 import type { Authenticator } from './resources/tokens/authenticator.js';
 import { createOwnToken, listOwnTokens, revokeToken } from './resources/tokens/service.js';
 import {
@@ -37,6 +38,8 @@ export interface ServiceOptions {
   clock: Clock;
   /** For work that is long by nature (bulk upload): its statements' deadline, ms. */
   longStatementTimeoutMs: number;
+  /** The rules of console sessions (expiries, clock). */
+  sessions: SessionOptions;
 }
 
 /**
@@ -82,6 +85,12 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
       accept: timed(acceptInvitation),
     },
     tokens: { list: paged(listOwnTokens), create: timed(createOwnToken), revoke: on(revokeToken) },
+    sessions: {
+      options: opts.sessions,
+      signIn: (credential: Parameters<typeof signIn>[2]) => signIn(db, opts.sessions, credential),
+      verify: (secret: string, businessId: string | null) => verifySession(db, opts.sessions, secret, businessId),
+      end: (sessionId: string) => endSession(db, opts.sessions, sessionId),
+    },
     events: { list: paged(listEvents) },
     webhooks: {
       list: paged(listEndpoints),

@@ -349,7 +349,7 @@ describe('administration commands', () => {
     const all = await cmd(['--help']);
     assert.match(all.stdout, /Exit codes: 0 done, 1 the operation failed, 2 bad usage/);
     assert.deepEqual(
-      [...all.stdout.matchAll(/^ {2}([a-z]+(?: [a-z]+)?) {2,}\S/gm)].map((m) => m[1]),
+      [...all.stdout.matchAll(/^ {2}([a-z-]+(?: [a-z]+)?) {2,}\S/gm)].map((m) => m[1]),
       commandNames(),
       'the list names every command',
     );
@@ -368,6 +368,7 @@ describe('administration commands', () => {
       'token create': 'token create (--email EMAIL | --user-id ID) [--expires-in-days N]',
       'token list': 'token list (--email EMAIL | --user-id ID)',
       'token revoke': 'token revoke --id TOKEN_ID',
+      'login-link': 'login-link (--email EMAIL | --user-id ID) [--minutes N] [--url PUBLIC_URL]',
       seed: 'seed --business ID --customers N --contacts-per-customer M',
       backup: 'backup FILE',
       restore: 'restore FILE',

@@ -164,19 +164,30 @@ describe('accepting', () => {
     );
   });
 
-  test('the session form → 422 at body.as until the console; a bad as → 422', async () => {
+  test('the session form makes a new account with a console session (cookie, no token); a bad as → 422', async () => {
     const t = await tenant(h);
-    const inv = await invite(t.headers, `${unique('s')}@example.com`);
-    const r = await accept(inv.body.data.secret, {}, null);
-    assert.equal(r.status, 422, r.res.body);
-    assert.deepEqual(r.body.detail[0].loc, ['body', 'as']);
-    assert.match(r.body.detail[0].msg, /console/);
-    const bad = await call(h, { method: 'POST', url: ACCEPT, payload: { link: inv.body.data.secret, as: 'session' } });
+    const email = `${unique('s')}@example.com`;
+    const bad = await call(h, { method: 'POST', url: ACCEPT, payload: { link: 'dzi_x', as: 'session' } });
     assert.equal(bad.status, 422, bad.res.body);
     assert.deepEqual(bad.body.detail[0].loc, ['body', 'as']);
     const none = await call(h, { method: 'POST', url: ACCEPT, payload: {} });
     assert.equal(none.status, 422, none.res.body);
-    assert.ok((await pending(t)).includes(inv.body.data.id), 'still usable');
+    const inv = await invite(t.headers, email);
+    const r = await accept(inv.body.data.secret, {}, null);
+    assert.equal(r.status, 201, r.res.body);
+    assert.equal(r.body.data.token, null);
+    assert.equal(r.body.data.role, 'member');
+    const cookie = String(r.res.headers['set-cookie']).split(';')[0] ?? '';
+    assert.match(cookie, /^dz_session_\d+=[A-Za-z0-9_-]{43}$/);
+    const me = await call(h, { url: '/api/v1/sessions/current', headers: { cookie } });
+    assert.equal(me.status, 200, me.res.body);
+    assert.deepEqual(me.body.data.user, { id: r.body.data.user_id, email });
+    const list = await call(h, {
+      url: '/api/v1/customers',
+      headers: { cookie, 'x-csrf-token': me.body.data.csrf_token, 'x-business-id': t.businessId },
+    });
+    assert.equal(list.status, 200, 'the new member reads the business with the session');
+    expect401(await accept(inv.body.data.secret, {}, null));
   });
 
   test('single use: the second acceptance → 401; two at once → exactly one 201', async () => {

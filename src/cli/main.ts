@@ -76,6 +76,12 @@ const COMMANDS: Entry[] = [
     load: () => import('./commands/token-list.js'),
   },
   { name: 'token revoke', summary: 'Revoke a token.', load: () => import('./commands/token-revoke.js') },
+  {
+    name: 'login-link',
+    summary:
+      'Print a one-time sign-in link to the console for a user (single use; 15 minutes by default, --minutes 1..1440).',
+    load: () => import('./commands/login-link.js'),
+  },
   { name: 'seed', summary: 'Insert realistic demo data.', load: () => import('./commands/seed.js') },
   {
     name: 'backup',

@@ -5,6 +5,7 @@ import { customerRoutes } from '../resources/customers/routes.js';
 import { eventRoutes } from '../resources/events/routes.js';
 import { invitationRoutes } from '../resources/invitations/routes.js';
 import { memberRoutes } from '../resources/members/routes.js';
+import { sessionRoutes } from '../resources/sessions/routes.js';
 import { tokenRoutes } from '../resources/tokens/routes.js';
 import type { TargetPolicy } from '../resources/webhooks/address.js';
 import { webhookRoutes } from '../resources/webhooks/routes.js';
@@ -14,6 +15,8 @@ export interface ApiOptions {
   publicUrl?: string | undefined;
   /** How long an export link may be used, ms. */
   exportLinkTtlMs: number;
+  /** How long an unauthenticated body may take to arrive, ms (signing in, accepting an invitation). */
+  unauthenticatedBodyMs?: number | undefined;
   webhooks: { policy: TargetPolicy; maxEndpoints: number };
 }
 
@@ -26,7 +29,9 @@ export interface ApiOptions {
 export async function apiRoutes(app: FastifyInstance, opts: ApiOptions): Promise<void> {
   await app.register(businessRoutes, { prefix: '/api/v1/businesses' });
   await app.register(memberRoutes, { publicUrl: opts.publicUrl, prefix: '/api/v1/businesses' });
-  await app.register(invitationRoutes, { publicUrl: opts.publicUrl, prefix: '/api/v1' });
+  const bodyDeadlineMs = opts.unauthenticatedBodyMs;
+  await app.register(invitationRoutes, { publicUrl: opts.publicUrl, bodyDeadlineMs, prefix: '/api/v1' });
+  await app.register(sessionRoutes, { bodyDeadlineMs, prefix: '/api/v1/sessions' });
   await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });
   await app.register(eventRoutes, { prefix: '/api/v1/events' });
   await app.register(webhookRoutes, { ...opts.webhooks, prefix: '/api/v1/webhook-endpoints' });

@@ -9,6 +9,7 @@ import { PostgresDb } from '../platform/db/postgres.js';
 import type { ReadReplicas, RecentWrites } from '../platform/db/replicas.js';
 import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
 import { DEFAULT_EXPORT_LINK_TTL_MS } from '../resources/customers/export-links.js';
+import { DEFAULT_SESSION_OPTIONS, type SessionOptions } from '../resources/sessions/service.js';
 import { Authenticator } from '../resources/tokens/authenticator.js';
 import { DEFAULT_MAX_ENDPOINTS } from '../resources/webhooks/routes.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions, WebhookWorker } from '../resources/webhooks/worker.js';
@@ -26,6 +27,7 @@ import { type RateLimitOptions, rateLimits } from './rate-limit.js';
 import { replicaReads } from './replicas.js';
 import { requestServices } from './request-services.js';
 import { routeTable } from './route-table.js';
+import { sessions } from './sessions.js';
 import { TestControl, type TestModeOptions, testFaults, testRoutes } from './test-mode.js';
 import { validation } from './validation.js';
 
@@ -70,6 +72,10 @@ export interface AppOptions {
   publicUrl?: string;
   /** How long an export link may be used, ms (default DEFAULT_EXPORT_LINK_TTL_MS: 60 s). */
   exportLinkTtlMs?: number;
+  /** The rules of console sessions (idle and absolute expiry, clock); contract §6's by default. */
+  sessions?: Partial<SessionOptions>;
+  /** How long an unauthenticated body (signing in, accepting an invitation) may take to arrive, ms (default 5000). */
+  unauthenticatedBodyMs?: number;
   /** Read replicas for GET requests, and the shared record of who wrote lately (read-your-writes). */
   readReplicas?: { replicas: ReadReplicas; recentWrites: RecentWrites };
   /** The server's now for every rule about time (platform/clock.ts); default a new one. Housekeeping passes the same. */
@@ -103,7 +109,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   // The one services factory: the app's services, and the same bound to a transaction or a replica.
   const codec = new CursorCodec(opts.cursorSecret);
-  const shared: ServiceOptions = { auth, clock, longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000 };
+  const shared: ServiceOptions = {
+    auth,
+    clock,
+    longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000,
+    sessions: { ...DEFAULT_SESSION_OPTIONS, now: () => clock.now(), ...opts.sessions },
+  };
   const bind = (on: Db) => createServices(on, codec, shared);
   // Test mode allows http:// and private targets, and the `capture:` sink.
   const webhooks: WebhookOptions = {
@@ -145,9 +156,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // - authentication: onRequest, after the request id, before the body; its failure waits for
   //   preParsing, after the rate limit counted the request.
   await app.register(authentication, { auth, failures });
-  // - sessions (the console's cookie sessions and their CSRF check) go here: another way to
+  // - sessions (the console's cookie sessions and their CSRF check): another way to
   //   authenticate, so after the token's (a request without a token may have a session) and
   //   before anything that reads req.caller.
+  await app.register(sessions);
   // - rate limit: a route-level onRequest hook, so after every hook above (the caller is known).
   if (opts.rateLimit) await app.register(rateLimits, { ...opts.rateLimit, metrics });
   // - test mode's faults: after authentication and the rate limit (a fault never hides their
@@ -168,6 +180,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(apiRoutes, {
     publicUrl: opts.publicUrl,
     exportLinkTtlMs: opts.exportLinkTtlMs ?? DEFAULT_EXPORT_LINK_TTL_MS,
+    unauthenticatedBodyMs: opts.unauthenticatedBodyMs,
     webhooks: { policy: webhooks, maxEndpoints: opts.webhooks?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS },
   });
   if (control && worker) {

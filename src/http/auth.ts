@@ -19,6 +19,11 @@ declare module 'fastify' {
     forgetCachedAuth: () => void;
     /** Forgets the failed authentications counted per address (test mode's reset). */
     resetAuthFailures: () => void;
+    /**
+     * Runs a credential lookup under the client address's budget of failed authentications
+     * (see http/auth-failures.ts); past the budget, only a credential `known` to this process is looked up.
+     */
+    checkCredential: <T>(request: FastifyRequest, known: boolean, check: () => Promise<T>) => Promise<T>;
   }
 }
 
@@ -48,6 +53,43 @@ function actorEmail(raw: string | string[] | undefined): string | null {
   return email;
 }
 
+/** How a credential is verified: the caller, and their role in `businessId` when one is named. */
+export type VerifyCaller = (request: FastifyRequest, businessId: string | null) => Promise<Verified>;
+
+/**
+ * Authenticates a request of a route that requires a caller (`token` or a permission) with
+ * `verify`, and sets `req.caller` and, on business routes, `req.tenant`. Authentication
+ * first: no valid credential is a 401 whatever else is wrong; then `x-business-id`; then the role.
+ */
+export async function authenticateWith(request: FastifyRequest, verify: VerifyCaller): Promise<void> {
+  const access = request.routeOptions.config.access;
+  if (!isAccess(access) || access === 'public' || access === 'optional') {
+    throw new Error(`route ${request.routeOptions.url} requires no caller`);
+  }
+  if (access === 'token') {
+    request.caller = await verify(request, null);
+    return;
+  }
+  const rawBusiness = request.headers['x-business-id'];
+  const businessId = typeof rawBusiness === 'string' ? rawBusiness.trim() : undefined;
+  const validBusiness = businessId !== undefined && isUuid(businessId);
+  const who = await verify(request, validBusiness ? businessId : null);
+  if (businessId === undefined || businessId === '') {
+    throw headerIssue('x-business-id', 'missing', 'Field required', null);
+  }
+  if (!validBusiness) {
+    throw headerIssue('x-business-id', 'uuid_parsing', 'Input should be a valid UUID', businessId, {
+      error: 'invalid UUID',
+    });
+  }
+  requireRole(who.role, access);
+  request.caller = who;
+  request.tenant = {
+    businessId: businessId.toLowerCase(),
+    actorEmail: actorEmail(request.headers['x-user-email']),
+  };
+}
+
 export interface AuthOptions {
   auth: Authenticator;
   /** The budget of failed token lookups per client address (none when absent). */
@@ -70,23 +112,21 @@ export const authentication = fp<AuthOptions>(
     app.decorate('forgetCachedAuth', () => auth.clear());
     app.decorate('resetAuthFailures', () => failures?.clear());
 
-    /** The caller of a request, by its bearer token (and its role in `businessId`). */
-    const verify = async (request: FastifyRequest, businessId: string | null): Promise<Verified> => {
-      const token = bearerToken(request);
-      const lookup: Lookup = request.routeOptions.config.privileged === true ? 'database' : 'cache-or-database';
-      // A token of the wrong shape costs no statement: nothing to count.
-      if (!failures || token === undefined || !TOKEN_RE.test(token))
-        return await auth.verify(token, businessId, lookup);
+    /**
+     * Runs one credential lookup under the client address's budget of failed
+     * authentications: a lookup that finds no valid credential counts against it, and past
+     * the budget only a credential `known` to this process is looked up (it is no guess).
+     */
+    const checkCredential = async <T>(request: FastifyRequest, known: boolean, check: () => Promise<T>): Promise<T> => {
+      if (!failures) return await check();
       const address = request.ip;
       if (!failures.allows(address)) {
-        // Past the budget: only a token this process verified lately is looked at (from the
-        // cache, or — privileged — in the database: it is no guess); anything else costs nothing.
-        if (!auth.knows(token)) throw new UnauthenticatedError();
-        return await auth.verify(token, businessId, lookup);
+        if (!known) throw new UnauthenticatedError();
+        return await check();
       }
       const settle = failures.begin(address);
       try {
-        const who = await auth.verify(token, businessId, lookup);
+        const who = await check();
         settle(false);
         return who;
       } catch (err) {
@@ -94,11 +134,22 @@ export const authentication = fp<AuthOptions>(
         throw err;
       }
     };
+    app.decorate('checkCredential', checkCredential);
+
+    /** The caller of a request, by its bearer token (and its role in `businessId`). */
+    const verify = async (request: FastifyRequest, businessId: string | null): Promise<Verified> => {
+      const token = bearerToken(request);
+      const lookup: Lookup = request.routeOptions.config.privileged === true ? 'database' : 'cache-or-database';
+      // A token of the wrong shape costs no statement: nothing to count.
+      if (token === undefined || !TOKEN_RE.test(token)) return await auth.verify(token, businessId, lookup);
+      // Past the budget: only a token this process verified lately is looked at (from the
+      // cache, or — privileged — in the database); anything else costs nothing.
+      return await checkCredential(request, auth.knows(token), () => auth.verify(token, businessId, lookup));
+    };
 
     const authenticate = async (request: FastifyRequest) => {
       if (request.is404) return;
-      const config = request.routeOptions.config;
-      const access = config.access;
+      const access = request.routeOptions.config.access;
       if (!isAccess(access)) throw new Error(`route ${request.routeOptions.url} declares no access`);
       if (access === 'public') return;
       if (access === 'optional') {
@@ -106,29 +157,7 @@ export const authentication = fp<AuthOptions>(
         if (request.headers.authorization !== undefined) request.caller = await verify(request, null);
         return;
       }
-      if (access === 'token') {
-        request.caller = await verify(request, null);
-        return;
-      }
-      // Authentication first: no valid token is a 401 whatever else is wrong.
-      const rawBusiness = request.headers['x-business-id'];
-      const businessId = typeof rawBusiness === 'string' ? rawBusiness.trim() : undefined;
-      const validBusiness = businessId !== undefined && isUuid(businessId);
-      const who = await verify(request, validBusiness ? businessId : null);
-      if (businessId === undefined || businessId === '') {
-        throw headerIssue('x-business-id', 'missing', 'Field required', null);
-      }
-      if (!validBusiness) {
-        throw headerIssue('x-business-id', 'uuid_parsing', 'Input should be a valid UUID', businessId, {
-          error: 'invalid UUID',
-        });
-      }
-      requireRole(who.role, access);
-      request.caller = who;
-      request.tenant = {
-        businessId: businessId.toLowerCase(),
-        actorEmail: actorEmail(request.headers['x-user-email']),
-      };
+      await authenticateWith(request, verify);
     };
 
     app.addHook('onRequest', async (request) => {

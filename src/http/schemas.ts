@@ -82,6 +82,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'Unauthorized - Authentication required',
   403: 'Forbidden - Insufficient permissions',
   404: 'Not Found - Resource does not exist',
+  408: 'Request Timeout - the body did not arrive in time',
   409: 'Conflict - a unique rule would break',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
@@ -95,9 +96,12 @@ export function errorResponses(...extra: number[]): Record<number, TSchema> {
   return errorsOf([401, 403, 404, ...extra]);
 }
 
-/** The error responses of a route that needs only a token (401, 422, 500, 503, and `extra`). */
+/**
+ * The error responses of a route that needs only a token (401, 403 — a console session's
+ * request without its CSRF header —, 422, 500, 503, and `extra`).
+ */
 export function tokenErrorResponses(...extra: number[]): Record<number, TSchema> {
-  return errorsOf([401, ...extra]);
+  return errorsOf([401, 403, ...extra]);
 }
 
 function errorsOf(codes: number[]): Record<number, TSchema> {

@@ -31,6 +31,8 @@ export interface RouteCase {
   request(ids: Ids, headers: Record<string, string>, h: Harness): InjectOptions | Promise<InjectOptions>;
   /** The status of a successful call. */
   ok: number;
+  /** Authenticated by a console session's cookie (see asSession), not the token itself. */
+  session?: true;
 }
 
 /** The user whose token is in these headers (a user of no valid token: none). */
@@ -68,7 +70,54 @@ export const PUBLIC_ROUTES = [
 export const OPTIONAL_ROUTES = [
   // Accepting an invitation needs no token (the invitation is the credential); with one, it joins the caller's account.
   'POST /api/v1/invitations/accept',
+  // Signing in: the body is the credential (a token or a sign-in link).
+  'POST /api/v1/sessions',
 ];
+
+/**
+ * The headers of a console session made from the Bearer token in `headers` (cookie and
+ * x-csrf-token instead of Authorization). A token that signs nobody in gives a cookie
+ * naming no session; headers without a Bearer token are sent as they are.
+ */
+async function asSession(h: Harness, headers: Record<string, string>): Promise<Record<string, string>> {
+  const token = /^Bearer (\S+)$/.exec(headers.authorization ?? '')?.[1];
+  if (token === undefined) return headers;
+  const { authorization: _, ...rest } = headers;
+  const made = await h.app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { token } });
+  if (made.statusCode !== 201) return { ...rest, cookie: `dz_session_80=${'0'.repeat(43)}` };
+  const cookie = String(made.headers['set-cookie']).split(';')[0] ?? '';
+  const current = await h.app.inject({ url: '/api/v1/sessions/current', headers: { cookie } });
+  return { ...rest, cookie, 'x-csrf-token': JSON.parse(current.body).data.csrf_token };
+}
+
+function SESSION_ROUTES(): RouteCase[] {
+  return [
+    {
+      name: 'GET /api/v1/sessions/current',
+      permission: 'token',
+      session: true,
+      idBearing: false,
+      ok: 200,
+      request: async (_ids, headers, h) => ({
+        method: 'GET',
+        url: '/api/v1/sessions/current',
+        headers: await asSession(h, headers),
+      }),
+    },
+    {
+      name: 'DELETE /api/v1/sessions/current',
+      permission: 'token',
+      session: true,
+      idBearing: false,
+      ok: 200,
+      request: async (_ids, headers, h) => ({
+        method: 'DELETE',
+        url: '/api/v1/sessions/current',
+        headers: await asSession(h, headers),
+      }),
+    },
+  ];
+}
 
 /**
  * Every authenticated route, for the shared auth and tenant-isolation suites.
@@ -326,6 +375,7 @@ export const ROUTES: RouteCase[] = [
     request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/events?type=customer.created&limit=5', headers }),
   },
   ...WEBHOOK_ROUTES(),
+  ...SESSION_ROUTES(),
 ];
 
 /** A pending invitation of the business in these headers, made as the operator would (a missing business: a made-up id). */

@@ -82,7 +82,7 @@ function testModeLines(testKey: string | undefined, fixtures: LoadedFixtures | n
 }
 
 /** The start-up banner: where the server listens, and the demo data when there is some. */
-function banner(url: string, where: string, demo: DemoData | null, extra: string[] = []): string {
+function banner(url: string, where: string, demo: DemoData | null, signIn: string, extra: string[] = []): string {
   const lines = [
     '',
     `customers-api is listening on ${url}`,
@@ -98,6 +98,8 @@ function banner(url: string, where: string, demo: DemoData | null, extra: string
       `  x-business-id:  ${demo.business_id}`,
       `  token:          ${demo.token}`,
       '  (the token is shown once; make more with: npx customers-api token create --email demo@example.com)',
+      `  sign in:        ${signIn}`,
+      '  (single use, 15 minutes; another with: npx customers-api login-link --email demo@example.com)',
       '',
       "List a demo customer's contacts:",
       '',
@@ -109,6 +111,13 @@ function banner(url: string, where: string, demo: DemoData | null, extra: string
   return `${lines.join('\n')}\n\n`;
 }
 
+/** The demo owner's sign-in link, at PUBLIC_URL or else where the server listens. */
+async function demoSignIn(config: Config, url: string, demo: DemoData | null): Promise<string> {
+  if (!demo) return '';
+  const { signInUrl } = await import('../../resources/sessions/service.js');
+  return signInUrl(config.PUBLIC_URL ?? url, demo.sign_in_link);
+}
+
 /** WORKERS > 1: this process starts and watches the workers; they serve. */
 async function servePrimary(io: CliIo, config: Config, workers: number, demo: boolean): Promise<void> {
   const { startPrimary } = await import('../../cluster.js');
@@ -117,7 +126,8 @@ async function servePrimary(io: CliIo, config: Config, workers: number, demo: bo
     log: (line) => io.stderr(`${line}\n`),
   });
   const url = await primary.listening;
-  io.stderr(banner(url, 'PostgreSQL (DATABASE_URL)', primary.demo, [`  Workers:        ${workers}`]));
+  const signIn = await demoSignIn(config, url, primary.demo);
+  io.stderr(banner(url, 'PostgreSQL (DATABASE_URL)', primary.demo, signIn, [`  Workers:        ${workers}`]));
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -225,7 +235,15 @@ async function serve(ctx: Context, flags: ServeFlags): Promise<void> {
             running.app.forgetCachedAuth();
           }
         });
-  io.stderr(banner(running.url, where, running.demo, testModeLines(testKey, running.fixtures)));
+  io.stderr(
+    banner(
+      running.url,
+      where,
+      running.demo,
+      await demoSignIn(config, running.url, running.demo),
+      testModeLines(testKey, running.fixtures),
+    ),
+  );
   const stop = (signal: string) => {
     running.app.log.info({ signal }, 'shutting down');
     Promise.resolve(control?.close())

@@ -256,7 +256,7 @@ export interface RecentWrites {
   has(tokenId: string): Promise<boolean>;
 }
 
-/** The marks in the primary database (`api_tokens.writes_until`). */
+/** The marks in the primary database (`api_tokens.writes_until`, `sessions.writes_until`). */
 export class DbRecentWrites implements RecentWrites {
   /** `during` answers while the primary is unavailable (ReadReplicas.orReplica: the marks replicate). */
   constructor(
@@ -266,17 +266,21 @@ export class DbRecentWrites implements RecentWrites {
 
   async mark(tokenId: string, windowMs: number): Promise<void> {
     const window = sql.param(windowMs / 1000);
+    // The id is a token's or a console session's (each keyed by its own id): one of the two has it.
     await query(
       this.primary,
-      sql`UPDATE api_tokens SET writes_until = now() + make_interval(secs => ${window}::float8)
-        WHERE id = ${tokenId} AND (writes_until IS NULL OR writes_until < now() + make_interval(secs => ${window}::float8))`,
+      sql`WITH t AS (UPDATE api_tokens SET writes_until = now() + make_interval(secs => ${window}::float8)
+                     WHERE id = ${tokenId} AND (writes_until IS NULL OR writes_until < now() + make_interval(secs => ${window}::float8)))
+          UPDATE sessions SET writes_until = now() + make_interval(secs => ${window}::float8)
+           WHERE id = ${tokenId} AND (writes_until IS NULL OR writes_until < now() + make_interval(secs => ${window}::float8))`,
     );
   }
 
   async has(tokenId: string): Promise<boolean> {
     const { rows } = await query(
       this.during ?? this.primary,
-      sql`SELECT 1 FROM api_tokens WHERE id = ${tokenId} AND writes_until > now()`,
+      sql`SELECT 1 FROM api_tokens WHERE id = ${tokenId} AND writes_until > now()
+          UNION ALL SELECT 1 FROM sessions WHERE id = ${tokenId} AND writes_until > now()`,
     );
     return rows.length > 0;
   }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { callerOf, tenantOf } from '../../http/access.js';
 import { bearerToken } from '../../http/auth.js';
+import { bodyDeadline, UNAUTHENTICATED_BODY } from '../../http/body-deadline.js';
 import { HttpError } from '../../http/errors.js';
 import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
 import {
@@ -13,7 +14,8 @@ import {
   PaginatedOf,
   tokenErrorResponses,
 } from '../../http/schemas.js';
-import { RequestValidationError } from '../../http/validation.js';
+import { setSessionCookie } from '../../http/sessions.js';
+import { apiTokenOf } from '../tokens/authenticator.js';
 import {
   InvitationAcceptedSchema,
   InvitationAcceptSchema,
@@ -27,9 +29,6 @@ import { InvitationGoneError } from './service.js';
 
 const tags = ['members'];
 
-/** The most an unauthenticated acceptance may send (contract §6: unauthenticated bodies). */
-const ACCEPT_BODY_LIMIT = 4096;
-
 /** Where invitation URLs point: PUBLIC_URL, else the address this server listens on. */
 export function baseUrlOf(app: FastifyInstance, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl;
@@ -42,10 +41,10 @@ export function baseUrlOf(app: FastifyInstance, publicUrl: string | undefined): 
 }
 
 /** Invitations that make or join an account (contract §2.1, §6): the one way to bring in someone by e-mail. */
-export const invitationRoutes: FastifyPluginAsyncTypebox<{ publicUrl?: string | undefined }> = async (
-  app,
-  { publicUrl },
-) => {
+export const invitationRoutes: FastifyPluginAsyncTypebox<{
+  publicUrl?: string | undefined;
+  bodyDeadlineMs?: number | undefined;
+}> = async (app, { publicUrl, bodyDeadlineMs }) => {
   app.post(
     '/businesses/invitations',
     {
@@ -69,7 +68,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{ publicUrl?: string | 
         businessId: tenantOf(req).businessId,
         email: req.body.email,
         role: req.body.role,
-        inviter: { userId: caller.userId, tokenId: caller.tokenId },
+        inviter: { userId: caller.userId, tokenId: apiTokenOf(caller) },
         baseUrl: baseUrlOf(app as unknown as FastifyInstance, publicUrl),
       });
       return reply.code(201).send(ok(created, 'Invitation created', 'CREATED'));
@@ -123,42 +122,39 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{ publicUrl?: string | 
     {
       // Anyone, and a caller may say who they are (a token sent must be valid: see Access).
       config: { access: 'optional', idempotency: 'refuse', privileged: true },
-      bodyLimit: ACCEPT_BODY_LIMIT,
+      bodyLimit: UNAUTHENTICATED_BODY.limit,
+      preParsing: bodyDeadline(bodyDeadlineMs ?? UNAUTHENTICATED_BODY.deadlineMs),
       schema: {
         operationId: 'accept_invitation_api_v1_invitations_accept_post',
         summary: 'Accept an invitation',
         description:
-          'With the invitation\'s secret as `link`. Without authentication and with `"as": "token"`: a NEW account is made with the invitation\'s e-mail (never an existing one), it joins the business with the role and gets an API token (30 days, shown once). With `Authorization: Bearer` the membership goes to the caller\'s own account and no credential is issued (already a member → 409). A used, expired, revoked or unknown secret → 401; an inviter who may no longer grant the role → 410. Bodies past 4 KB → 413.',
+          'With the invitation\'s secret as `link`. Without authentication and with `"as": "token"`: a NEW account is made with the invitation\'s e-mail (never an existing one), it joins the business with the role and gets an API token (30 days, shown once); without `as`, it gets a console session instead (the cookie, as POST /api/v1/sessions sets it). With `Authorization: Bearer` the membership goes to the caller\'s own account and no credential is issued (already a member → 409). A used, expired, revoked or unknown secret → 401; an inviter who may no longer grant the role → 410. Bodies past 4 KB → 413, not sent within 5 s → 408.',
         tags,
         // No token needed; one may be sent (then the membership joins the caller's account).
         security: [{}, ...SECURITY],
         body: InvitationAcceptSchema,
-        response: { 201: Envelope(InvitationAcceptedSchema), ...tokenErrorResponses(409, 410) },
+        response: { 201: Envelope(InvitationAcceptedSchema), ...tokenErrorResponses(408, 409, 410) },
       },
     },
     async (req: FastifyRequest<{ Body: { link: string; as?: 'token' } }>, reply) => {
       // Authentication verified the token; the core checks it again in its own transaction.
       const callerToken = req.caller ? bearerToken(req) : undefined;
-      if (callerToken === undefined && req.body.as === undefined) {
-        throw new RequestValidationError([
-          {
-            type: 'value_error',
-            loc: ['body', 'as'],
-            msg: 'Value error, sessions come with the console, which this version does not have yet: send "as": "token"',
-            input: null,
-            ctx: { error: 'sessions are not available yet' },
-          },
-        ]);
-      }
+      // Without a caller and without "as": "token", the new account gets a console session (cookie).
+      const session =
+        callerToken === undefined && req.body.as === undefined ? req.services.sessions.options : undefined;
       let accepted: Awaited<ReturnType<typeof req.services.invitations.accept>>;
       try {
-        accepted = await req.services.invitations.accept({ secret: req.body.link, callerToken });
+        accepted = await app.checkCredential(req, false, () =>
+          req.services.invitations.accept({ secret: req.body.link, callerToken, session }),
+        );
       } catch (err) {
         if (err instanceof InvitationGoneError) throw new HttpError(410, err.message);
         throw err;
       }
+      if (accepted.session) setSessionCookie(req, reply, accepted.session.secret, accepted.session.session.expiresAt);
       req.services.auth.forgetUser(accepted.user_id);
-      return reply.code(201).send(ok(accepted, 'Invitation accepted', 'CREATED'));
+      const { session: _issued, ...answer } = accepted;
+      return reply.code(201).send(ok(answer, 'Invitation accepted', 'CREATED'));
     },
   );
 };

@@ -59,7 +59,7 @@ export const InvitationAcceptSchema = Type.Object(
     as: Type.Optional(
       StringEnum(['token'] as const, {
         description:
-          "`token`: without authentication, a new account is made and gets an API token (30 days, shown once). Left out: a console session, which this version does not issue yet (422). Authenticated callers get no credential: the membership is added to the caller's own account",
+          "`token`: without authentication, a new account is made and gets an API token (30 days, shown once). Left out: the new account gets a console session instead (the cookie, as POST /api/v1/sessions sets it; `token` is then null). Authenticated callers get no credential: the membership is added to the caller's own account",
       }),
     ),
   },

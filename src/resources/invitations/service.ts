@@ -21,6 +21,7 @@ import {
 import { query, queryOne, queryRow, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { allows, type Role } from '../businesses/roles.js';
+import { issueSession, type NewSession, type SessionOptions } from '../sessions/service.js';
 import { hashToken, issueToken, TOKEN_RE } from '../tokens/service.js';
 import { createUser } from '../users/service.js';
 import type { Invitation, InvitationAccepted, InvitationCreated, InvitationSort } from './schemas.js';
@@ -58,8 +59,12 @@ export function invitationUrl(baseUrl: string, secret: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/console/#/invitation/${secret}`;
 }
 
-/** Who invites: a member over the API (their user and token), or null for the operator at the CLI. */
-export type Inviter = { userId: string; tokenId: string } | null;
+/**
+ * Who invites: a member over the API (their user, and the API token they used — null when
+ * a console session made from no token, already checked in the database, asks), or null
+ * for the operator at the CLI.
+ */
+export type Inviter = { userId: string; tokenId: string | null } | null;
 
 /** A pending invitation as listed: its fields as stored (timestamps as PostgreSQL writes them). */
 type InvitationRow = Invitation;
@@ -94,13 +99,15 @@ export async function createInvitation(
       : null;
     if (!business) throw new NotFoundError('business', input.businessId);
     const { inviter } = input;
-    if (inviter) {
+    if (inviter?.tokenId) {
       const token = await queryOne(
         tx,
         sql`SELECT 1 FROM api_tokens WHERE id = ${inviter.tokenId} AND user_id = ${inviter.userId} AND revoked_at IS NULL
             AND (expires_at IS NULL OR expires_at > ${now}::timestamptz)`,
       );
       if (!token) throw new UnauthenticatedError();
+    }
+    if (inviter) {
       const member = await queryOne<{ role: Role }>(
         tx,
         sql`SELECT role FROM memberships WHERE business_id = ${input.businessId} AND user_id = ${inviter.userId}`,
@@ -222,15 +229,16 @@ interface PendingRow {
  * Accepts an invitation, once. `callerToken` (a Bearer token the request
  * carried): the membership goes to the caller's own account and no credential
  * is issued. Without it, a NEW account is made with the invitation's e-mail
- * (whatever accounts already carry it) and gets a token. A used, expired,
+ * (whatever accounts already carry it) and gets a token — or, given `session`
+ * (its rules), a console session instead, in the same transaction. A used, expired,
  * revoked or unknown secret is 401, saying nothing of which; an inviter who may
  * no longer grant the role makes it gone (410).
  */
 export async function acceptInvitation(
   db: Db,
   clock: Clock,
-  input: { secret: string; callerToken: string | undefined },
-): Promise<InvitationAccepted> {
+  input: { secret: string; callerToken: string | undefined; session?: SessionOptions | undefined },
+): Promise<InvitationAccepted & { session: NewSession | null }> {
   return await db.transaction(async (tx) => {
     const caller = input.callerToken === undefined ? null : await callerNow(tx, clock, input.callerToken);
     const m = SECRET_RE.exec(input.secret);
@@ -276,7 +284,9 @@ export async function acceptInvitation(
       tx,
       sql`INSERT INTO memberships (business_id, user_id, role) VALUES (${inv.business_id}, ${userId}, ${inv.role})`,
     );
-    if (!caller) token = await issueToken(tx, clock, userId, { expiresInDays: ACCEPTED_TOKEN_DAYS });
+    let session: NewSession | null = null;
+    if (!caller && input.session) session = await issueSession(tx, input.session, { userId, tokenId: null });
+    else if (!caller) token = await issueToken(tx, clock, userId, { expiresInDays: ACCEPTED_TOKEN_DAYS });
     const used = await queryOne(
       tx,
       sql`UPDATE invitations SET accepted_at = now(), accepted_by = ${userId}
@@ -289,6 +299,7 @@ export async function acceptInvitation(
       role: inv.role,
       token: token?.token ?? null,
       token_expires_at: token?.expires_at ?? null,
+      session,
     };
   });
 }

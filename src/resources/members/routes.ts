@@ -6,6 +6,7 @@ import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } f
 import { RequestValidationError } from '../../http/validation.js';
 import type { Role } from '../businesses/roles.js';
 import { baseUrlOf } from '../invitations/routes.js';
+import { apiTokenOf } from '../tokens/authenticator.js';
 import {
   MemberAddedSchema,
   MemberAddSchema,
@@ -86,7 +87,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox<{ publicUrl?: string | unde
           businessId,
           email: body.email,
           role: body.role,
-          inviter: { userId: caller.userId, tokenId: caller.tokenId },
+          inviter: { userId: caller.userId, tokenId: apiTokenOf(caller) },
           baseUrl: baseUrlOf(app as unknown as FastifyInstance, publicUrl),
         });
         return reply.code(201).send(ok(invitation, 'Invitation created', 'CREATED'));

@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db/db.js';
 import { ForbiddenError, UnauthenticatedError } from '../../platform/errors.js';
 import { query, sql } from '../../platform/sql.js';
 import { allows, type Permission, type Role } from '../businesses/roles.js';
+import type { SessionInfo } from '../sessions/service.js';
 import { hashToken, TOKEN_RE } from './service.js';
 
 // last_used_at is bookkeeping, not a hot-path write: at most once a minute per token.
@@ -22,8 +23,19 @@ interface TokenRow {
 /** The verified caller: whose token, and (when a business was named) their role there. */
 export interface Verified {
   userId: string;
+  /**
+   * The credential's id: the token's, or a console session's own (rate limits and
+   * read-your-writes key a caller by it). Not always an API token: see apiTokenOf.
+   */
   tokenId: string;
   role: Role | null;
+  /** Set when a console session's cookie authenticated the request. */
+  session?: SessionInfo;
+}
+
+/** The API token behind a caller: its own, or the one its session was made from (null: none). */
+export function apiTokenOf(caller: Verified): string | null {
+  return caller.session ? caller.session.tokenId : caller.tokenId;
 }
 
 interface CacheEntry extends Verified {

@@ -15,6 +15,7 @@ import {
 import { query, queryOne, queryRow, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { userIdOf } from '../users/service.js';
+import type { Verified } from './authenticator.js';
 import type { Token, TokenCreated, TokenSort } from './schemas.js';
 
 export const MAX_ACTIVE_TOKENS = 10;
@@ -53,6 +54,8 @@ export interface IssueOptions {
   expiresInDays?: number | undefined;
   /** The token that asks: the new one expires no later than it (a token never mints one that outlives it). */
   mintedBy?: string | undefined;
+  /** A time (RFC 3339) it may not outlive either: the end of the console session that asks. */
+  notAfter?: string | undefined;
 }
 
 /** A new token for the user, expiring in `expiresInDays` (1..365) or never; at most 10 active per user. */
@@ -87,7 +90,8 @@ export async function issueToken(
     sql`INSERT INTO api_tokens (id, user_id, token_hash, prefix, expires_at)
      VALUES (${tokenId}, ${userId}, ${hashToken(token)}, ${tokenPrefix(token)}, LEAST(
        CASE WHEN ${days} IS NULL THEN NULL ELSE ${now} + make_interval(days => ${days}) END,
-       (SELECT expires_at FROM api_tokens WHERE id = ${opts.mintedBy ?? null}::uuid)))
+       (SELECT expires_at FROM api_tokens WHERE id = ${opts.mintedBy ?? null}::uuid),
+       ${opts.notAfter ?? null}::timestamptz))
      RETURNING expires_at`,
   );
   return { token, token_id: tokenId, expires_at: toRfc3339(row.expires_at) };
@@ -195,15 +199,18 @@ export async function listOwnTokens(
   });
 }
 
-/** A new token for the caller, expiring no later than the token that asks for it. */
+/**
+ * A new token for the caller, expiring no later than the credential that asks for it: the
+ * token, or the console session (and the token it was made from).
+ */
 export async function createOwnToken(
   db: Db,
   clock: Clock,
-  caller: { userId: string; tokenId: string },
+  caller: Verified,
   expiresInDays: number | undefined,
 ): Promise<TokenCreated> {
-  const t = await db.transaction((tx) =>
-    issueToken(tx, clock, caller.userId, { expiresInDays, mintedBy: caller.tokenId }),
-  );
+  const mintedBy = (caller.session ? caller.session.tokenId : caller.tokenId) ?? undefined;
+  const notAfter = caller.session?.expiresAt;
+  const t = await db.transaction((tx) => issueToken(tx, clock, caller.userId, { expiresInDays, mintedBy, notAfter }));
   return { token: t.token, id: t.token_id, prefix: tokenPrefix(t.token), expires_at: t.expires_at };
 }
