@@ -87,8 +87,9 @@ export async function issueToken(
   const days = sql`${sql.param(expiresInDays ?? null)}::int`;
   const row = await queryRow<{ expires_at: string | null }>(
     tx,
-    sql`INSERT INTO api_tokens (id, user_id, token_hash, prefix, expires_at)
-     VALUES (${tokenId}, ${userId}, ${hashToken(token)}, ${tokenPrefix(token)}, LEAST(
+    // Created at the clock's now too: a token expires exactly its days after its created_at.
+    sql`INSERT INTO api_tokens (id, user_id, token_hash, prefix, created_at, expires_at)
+     VALUES (${tokenId}, ${userId}, ${hashToken(token)}, ${tokenPrefix(token)}, ${now}, LEAST(
        CASE WHEN ${days} IS NULL THEN NULL ELSE ${now} + make_interval(days => ${days}) END,
        (SELECT expires_at FROM api_tokens WHERE id = ${opts.mintedBy ?? null}::uuid),
        ${opts.notAfter ?? null}::timestamptz))
