@@ -303,7 +303,7 @@ describe('POST /api/v1/customers/export-links', () => {
     const l = await link(big, query, viewer);
     assert.match(l.secret, /^dzx_[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     assert.ok(l.secret.startsWith(`dzx_${big.businessId}.`));
-    assert.equal(l.url, `${PUBLIC_URL}/api/v1/customers/export-links/${l.secret}`, 'PUBLIC_URL, then the path');
+    assert.equal(l.url, `${PUBLIC_URL}/api/v1/export-links/${l.secret}`, 'PUBLIC_URL, then the path');
     const ttl = Date.parse(l.expires_at) - Date.now();
     assert.ok(ttl > 30_000 && ttl <= 60_000, `valid 60 s by default (${ttl} ms left)`);
     // Stored hashed, by business.
@@ -333,14 +333,15 @@ describe('POST /api/v1/customers/export-links', () => {
 
   test('unknown, tampered, or of a member removed since → 401; Idempotency-Key → 422; pagination → 422', async () => {
     const base = '/api/v1/customers/export-links';
+    const open = '/api/v1/export-links';
     for (const secret of ['nope', `dzx_${big.businessId}.${'A'.repeat(43)}`]) {
-      const r = await call(h, { url: `${base}/${secret}` });
+      const r = await call(h, { url: `${open}/${secret}` });
       assert.equal(r.status, 401, secret);
     }
     const l = await link(big, '');
     const other = await tenant(h);
     const moved = l.secret.replace(big.businessId, other.businessId);
-    assert.equal((await call(h, { url: `${base}/${moved}` })).status, 401, 'another business: not found there');
+    assert.equal((await call(h, { url: `${open}/${moved}` })).status, 401, 'another business: not found there');
 
     const member = await addTestMember(h, big.businessId, 'viewer');
     const theirs = await link(big, '', member.headers);
@@ -348,7 +349,7 @@ describe('POST /api/v1/customers/export-links', () => {
       big.businessId,
       member.userId,
     ]);
-    assert.equal((await call(h, { url: `${base}/${theirs.secret}` })).status, 401, 'no longer a member');
+    assert.equal((await call(h, { url: `${open}/${theirs.secret}` })).status, 401, 'no longer a member');
 
     const keyed = await call(h, {
       method: 'POST',
@@ -375,7 +376,7 @@ describe('POST /api/v1/customers/export-links', () => {
       const unused = await make();
       assert.ok(Date.parse(used.expires_at) - Date.now() <= 1_000);
       await new Promise((resolve) => setTimeout(resolve, 2_500));
-      const late = await call(short, { url: `/api/v1/customers/export-links/${used.secret}` });
+      const late = await call(short, { url: `/api/v1/export-links/${used.secret}` });
       assert.equal(late.status, 401, 'expired');
       // Ended tickets of the business are deleted when it makes the next one.
       const stored = () =>
@@ -389,7 +390,7 @@ describe('POST /api/v1/customers/export-links', () => {
         [createHash('sha256').update(next.secret).digest('hex')],
         `the ended ticket (${unused.secret.slice(0, 8)}…) is gone, the new one is there`,
       );
-      const fresh = await call(short, { url: `/api/v1/customers/export-links/${next.secret}` });
+      const fresh = await call(short, { url: `/api/v1/export-links/${next.secret}` });
       assert.equal(fresh.status, 200, 'a live one works');
     } finally {
       await short.close();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { businessRoutes } from '../resources/businesses/routes.js';
 import { contactRoutes } from '../resources/contacts/routes.js';
-import { customerRoutes } from '../resources/customers/routes.js';
+import { customerRoutes, exportLinkRoutes } from '../resources/customers/routes.js';
 import { eventRoutes } from '../resources/events/routes.js';
 import { invitationRoutes } from '../resources/invitations/routes.js';
 import { memberRoutes } from '../resources/members/routes.js';
@@ -40,5 +40,6 @@ export async function apiRoutes(app: FastifyInstance, opts: ApiOptions): Promise
     exportLinkTtlMs: opts.exportLinkTtlMs,
     prefix: '/api/v1/customers',
   });
+  await app.register(exportLinkRoutes, { prefix: '/api/v1' });
   await app.register(contactRoutes, { prefix: '/api/v1/customers' });
 }

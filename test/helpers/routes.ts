@@ -60,7 +60,7 @@ export const PUBLIC_ROUTES = [
   'GET /docs/openapi.json',
   'GET /favicon.svg',
   // An export link: the single-use ticket in the path is the credential (test/export.test.ts).
-  'GET /api/v1/customers/export-links/:secret',
+  'GET /api/v1/export-links/:secret',
 ];
 
 /**

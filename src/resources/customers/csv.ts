@@ -43,7 +43,7 @@ export function unguardCell(cell: string): string {
 }
 
 /** One CSV field: quoted when it holds a quote, a comma or a line break (RFC 4180). */
-export function csvField(value: string): string {
+function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 

@@ -23,8 +23,8 @@ function ticketClock(): Date {
 }
 
 /** Where an export ticket is used: a GET of this URL streams the export, once. */
-export function exportLinkUrl(baseUrl: string, secret: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/api/v1/customers/export-links/${secret}`;
+function exportLinkUrl(baseUrl: string, secret: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/api/v1/export-links/${secret}`;
 }
 
 export interface ExportLink {

@@ -364,28 +364,6 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = a
   );
 
   app.get(
-    '/export-links/:secret',
-    {
-      // The ticket is the credential: single use, short-lived, looked up by its business and hash.
-      config: { access: 'public' },
-      schema: {
-        operationId: 'download_customer_export_api_v1_customers_export_links__secret__get',
-        summary: 'Download an export by its link',
-        description:
-          'Streams the export the link was made for, as `GET /api/v1/customers/export` would. Single use: a used, expired or unknown link → 401.',
-        tags,
-        params: Type.Object({ secret: Type.String() }),
-        response: { 200: CSV_RESPONSE, ...tokenErrorResponses() },
-      },
-    },
-    async (req, reply) => {
-      const ticket = await req.services.exportLinks.redeem(req.params.secret);
-      checkListQuery(ticket.query);
-      return await sendExport(req, reply, { businessId: ticket.businessId, actorEmail: null }, ticket.query);
-    },
-  );
-
-  app.get(
     '/:customer_id',
     {
       config: { access: 'read' },
@@ -446,6 +424,36 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = a
     async (req) => {
       await req.services.customers.remove(tenantOf(req), req.params.customer_id);
       return deleted('Customer deleted');
+    },
+  );
+};
+
+/**
+ * Where an export link leads (`/api/v1/export-links/{secret}`): outside `/customers/`, so no
+ * path of it reads like a customer's.
+ */
+export const exportLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/export-links/:secret',
+    {
+      // The ticket is the credential: single use, short-lived, looked up by its business and hash.
+      config: { access: 'public' },
+      schema: {
+        operationId: 'download_customer_export_api_v1_export_links__secret__get',
+        summary: 'Download an export by its link',
+        description:
+          'Streams the export the link was made for, as `GET /api/v1/customers/export` would. Single use: a used, expired or unknown link → 401.',
+        tags,
+        // No credential but the ticket in the path.
+        security: [],
+        params: Type.Object({ secret: Type.String() }),
+        response: { 200: CSV_RESPONSE, ...tokenErrorResponses() },
+      },
+    },
+    async (req, reply) => {
+      const ticket = await req.services.exportLinks.redeem(req.params.secret);
+      checkListQuery(ticket.query);
+      return await sendExport(req, reply, { businessId: ticket.businessId, actorEmail: null }, ticket.query);
     },
   );
 };
