@@ -18,6 +18,7 @@ import { errorAnswers } from './errors.js';
 import { healthRoutes } from './health.js';
 import { idempotency } from './idempotency.js';
 import { lifecycle, serverOptions } from './lifecycle.js';
+import { mcpRoutes } from './mcp.js';
 import { Metrics, type MetricsAccess, metricsPlugin, metricsRoutes } from './metrics.js';
 import { openApi } from './openapi.js';
 import { type RateLimitOptions, rateLimits } from './rate-limit.js';
@@ -67,6 +68,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Read replicas for GET requests, and the shared record of who wrote lately (read-your-writes). */
   readReplicas?: { replicas: ReadReplicas; recentWrites: RecentWrites };
+  /** Origins a browser page may call /mcp from (MCP_ALLOWED_ORIGINS); none by default. */
+  mcpAllowedOrigins?: readonly string[];
 }
 
 export type App = FastifyInstance;
@@ -143,6 +146,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     publicUrl: opts.publicUrl,
     webhooks: { policy: webhooks, maxEndpoints: opts.webhooks?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS },
   });
+  // MCP (Streamable HTTP) at /mcp: the same services, authentication and limits as the API.
+  await app.register(mcpRoutes, { db, bind, allowedOrigins: opts.mcpAllowedOrigins ?? [] });
   if (opts.extraRoutes) await app.register(opts.extraRoutes);
 
   await app.ready();
