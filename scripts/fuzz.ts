@@ -61,7 +61,7 @@ async function worker(offset: number) {
       problems.push(`hang: ${req.method} ${req.url}`);
     } else {
       byStatus.set(res.statusCode, (byStatus.get(res.statusCode) ?? 0) + 1);
-      const problem = responseProblem(res.statusCode, res.body);
+      const problem = responseProblem(res.statusCode, res.body, String(req.url));
       if (problem && problems.length < 20) problems.push(`${req.method} ${String(req.url).slice(0, 120)}: ${problem}`);
       else if (problem) problems.push('…');
     }

@@ -174,6 +174,12 @@ const ConfigSchema = Type.Object({
     maximum: 10_000,
     description: 'webhook endpoints a business may have; one more → 409 (existing ones keep working)',
   }),
+  MCP_ALLOWED_ORIGINS: Type.Optional(
+    Type.String({
+      description:
+        'origins (scheme://host[:port], comma-separated) a browser page may call /mcp from; a request with any other Origin is 403. Default none',
+    }),
+  ),
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -189,6 +189,10 @@ export async function startServer(
       trustProxy:
         config.TRUST_PROXY === undefined ? undefined : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
       metrics: config.METRICS as MetricsAccess,
+      mcpAllowedOrigins: (config.MCP_ALLOWED_ORIGINS ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
       ...(replicas
         ? {
             readReplicas: {

@@ -66,6 +66,7 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
       fn(db, opts.clock, ...args);
   return {
     auth: opts.auth,
+    clock: opts.clock,
     longStatementTimeoutMs: opts.longStatementTimeoutMs,
     customers: new CustomersService(db, codec),
     contacts: new ContactsService(db, codec),

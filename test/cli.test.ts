@@ -373,6 +373,7 @@ describe('administration commands', () => {
       backup: 'backup FILE',
       restore: 'restore FILE',
       import: 'import FILE.csv --business ID',
+      mcp: 'mcp [--business ID]',
     };
     assert.deepEqual(commandNames().sort(), Object.keys(usage).sort());
     for (const name of commandNames()) {

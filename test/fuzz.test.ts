@@ -31,7 +31,7 @@ describe('fuzzing every endpoint', () => {
       fc.asyncProperty(requestArbitrary(ids, t.headers), async (req) => {
         const r = await call(h, req);
         statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-        const problem = responseProblem(r.status, r.res.body);
+        const problem = responseProblem(r.status, r.res.body, String(req.url));
         assert.equal(problem, null, `${req.method} ${req.url}: ${problem}`);
       }),
       { numRuns: 2000, seed: Number(process.env.FUZZ_SEED ?? 20261127) },

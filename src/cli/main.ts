@@ -96,6 +96,12 @@ const COMMANDS: Entry[] = [
     load: () => import('./commands/restore.js'),
   },
   {
+    name: 'mcp',
+    summary:
+      "MCP over stdio for AI assistants (CUSTOMERS_API_TOKEN): through a running server's /mcp at CUSTOMERS_API_URL (default this HOST:PORT) when one answers, else on the database.",
+    load: () => import('./commands/mcp.js'),
+  },
+  {
     name: 'import',
     summary: 'Import customers from a CSV (same rules as bulk upload, no size limit; batches commit as they go).',
     load: () => import('./commands/import.js'),

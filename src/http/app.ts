@@ -21,6 +21,7 @@ import { errorAnswers } from './errors.js';
 import { healthRoutes } from './health.js';
 import { idempotency } from './idempotency.js';
 import { lifecycle, serverOptions } from './lifecycle.js';
+import { mcpRoutes } from './mcp.js';
 import { Metrics, type MetricsAccess, metricsPlugin, metricsRoutes } from './metrics.js';
 import { openApi } from './openapi.js';
 import { type RateLimitOptions, rateLimits } from './rate-limit.js';
@@ -82,6 +83,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Test mode (contract §7): the `/_test/` routes, guarded by `key`; `resetData` puts the rows back. */
   testMode?: TestModeOptions;
+  /** Origins a browser page may call /mcp from (MCP_ALLOWED_ORIGINS); none by default. */
+  mcpAllowedOrigins?: readonly string[];
 }
 
 export type App = FastifyInstance;
@@ -196,6 +199,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       }),
     );
   }
+  // MCP (Streamable HTTP) at /mcp: the same services, authentication and limits as the API.
+  await app.register(mcpRoutes, { db, bind, allowedOrigins: opts.mcpAllowedOrigins ?? [] });
   if (opts.extraRoutes) await app.register(opts.extraRoutes);
 
   await app.ready();

@@ -36,7 +36,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /** The optional `x-user-email` audit header: trimmed, checked like an e-mail field. */
-function actorEmail(raw: string | string[] | undefined): string | null {
+export function actorEmail(raw: string | string[] | undefined): string | null {
   if (typeof raw !== 'string' || raw.trim() === '') return null;
   const email = raw.trim();
   if (email.length > 320) {

@@ -47,30 +47,37 @@ export function isBusinessAnswer(reply: FastifyReply): boolean {
   return businessAnswers.has(reply);
 }
 
+/** A domain error's answer: its status, body and headers (the HTTP API's, and the MCP tools' refusals). */
+export interface DomainAnswer {
+  status: number;
+  detail: string | Issue[];
+  headers: Record<string, string>;
+  /** An answer of the business rules (404, 409, 400 invalid state): an idempotency key replays it. */
+  business: boolean;
+}
+
 /** Each domain error's status and body: one exhaustive switch, so a new kind cannot go unmapped. */
-function sendDomainError(err: DomainError, reply: FastifyReply) {
-  if (
-    err.kind === 'not_found' ||
-    err.kind === 'conflict' ||
-    err.kind === 'token_limit' ||
-    err.kind === 'invalid_state'
-  ) {
-    businessAnswers.add(reply);
-  }
+export function domainAnswer(err: DomainError): DomainAnswer {
+  const to = (status: number, detail: string | Issue[], headers: Record<string, string> = {}, business = false) => ({
+    status,
+    detail,
+    headers,
+    business,
+  });
   switch (err.kind) {
     case 'unauthenticated':
-      return answer(reply.header('www-authenticate', 'Bearer'), 401, { detail: err.message });
+      return to(401, err.message, { 'www-authenticate': 'Bearer' });
     case 'forbidden':
-      return answer(reply, 403, { detail: err.message });
+      return to(403, err.message);
     case 'not_found':
-      return answer(reply, 404, { detail: NOT_FOUND[err.resource] });
+      return to(404, NOT_FOUND[err.resource], {}, true);
     case 'conflict':
     case 'token_limit':
-      return answer(reply, 409, { detail: err.message });
+      return to(409, err.message, {}, true);
     case 'invalid_state':
-      return answer(reply, 400, { detail: err.message });
+      return to(400, err.message, {}, true);
     case 'invalid_cursor':
-      return validation(reply, [
+      return to(422, [
         valueError(
           ['query', 'cursor'],
           err.message,
@@ -79,17 +86,23 @@ function sendDomainError(err: DomainError, reply: FastifyReply) {
         ),
       ]);
     case 'invalid_file':
-      return validation(reply, [valueError(['body', 'file'], err.message, err.input)]);
+      return to(422, [valueError(['body', 'file'], err.message, err.input)]);
     case 'invalid_argument':
-      return validation(reply, [valueError(['body', err.field], `${err.field} ${err.problem}`, err.input)]);
+      return to(422, [valueError(['body', err.field], `${err.field} ${err.problem}`, err.input)]);
     case 'unavailable':
     case 'database_locked':
-      return answer(reply.header('retry-after', RETRY_AFTER_SECONDS), 503, { detail: 'Service unavailable' });
+      return to(503, 'Service unavailable', { 'retry-after': RETRY_AFTER_SECONDS });
     default: {
       const unmapped: never = err;
       throw new Error(`unmapped domain error ${String(unmapped)}`);
     }
   }
+}
+
+function sendDomainError(err: DomainError, reply: FastifyReply) {
+  const a = domainAnswer(err);
+  if (a.business) businessAnswers.add(reply);
+  return answer(reply.headers(a.headers), a.status, { detail: a.detail });
 }
 
 /** A multipart body the parser could not read (truncated, no boundary…): a 400 saying so; anything else as it is. */

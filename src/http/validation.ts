@@ -124,6 +124,9 @@ function jsonDepth(text: string): number {
   return max;
 }
 
+/** Whether a JSON text nests deeper than any real body (the MCP endpoint's parser refuses it too). */
+export const jsonTooDeep = (text: string): boolean => jsonDepth(text) > MAX_JSON_DEPTH;
+
 /** A JSON body nested deeper than MAX_JSON_DEPTH: a 422 like any unreadable JSON. */
 class TooDeepError extends RequestValidationError {
   constructor() {
@@ -159,7 +162,7 @@ export const validation = fp(
         return;
       }
       // Nesting past any real body's would only exhaust the stack of whoever walks it.
-      if (jsonDepth(text) > MAX_JSON_DEPTH) {
+      if (jsonTooDeep(text)) {
         done(new TooDeepError(), undefined);
         return;
       }

@@ -9,6 +9,7 @@ export interface FuzzIds {
 }
 
 const PATHS = [
+  'POST /mcp',
   'GET /api/v1/businesses',
   'GET /api/v1/businesses/{business}',
   'GET /api/v1/customers',
@@ -255,13 +256,17 @@ export function requestArbitrary(ids: FuzzIds, headers: Record<string, string>):
     });
 }
 
-/** What every response must be: below 500, and a `{"detail": …}` body when it is an error. */
-export function responseProblem(status: number, body: string): string | null {
+/**
+ * What every response must be: below 500, and a `{"detail": …}` body when it is an error —
+ * or, on /mcp, a JSON-RPC error body (contract §8).
+ */
+export function responseProblem(status: number, body: string, url = ''): string | null {
   if (status >= 500) return `${status} ${body.slice(0, 200)}`;
   if (status >= 400) {
     try {
       const parsed = JSON.parse(body) as Record<string, unknown>;
-      if (!('detail' in parsed)) return `${status} without detail: ${body.slice(0, 200)}`;
+      const rpc = url.split('?')[0] === '/mcp' && parsed.jsonrpc === '2.0' && typeof parsed.error === 'object';
+      if (!('detail' in parsed) && !rpc) return `${status} without detail: ${body.slice(0, 200)}`;
     } catch {
       return `${status} not JSON: ${body.slice(0, 200)}`;
     }

@@ -376,6 +376,20 @@ export const ROUTES: RouteCase[] = [
   },
   ...WEBHOOK_ROUTES(),
   ...SESSION_ROUTES(),
+  {
+    // MCP: the token is checked here like any route's; each tool call then checks the role
+    // in its business (test/mcp.test.ts: a viewer's write, another business, each refusal).
+    name: 'POST /mcp',
+    permission: 'token',
+    idBearing: false,
+    ok: 200,
+    request: (_ids, headers) => ({
+      method: 'POST',
+      url: '/mcp',
+      headers: { ...headers, accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
+      payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_businesses', arguments: {} } },
+    }),
+  },
 ];
 
 /** A pending invitation of the business in these headers, made as the operator would (a missing business: a made-up id). */

@@ -54,7 +54,7 @@ async function* whole(file: AsyncIterable<Buffer> & { truncated: boolean }): Asy
 
 /** The multipart reader's own failures (no boundary, a part cut short) are the client's: 400. */
 /** `sort_by=relevance` ranks matches of a search: without one it is refused, naming what is allowed. */
-function relevanceWithoutSearch(): RequestValidationError {
+export function relevanceWithoutSearch(): RequestValidationError {
   const allowed = CUSTOMER_SORT_NAMES.filter((n) => n !== RELEVANCE).map((n) => `'${n}'`);
   const expected = `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
   return new RequestValidationError([
@@ -83,7 +83,7 @@ function uploadMessage(r: { created: number; skipped: number; errors: unknown[] 
  * eighteen, so the 200-character bound holds after normalisation too, or a
  * short query could cost a long trigram scan.
  */
-function checkSearchLength(search: string): void {
+export function checkSearchLength(search: string): void {
   const normalised = Array.from(searchKey(search)).length;
   if (normalised <= MAX_SEARCH_LENGTH) return;
   throw new RequestValidationError([
