@@ -152,10 +152,54 @@ export interface paths {
         put?: never;
         /**
          * Accept an invitation
-         * @description With the invitation's secret as `link`. Without authentication and with `"as": "token"`: a NEW account is made with the invitation's e-mail (never an existing one), it joins the business with the role and gets an API token (30 days, shown once). With `Authorization: Bearer` the membership goes to the caller's own account and no credential is issued (already a member → 409). A used, expired, revoked or unknown secret → 401; an inviter who may no longer grant the role → 410. Bodies past 4 KB → 413.
+         * @description With the invitation's secret as `link`. Without authentication and with `"as": "token"`: a NEW account is made with the invitation's e-mail (never an existing one), it joins the business with the role and gets an API token (30 days, shown once); without `as`, it gets a console session instead (the cookie, as POST /api/v1/sessions sets it). With `Authorization: Bearer` the membership goes to the caller's own account and no credential is issued (already a member → 409). A used, expired, revoked or unknown secret → 401; an inviter who may no longer grant the role → 410. Bodies past 4 KB → 413, not sent within 5 s → 408.
          */
         post: operations["accept_invitation_api_v1_invitations_accept_post"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in (console session)
+         * @description With `{"token"}` (an API token) or `{"link"}` (a one-time sign-in link, used up here): answers who signed in and sets the session cookie (`HttpOnly`, `SameSite=Strict`; `__Host-dz_session` over HTTPS, `dz_session_<port>` over HTTP). A session ends after 12 hours without use or 7 days after sign-in, no later than its token, and when its token is revoked; a user keeps at most 20 (the oldest ends). Any invalid credential → 401, saying nothing of why. Bodies past 4 KB → 413, not sent within 5 s → 408.
+         */
+        post: operations["create_session_api_v1_sessions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current console session
+         * @description The session of the request's cookie: its user, the `csrf_token` every other request of the session must send as `x-csrf-token`, and its absolute end. The only request the cookie authorizes without that header. Without a session cookie → 401.
+         */
+        get: operations["get_current_session_api_v1_sessions_current_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Sign out
+         * @description Ends the request's session on the server: its cookie is refused from now on, by every instance. Needs `x-csrf-token`. Without a session cookie → 401.
+         */
+        delete: operations["delete_current_session_api_v1_sessions_current_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -548,6 +592,17 @@ export interface components {
         };
         /** @enum {string} */
         CounterpartyStatus: "active" | "inactive" | "blocked";
+        CurrentSessionResponse: {
+            user: components["schemas"]["SessionUser"];
+            /** @description Send it as `x-csrf-token` with every other request this session makes (reads too): without it, 403. It is the session's own; another page cannot read it (no CORS) */
+            csrf_token: string;
+            /**
+             * Format: date-time
+             * @description The session's absolute end: 7 days after sign-in, no later than the token it was made from. It ends earlier after 12 hours without use.
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            expires_at: string;
+        };
         CustomerBulkUploadResponse: {
             created: number;
             /** @description Rows whose e-mail already exists in the business or earlier in the file */
@@ -832,7 +887,7 @@ export interface components {
             /** @description The invitation secret (`dzi_…`) */
             link: string;
             /**
-             * @description `token`: without authentication, a new account is made and gets an API token (30 days, shown once). Left out: a console session, which this version does not issue yet (422). Authenticated callers get no credential: the membership is added to the caller's own account
+             * @description `token`: without authentication, a new account is made and gets an API token (30 days, shown once). Left out: the new account gets a console session instead (the cookie, as POST /api/v1/sessions sets it; `token` is then null). Authenticated callers get no credential: the membership is added to the caller's own account
              * @enum {string}
              */
             as?: "token";
@@ -944,6 +999,33 @@ export interface components {
         };
         /** @enum {string} */
         Role: "owner" | "admin" | "member" | "viewer";
+        SessionCreateRequest: {
+            /** @description An API token (`dz_…`) of the user signing in */
+            token?: string;
+            /** @description The secret of a one-time sign-in link (`dzl_…`) */
+            link?: string;
+        };
+        SessionResponse: {
+            user: components["schemas"]["SessionUser"];
+            /**
+             * Format: date-time
+             * @description The session's absolute end: 7 days after sign-in, no later than the token it was made from. It ends earlier after 12 hours without use.
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            expires_at: string;
+        };
+        SessionUser: {
+            /**
+             * Format: uuid
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            id: string;
+            /**
+             * @description The account's e-mail (a label)
+             * @example grace@example.com
+             */
+            email: string;
+        };
         SuccessEnvelope_BusinessCursorListResponse_: {
             /** @example true */
             success: boolean;
@@ -1004,6 +1086,18 @@ export interface components {
              */
             code: string;
             data: components["schemas"]["BusinessUserResponse"];
+        };
+        SuccessEnvelope_CurrentSessionResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["CurrentSessionResponse"];
         };
         SuccessEnvelope_CustomerBulkUploadResponse_: {
             /** @example true */
@@ -1120,6 +1214,18 @@ export interface components {
             message: string;
             /** @example DELETED */
             code: string;
+        };
+        SuccessEnvelope_SessionResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["SessionResponse"];
         };
         SuccessEnvelope_TemplateResponse_: {
             /** @example true */
@@ -1495,6 +1601,15 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
             /** @description Payload Too Large */
             413: {
                 headers: {
@@ -1594,6 +1709,15 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
             /** @description Payload Too Large */
             413: {
                 headers: {
@@ -1681,6 +1805,15 @@ export interface operations {
             };
             /** @description Unauthorized - Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2797,6 +2930,24 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Request Timeout - the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
             /** @description Conflict - a unique rule would break */
             409: {
                 headers: {
@@ -2808,6 +2959,327 @@ export interface operations {
             };
             /** @description Error */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    create_session_api_v1_sessions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "link": "dzl_…"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SessionCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_SessionResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Request Timeout - the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    get_current_session_api_v1_sessions_current_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_CurrentSessionResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    delete_current_session_api_v1_sessions_current_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_NoneType_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2920,6 +3392,15 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPError"];
                 };
             };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
             /** @description Payload Too Large */
             413: {
                 headers: {
@@ -3010,6 +3491,15 @@ export interface operations {
             };
             /** @description Unauthorized - Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3113,6 +3603,15 @@ export interface operations {
             };
             /** @description Unauthorized - Authentication required */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
