@@ -566,6 +566,18 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
       const businessId = /x-business-id:\s+(\S+)/.exec(banner)?.[1] ?? '';
       const printed = /make more with: npx customers-api (token create --email \S+)\)/.exec(banner)?.[1] ?? '';
       assert.equal(printed, 'token create --email demo@example.com', banner);
+      // The banner's sign-in link signs the demo owner in, once.
+      const signIn = /sign in:\s+(\S+)/.exec(banner)?.[1] ?? '';
+      assert.match(signIn, new RegExp(`^${url}/console/#/sign-in/dzl_[A-Za-z0-9_-]{43}$`), banner);
+      const session = (secret: string) =>
+        fetch(`${url}/api/v1/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ link: secret }),
+        });
+      const bannerLink = signIn.split('/').at(-1) ?? '';
+      assert.equal((await session(bannerLink)).status, 201);
+      assert.equal((await session(bannerLink)).status, 401, 'single use');
       const second = await cli(['serve'], { ...env, PORT: '0' });
       assert.equal(second.code, 1, second.stderr);
       assert.match(second.stderr, new RegExp(`in use by process ${server.pid}`));
@@ -599,6 +611,18 @@ describe('the embedded data dir admits one process', { skip: BACKEND !== 'pglite
       const imported = await cli(['import', 'few.csv', '--business', businessId, '--json'], env, { cwd: dir });
       assert.equal(imported.code, 0, imported.stderr);
       assert.equal(JSON.parse(imported.stdout).created, 1);
+
+      // A sign-in link made through the server, for any user.
+      const linked = await cli(
+        ['login-link', '--email', email, '--minutes', '5', '--url', 'https://crm.example/'],
+        env,
+      );
+      assert.equal(linked.code, 0, linked.stderr);
+      const linkUrl = linked.stdout.split('\n')[0] ?? '';
+      assert.match(linkUrl, /^https:\/\/crm\.example\/console\/#\/sign-in\/dzl_[A-Za-z0-9_-]{43}$/);
+      const signedIn = await session(linkUrl.split('/').at(-1) ?? '');
+      assert.equal(signedIn.status, 201);
+      assert.equal(((await signedIn.json()) as { data: { user: { email: string } } }).data.user.email, email);
 
       // Same exit codes and words as without a server.
       const bad = await cli(['token', 'revoke', '--id', 'nope'], env);

@@ -15,7 +15,7 @@ declare module 'fastify' {
   }
 }
 
-export const CSRF_DETAIL = 'Missing or invalid CSRF token';
+const CSRF_DETAIL = 'Missing or invalid CSRF token';
 
 /** The cookie's name: `__Host-dz_session` over HTTPS, `dz_session_<port>` over plain HTTP (servers on one host do not share it). */
 function cookieName(request: FastifyRequest): string {

@@ -68,12 +68,6 @@ export interface NewSession {
   session: SessionInfo;
 }
 
-/** A signed-in user, as the API shows one. */
-export interface SessionUser {
-  id: string;
-  email: string;
-}
-
 /**
  * A new session for `userId` (made from `tokenId`, or from no token), in the caller's
  * transaction. It ends `absoluteMs` after now, no later than its token; past
