@@ -24,6 +24,11 @@ export function bodyDeadline(ms: number) {
     payload.once('end', done);
     payload.once('error', done);
     payload.once('close', done);
+    // Answered without reading the body (a refusal before parsing): nothing is waiting for it.
+    reply.raw.once('close', done);
+    reply.raw.once('finish', done);
+    // The parser listens while it reads; once it is gone, a late deadline must not be an uncaught error.
+    out.on('error', () => {});
     payload.pipe(out);
     return out;
   };
