@@ -274,6 +274,24 @@ describe('a session authorizes like its token, with the CSRF header', () => {
     assert.equal((await call(h, { url: '/api/v1/customers', headers: headersOf(s) })).status, 422);
   });
 
+  test('the MCP endpoint never accepts the cookie (contract §8), CSRF header or not', async () => {
+    const t = await tenant(h);
+    const s = await signIn(h, { token: t.ownerToken });
+    const r = await h.app.inject({
+      method: 'POST',
+      url: '/mcp',
+      headers: {
+        ...headersOf(s, t),
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+      },
+      payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_businesses', arguments: {} } },
+    });
+    assert.equal(r.statusCode, 401, r.body);
+    // The same session authorizes the REST twin.
+    assert.equal((await call(h, { url: '/api/v1/businesses', headers: headersOf(s, t) })).status, 200);
+  });
+
   test('Bearer wins when both are sent: the token’s user acts; a bad Bearer with a good cookie → 401', async () => {
     const a = await tenant(h);
     const b = await tenant(h);

@@ -53,7 +53,7 @@ export const mcpRoutes: FastifyPluginAsync<McpOptions> = async (app, opts) => {
     {
       // A key belongs in the write tools' idempotency_key argument: the HTTP header is refused (422).
       // No tool grants privileges, but a token-only POST is verified in the database (route-table's rule).
-      config: { access: 'token', privileged: true, idempotency: 'refuse' },
+      config: { access: 'token', privileged: true, idempotency: 'refuse', noCookie: true },
       schema: { hide: true },
       onRequest: async (req) => {
         // Against DNS rebinding: a browser's page may call only from an allowed origin.

@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The one route a session's cookie authorizes without `x-csrf-token` (GET /sessions/current). */
     cookieAlone?: boolean;
+    /** A route the cookie never authenticates (MCP, contract §8: bearer tokens only). */
+    noCookie?: boolean;
   }
 }
 
@@ -68,7 +70,8 @@ export const sessions = fp(
     const known = new LRUCache<string, true>({ max: 10_000, ttl: 60_000 });
 
     app.addHook('onRequest', async (request) => {
-      if (request.is404 || !requiresCaller(request.routeOptions.config.access)) return;
+      const config = request.routeOptions.config;
+      if (request.is404 || config.noCookie || !requiresCaller(config.access)) return;
       if (request.headers.authorization !== undefined) return;
       const secret = sessionCookie(request);
       if (secret === undefined) return;
