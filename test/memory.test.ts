@@ -18,7 +18,7 @@ import { cursorSecret } from '../src/platform/settings.js';
 import { captureData, restoreData } from '../src/test-mode/data-reset.js';
 import { type Fixtures, loadFixtures, parseFixtures } from '../src/test-mode/fixtures.js';
 import { BIN } from './helpers/cli.js';
-import { BACKEND, call, freshMigratedDb, type Harness } from './helpers/harness.js';
+import { BACKEND, call, freshMigratedDb, type Harness, until } from './helpers/harness.js';
 
 const EXAMPLE = fileURLToPath(new URL('../examples/fixtures.json', import.meta.url));
 const example = (): Fixtures => parseFixtures(readFileSync(EXAMPLE, 'utf8'));
@@ -553,6 +553,9 @@ describe('serve --memory, as a process', {
     });
     // Later lines are the logs: JSON each.
     for (const line of a.stdout().trim().split('\n').slice(1)) assert.doesNotThrow(() => JSON.parse(line), line);
+    // The banner goes to stderr once the server listens: it may come after the port line.
+    await until('the test-mode banner', () => a.stderr().includes('listening on') || undefined, 10_000);
+    await until('the other banner', () => b.stderr().includes('listening on') || undefined, 10_000);
     assert.match(a.stderr(), /TEST MODE — not for production/);
     assert.match(b.stderr(), /First run: created a demo business/, 'without fixtures, the demo data of a first run');
     for (const s of [a, b]) {
