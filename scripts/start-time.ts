@@ -35,19 +35,28 @@ async function timeStart(dataDir: string): Promise<number> {
       });
       child.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}`)));
     });
-    for (;;) {
-      const ok = await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-    }
-    return Number(process.hrtime.bigint() - started) / 1e9;
+    return await firstHealthy(url, started);
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(-(child.pid as number), 'SIGTERM');
-    await exited;
+    await stopGroup(child);
   }
+}
+
+/** Seconds from `started` to the first 200 of `url`/healthz (polled). */
+async function firstHealthy(url: string, started: bigint): Promise<number> {
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return Number(process.hrtime.bigint() - started) / 1e9;
+  }
+}
+
+/** Stops a started server's process group and waits for it to exit. */
+async function stopGroup(child: import('node:child_process').ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-(child.pid as number), 'SIGTERM');
+  await exited;
 }
 
 /** Starts `node bin/customers-api.js serve --memory` (PORT=0), reads its first stdout line, polls /healthz until 200. */
@@ -69,18 +78,9 @@ async function timeMemoryStart(): Promise<number> {
       });
       child.on('exit', (code) => reject(new Error(`serve --memory exited ${code}: ${out}`)));
     });
-    for (;;) {
-      const ok = await fetch(`${url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-    }
-    return Number(process.hrtime.bigint() - started) / 1e9;
+    return await firstHealthy(url, started);
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    process.kill(-(child.pid as number), 'SIGTERM');
-    await exited;
+    await stopGroup(child);
   }
 }
 
