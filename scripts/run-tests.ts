@@ -71,6 +71,9 @@ for (let i = 0; i < files.length; i++) {
   });
   const used = process.cpuUsage(cpu);
   current = undefined;
+  // Emscripten-built code (PGlite, pg_dump) sets process.exitCode when its program exits: a
+  // file that leaves it non-zero fails the whole worker at its end, so say which file did.
+  if (process.exitCode) process.stderr.write('run-tests: process.exitCode is ' + process.exitCode + ' after ' + name + '\\n');
   appendFileSync(${JSON.stringify(times)}, JSON.stringify({ name, wall: performance.now() - began, cpu: (used.user + used.system) / 1000, rss: process.memoryUsage.rss() }) + '\\n');
 }
 `;
@@ -100,14 +103,26 @@ child.on('exit', (code, signal) => {
     process.stderr.write(`\nslowest test files (wall, CPU in the worker):\n`);
     for (const r of rows.slice(0, Number(process.env.TEST_TIMES ?? 8)))
       process.stderr.write(`${s(r.wall)} ${s(r.cpu)}  ${r.name}\n`);
-    process.stderr.write(`largest worker RSS after a file: ${Math.round(Math.max(...rows.map((r) => r.rss)) / 2 ** 20)} MB\n`);
+    process.stderr.write(
+      `largest worker RSS after a file: ${Math.round(Math.max(...rows.map((r) => r.rss)) / 2 ** 20)} MB\n`,
+    );
   }
   // A worker that died (a signal, a crash the test runner could not attribute) leaves a file started, never finished.
   if (existsSync(started)) {
-    const finished = new Set(existsSync(times) ? readFileSync(times, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { name: string }).name) : []);
+    const finished = new Set(
+      existsSync(times)
+        ? readFileSync(times, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => (JSON.parse(l) as { name: string }).name)
+        : [],
+    );
     for (const line of readFileSync(started, 'utf8').trim().split('\n')) {
       const s = JSON.parse(line) as { name: string; pid: number };
-      if (!finished.has(s.name)) process.stderr.write(`run-tests: ${s.name} started in worker ${s.pid} and never finished (${signal ?? `exit ${code}`})\n`);
+      if (!finished.has(s.name))
+        process.stderr.write(
+          `run-tests: ${s.name} started in worker ${s.pid} and never finished: that worker died inside it\n`,
+        );
     }
   }
   rmSync(dir, { recursive: true, force: true });
