@@ -91,7 +91,8 @@ const child = spawn(
 const forward = (signal: NodeJS.Signals) => child.kill(signal);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
-child.on('exit', (code, signal) => {
+child.on('exit', (exitCode, signal) => {
+  let code = exitCode;
   // The files that cost the most, for keeping the suite within its time (CPU: the worker's own, not its children's).
   if (existsSync(times)) {
     const rows = readFileSync(times, 'utf8')
@@ -124,6 +125,12 @@ child.on('exit', (code, signal) => {
           `run-tests: ${s.name} started in worker ${s.pid} and never finished: that worker died inside it\n`,
         );
     }
+  }
+  const claimed = new Set(existsSync(join(dir, 'claims')) ? readdirSync(join(dir, 'claims')).map(Number) : []);
+  const unrun = files.filter((_, i) => !claimed.has(i));
+  if (unrun.length > 0) {
+    process.stderr.write(`run-tests: ${unrun.length} file(s) never ran (every worker died first)\n`);
+    code = code || 1;
   }
   rmSync(dir, { recursive: true, force: true });
   process.exit(code ?? (signal ? 1 : 0));
