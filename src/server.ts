@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import type { MetricsAccess } from './http/metrics.js';
@@ -135,8 +135,9 @@ export async function startServer(
     if (wantDemo && !(await hasBusinesses(db))) demo = await createDemo(db);
     // Test mode's reset puts back exactly what is here now: the fixtures (or the demo data).
     const startState = opts.testKey === undefined ? undefined : await captureData(db);
+    // The client loads only when there is a Redis to talk to.
     redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, {
+      ? new (await import('ioredis')).Redis(config.REDIS_URL, {
           // Fail fast while Redis is away: the rate limit fails open rather than stall requests.
           connectTimeout: 500,
           maxRetriesPerRequest: 1,
