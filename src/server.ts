@@ -107,21 +107,25 @@ export async function startServer(
     logStream?: NodeJS.WritableStream;
     /** Told why an in-memory database is migrated rather than loaded from its snapshot. */
     onNote?: (line: string) => void;
+    /** The database, already being opened (in memory: see `serve`), instead of opening the configured one. */
+    db?: Promise<Db>;
   } = {},
 ): Promise<Running> {
-  const db = await openDb({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    poolMax: config.DB_POOL_MAX,
-    pooler: config.DB_POOLER as 'none' | 'transaction',
-    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-    longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
-    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-    startupWaitMs: config.DB_STARTUP_WAIT_SECONDS * 1000,
-    maxLifetimeSeconds: config.DB_CONNECTION_MAX_LIFETIME_SECONDS,
-    onWait: opts.onWait,
-    onNote: opts.onNote,
-  });
+  const db = opts.db
+    ? await opts.db
+    : await openDb({
+        databaseUrl: config.DATABASE_URL,
+        dataDir: config.DATA_DIR,
+        poolMax: config.DB_POOL_MAX,
+        pooler: config.DB_POOLER as 'none' | 'transaction',
+        statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+        longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
+        connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+        startupWaitMs: config.DB_STARTUP_WAIT_SECONDS * 1000,
+        maxLifetimeSeconds: config.DB_CONNECTION_MAX_LIFETIME_SECONDS,
+        onWait: opts.onWait,
+        onNote: opts.onNote,
+      });
   let redis: Redis | undefined;
   let replicas: ReadReplicas | undefined;
   try {
