@@ -154,6 +154,7 @@ async function serve(ctx: Context, flags: ServeFlags): Promise<void> {
     // hot functions with the optimizing one cost about a second of CPU at every start (half
     // of all the start's work), and an in-memory database (tests, small data) never earns it
     // back (measured: less CPU over a thousand requests, not more). Before anything compiles it.
+    // Node 20 applies it; Node 22 and later ignore flags set at run time (the README says so).
     (await import('node:v8')).setFlagsFromString('--liftoff-only');
     early = import('../../platform/db/memory.js').then((m) =>
       m.openMemoryDb((line) => io.stderr(`customers-api: ${line}\n`)),
