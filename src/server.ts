@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { buildApp } from './http/app.js';
 import type { MetricsAccess } from './http/metrics.js';
@@ -107,21 +107,25 @@ export async function startServer(
     logStream?: NodeJS.WritableStream;
     /** Told why an in-memory database is migrated rather than loaded from its snapshot. */
     onNote?: (line: string) => void;
+    /** The database, already being opened (in memory: see `serve`), instead of opening the configured one. */
+    db?: Promise<Db>;
   } = {},
 ): Promise<Running> {
-  const db = await openDb({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    poolMax: config.DB_POOL_MAX,
-    pooler: config.DB_POOLER as 'none' | 'transaction',
-    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-    longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
-    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-    startupWaitMs: config.DB_STARTUP_WAIT_SECONDS * 1000,
-    maxLifetimeSeconds: config.DB_CONNECTION_MAX_LIFETIME_SECONDS,
-    onWait: opts.onWait,
-    onNote: opts.onNote,
-  });
+  const db = opts.db
+    ? await opts.db
+    : await openDb({
+        databaseUrl: config.DATABASE_URL,
+        dataDir: config.DATA_DIR,
+        poolMax: config.DB_POOL_MAX,
+        pooler: config.DB_POOLER as 'none' | 'transaction',
+        statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+        longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
+        connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+        startupWaitMs: config.DB_STARTUP_WAIT_SECONDS * 1000,
+        maxLifetimeSeconds: config.DB_CONNECTION_MAX_LIFETIME_SECONDS,
+        onWait: opts.onWait,
+        onNote: opts.onNote,
+      });
   let redis: Redis | undefined;
   let replicas: ReadReplicas | undefined;
   try {
@@ -135,8 +139,9 @@ export async function startServer(
     if (wantDemo && !(await hasBusinesses(db))) demo = await createDemo(db);
     // Test mode's reset puts back exactly what is here now: the fixtures (or the demo data).
     const startState = opts.testKey === undefined ? undefined : await captureData(db);
+    // The client loads only when there is a Redis to talk to.
     redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, {
+      ? new (await import('ioredis')).Redis(config.REDIS_URL, {
           // Fail fast while Redis is away: the rate limit fails open rather than stall requests.
           connectTimeout: 500,
           maxRetriesPerRequest: 1,

@@ -28,6 +28,7 @@ import { type RateLimitOptions, rateLimits } from './rate-limit.js';
 import { replicaReads } from './replicas.js';
 import { requestServices } from './request-services.js';
 import { routeTable } from './route-table.js';
+import { lazySerializers } from './serializers.js';
 import { sessions } from './sessions.js';
 import { TestControl, type TestModeOptions, testFaults, testRoutes } from './test-mode.js';
 import { validation } from './validation.js';
@@ -91,14 +92,16 @@ export type App = FastifyInstance;
 
 export async function buildApp(opts: AppOptions): Promise<App> {
   const requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
-  const app = Fastify(
-    serverOptions({
+  const app = Fastify({
+    ...serverOptions({
       logger: opts.logger ?? false,
       trustProxy: opts.trustProxy,
       bodyLimit: opts.bodyLimit ?? 1_048_576,
       requestTimeoutMs,
     }),
-  ).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
+    // Response serializers are built at a route's first answer (http/serializers.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as FastifyInstance;
 
   const clock = opts.clock ?? new Clock();
   const control = opts.testMode ? new TestControl(opts.testMode, clock) : undefined;

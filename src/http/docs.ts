@@ -1,5 +1,5 @@
-import apiReference from '@scalar/fastify-api-reference';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyApiReferenceOptions } from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 /**
  * The interactive reference at /docs: Scalar's page, made ours. It works
@@ -45,6 +45,31 @@ function docsDocument(published: Json): Json {
   return doc;
 }
 
+/** Scalar's options: the page reads the copy at /docs/openapi.json. */
+const REFERENCE_OPTIONS: FastifyApiReferenceOptions = {
+  routePrefix: '/docs',
+  configuration: {
+    url: '/docs/openapi.json',
+    title: 'Customers API',
+    pageTitle: 'Customers API — reference',
+    metaData: { title: 'Customers API — reference' },
+    favicon: '/favicon.svg',
+    // Nothing leaves this server: system fonts, no telemetry, no cloud features.
+    withDefaultFonts: false,
+    telemetry: false,
+    agent: { disabled: true },
+    mcp: { disabled: true },
+    showDeveloperTools: 'never',
+    hideClientButton: true,
+    // Token and business id, entered once, are kept across reloads (in this browser's storage).
+    persistAuth: true,
+    authentication: { preferredSecurityScheme: [['HTTPBearer', 'BusinessId']] },
+  },
+};
+
+/** Headers of the inner answer that belong to its own connection, not to the one answering here. */
+const HOP_HEADERS = new Set(['connection', 'content-length', 'date', 'keep-alive', 'transfer-encoding']);
+
 export async function registerDocs(scope: FastifyInstance, published: () => Json): Promise<void> {
   let copy: Json | undefined;
   scope.get('/docs/openapi.json', { schema: { hide: true } }, async () => {
@@ -54,24 +79,28 @@ export async function registerDocs(scope: FastifyInstance, published: () => Json
   scope.get('/favicon.svg', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(FAVICON),
   );
-  await scope.register(apiReference, {
-    routePrefix: '/docs',
-    configuration: {
-      url: '/docs/openapi.json',
-      title: 'Customers API',
-      pageTitle: 'Customers API — reference',
-      metaData: { title: 'Customers API — reference' },
-      favicon: '/favicon.svg',
-      // Nothing leaves this server: system fonts, no telemetry, no cloud features.
-      withDefaultFonts: false,
-      telemetry: false,
-      agent: { disabled: true },
-      mcp: { disabled: true },
-      showDeveloperTools: 'never',
-      hideClientButton: true,
-      // Token and business id, entered once, are kept across reloads (in this browser's storage).
-      persistAuth: true,
-      authentication: { preferredSecurityScheme: [['HTTPBearer', 'BusinessId']] },
-    },
-  });
+  // Scalar's plugin (its page and the 4 MB script it serves) loads at the first visit, not at
+  // start-up: its routes here hand each request to it, in a Fastify of its own built then.
+  let reference: Promise<FastifyInstance> | undefined;
+  const load = async () => {
+    const { default: apiReference } = await import('@scalar/fastify-api-reference');
+    const inner = Fastify({ routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true } });
+    await inner.register(apiReference, REFERENCE_OPTIONS);
+    await inner.ready();
+    return inner;
+  };
+  const delegate = async (request: FastifyRequest, reply: FastifyReply) => {
+    reference ??= load().catch((err: unknown) => {
+      reference = undefined;
+      throw err;
+    });
+    const res = await (await reference).inject({ method: 'GET', url: request.url, headers: request.headers });
+    reply.code(res.statusCode);
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (value !== undefined && !HOP_HEADERS.has(name)) reply.header(name, value);
+    }
+    return reply.send(res.rawPayload);
+  };
+  scope.get('/docs/', { schema: { hide: true } }, delegate);
+  scope.get('/docs/js/scalar.js', { schema: { hide: true } }, delegate);
 }

@@ -1,6 +1,4 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { createMcpServer } from '../mcp/server.js';
 import type { Db } from '../platform/db/db.js';
 import type { BindServices } from '../services.js';
 import { callerOf } from './access.js';
@@ -77,6 +75,11 @@ export const mcpRoutes: FastifyPluginAsync<McpOptions> = async (app, opts) => {
         }
         message = message[0];
       }
+      // The MCP SDK and the tools load at the first call, not at start-up (most servers never get one).
+      const [{ createMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await Promise.all([
+        import('../mcp/server.js'),
+        import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+      ]);
       const caller = callerOf(req);
       const token = bearerToken(req) as string;
       const services = req.services;

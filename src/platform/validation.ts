@@ -252,9 +252,25 @@ function toIssue(e: ErrorObject, root: unknown): Issue | null {
 /** A compiled check: validates (coercing and applying defaults in place) and returns every problem. */
 export type Check = (data: unknown, original?: unknown) => Issue[];
 
+/** The compilations `compileWith` deferred that no check has needed yet. */
+const pending = new Set<() => void>();
+
+/**
+ * Compiled at the first check, not here: the server declares a hundred-odd schemas
+ * (every route's parts, the MCP tools', the fixtures'), and compiling them all at
+ * start-up was a large part of the time to the first answer. `precompile` compiles
+ * the rest at once.
+ */
 function compileWith(ajv: Ajv, schema: object): Check {
-  const validate: ValidateFunction = ajv.compile(schema);
+  let compiled: ValidateFunction | undefined;
+  const compile = () => {
+    compiled ??= ajv.compile(schema);
+    pending.delete(compile);
+    return compiled;
+  };
+  pending.add(compile);
   return (data, original = data) => {
+    const validate = compiled ?? compile();
     if (validate(data)) return [];
     const issues: Issue[] = [];
     for (const e of validate.errors ?? []) {
@@ -265,6 +281,11 @@ function compileWith(ajv: Ajv, schema: object): Check {
     const literal = new Set(issues.filter((i) => i.type === 'literal_error').map((i) => JSON.stringify(i.loc)));
     return issues.filter((i) => i.type !== 'string_type' || !literal.has(JSON.stringify(i.loc)));
   };
+}
+
+/** Compiles every check declared so far that has not run yet: a schema that cannot compile throws here. */
+export function precompile(): void {
+  for (const compile of pending) compile();
 }
 
 /** For text that arrives untyped (query strings, path params): coerced like FastAPI does. */

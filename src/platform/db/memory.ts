@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { openAsBlob, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { query, sql } from '../sql.js';
 import type { Queryable } from './db.js';
@@ -36,7 +36,8 @@ export async function openMemoryDb(onNote: (line: string) => void = () => {}): P
   let db: PgliteDb | undefined;
   if (shipped === digest) {
     try {
-      db = await PgliteDb.open(undefined, { from: new Blob([readFileSync(SNAPSHOT)]) });
+      // Read from the file by PGlite, once (a Blob of a Buffer would copy the 26 MB twice more).
+      db = await PgliteDb.open(undefined, { from: await openAsBlob(SNAPSHOT) });
     } catch (err) {
       onNote(
         `the in-memory snapshot could not be loaded (${(err as Error).message}): migrating a new database instead`,
@@ -49,9 +50,11 @@ export async function openMemoryDb(onNote: (line: string) => void = () => {}): P
         : `the in-memory snapshot is of other migrations (${shipped}, the code has ${digest}; npm run build remakes it): migrating a new database instead`,
     );
   }
+  // The snapshot holds exactly the code's migrations (equal digests): nothing to check there.
+  const migrated = db !== undefined;
   db ??= await PgliteDb.open();
   try {
-    await migrate(db);
+    if (!migrated) await migrate(db);
     await setCursorSecret(db, randomBytes(32).toString('hex'));
   } catch (err) {
     await db.close();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { UnavailableError } from '../errors.js';
 import { build, sql } from '../sql.js';
 import {
@@ -12,6 +13,12 @@ import {
 } from './db.js';
 import { type PgTarget, parsePgUrl, type TargetSessionAttrs } from './url.js';
 
+// The driver loads with the first PostgreSQL database, not with this module: a server on the
+// embedded database never needs it (it would cost its start a few tens of ms).
+const require = createRequire(import.meta.url);
+let driver: typeof pg | undefined;
+const pgDriver = (): typeof pg => (driver ??= require('pg') as typeof pg);
+
 const OID = { INT8: 20, TIMESTAMP: 1114, TIMESTAMPTZ: 1184, DATE: 1082 } as const;
 const raw = (v: string) => v;
 
@@ -19,7 +26,7 @@ const raw = (v: string) => v;
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === OID.INT8 || oid === OID.TIMESTAMP || oid === OID.TIMESTAMPTZ || oid === OID.DATE) return raw;
-    return pg.types.getTypeParser(oid, format);
+    return pgDriver().types.getTypeParser(oid, format);
   },
 };
 
@@ -107,7 +114,7 @@ function multiHostClient(targets: readonly PgTarget[], attrs: TargetSessionAttrs
   const first = targets[0] as PgTarget;
   const accepts = (state: SessionState, fallback: boolean) =>
     fits(state, attrs, fallback) && !(primary && state.readOnly);
-  return class MultiHostClient extends pg.Client {
+  return class MultiHostClient extends pgDriver().Client {
     private readonly options: pg.ClientConfig;
 
     constructor(config: pg.ClientConfig = {}) {
@@ -122,7 +129,7 @@ function multiHostClient(targets: readonly PgTarget[], attrs: TargetSessionAttrs
       let lastError: unknown;
       const needState = attrs !== 'any' || primary;
       for (const target of targets) {
-        const probe = new pg.Client({ ...this.options, connectionString: target.url });
+        const probe = new (pgDriver().Client)({ ...this.options, connectionString: target.url });
         probe.on('error', noop);
         try {
           await probe.connect();
@@ -274,7 +281,7 @@ export class PostgresDb implements Db {
     const primary = (opts.role ?? 'primary') === 'primary';
     const attrs = targetSessionAttrs ?? (primary ? 'read-write' : 'any');
     const connectTimeoutMs = opts.connectTimeoutMs ?? 3_000;
-    this.pool = new pg.Pool({
+    this.pool = new (pgDriver().Pool)({
       Client: multiHostClient(targets, attrs, primary),
       max: opts.max ?? 10,
       application_name: opts.applicationName ?? 'customers-api',
