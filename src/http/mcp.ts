@@ -1,6 +1,6 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { createMcpServer } from '../mcp/server.js';
+import { connectServer, createMcpServer } from '../mcp/server.js';
 import type { Db } from '../platform/db/db.js';
 import type { BindServices } from '../services.js';
 import { callerOf } from './access.js';
@@ -96,7 +96,7 @@ export const mcpRoutes: FastifyPluginAsync<McpOptions> = async (app, opts) => {
         enableJsonResponse: true,
       });
       try {
-        await server.connect(transport);
+        await connectServer(server, transport);
         const res = await transport.handleRequest(
           new Request(`http://localhost${req.url}`, { method: 'POST', headers: webHeaders(req) }),
           { parsedBody: message },
