@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { TOOLS } from '../../src/mcp/tools.js';
 import { http, type ServerProcess, serverDatabase, startServerProcess } from '../helpers/server-process.js';
 
@@ -14,7 +14,7 @@ import { http, type ServerProcess, serverDatabase, startServerProcess } from '..
  * (`npx node@24`), and the tests skip, saying why, when none can be had.
  * `npm run test:mcp-inspector`.
  */
-const INSPECTOR = createRequire(import.meta.url).resolve('@modelcontextprotocol/inspector/cli/build/cli.js');
+const INSPECTOR = fileURLToPath(import.meta.resolve('@modelcontextprotocol/inspector/cli/build/cli.js'));
 
 interface Run {
   code: number | null;
