@@ -6,10 +6,12 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { InjectOptions } from 'fastify';
+import { buildApp } from '../src/http/app.js';
 import { relay } from '../src/mcp/relay.js';
 import type { Db, Queryable } from '../src/platform/db/db.js';
 import { PgliteDb } from '../src/platform/db/pglite.js';
 import { UnavailableError } from '../src/platform/errors.js';
+import { cursorSecret } from '../src/platform/settings.js';
 import { createBusiness } from '../src/resources/businesses/service.js';
 import { BIN } from './helpers/cli.js';
 import {
@@ -484,6 +486,40 @@ describe('MCP over Streamable HTTP', () => {
       owner.callTool({ name: 'no_such_tool', arguments: {} }).catch((err: Error) => err.message),
     );
     assert.match(String(unknown), /Unknown tool|no_such_tool/);
+  });
+});
+
+describe('MCP and the rate limit', () => {
+  test('MCP calls spend the token’s REST budget; over it, 429 {"detail"} on /mcp as on REST', async () => {
+    const app = await buildApp({
+      db: h.db,
+      cursorSecret: await cursorSecret(h.db),
+      rateLimit: { perToken: 4, perAddress: 100, windowMs: 60_000 },
+    });
+    try {
+      const t = await tenant(h);
+      const mcp = (name: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/mcp',
+          headers: { ...t.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } },
+        });
+      const rest = () => app.inject({ url: '/api/v1/customers', headers: t.headers });
+      assert.equal((await rest()).statusCode, 200);
+      const first = await mcp('search_customers');
+      assert.equal(first.statusCode, 200, first.body);
+      assert.equal(first.headers['ratelimit-remaining'], '2', 'one budget: the REST call counted, and this one');
+      assert.equal((await rest()).statusCode, 200);
+      assert.equal((await mcp('list_businesses')).statusCode, 200);
+      const over = await mcp('search_customers');
+      assert.equal(over.statusCode, 429, over.body);
+      assert.deepEqual(JSON.parse(over.body), { detail: 'Too many requests' });
+      assert.match(String(over.headers['retry-after']), /^\d+$/);
+      assert.equal((await rest()).statusCode, 429, 'and REST is over it too');
+    } finally {
+      await app.close();
+    }
   });
 });
 
