@@ -4,13 +4,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { InjectOptions } from 'fastify';
+import { buildApp } from '../src/http/app.js';
 import { relay } from '../src/mcp/relay.js';
 import type { Db, Queryable } from '../src/platform/db/db.js';
 import { PgliteDb } from '../src/platform/db/pglite.js';
 import { UnavailableError } from '../src/platform/errors.js';
+import { cursorSecret } from '../src/platform/settings.js';
 import { createBusiness } from '../src/resources/businesses/service.js';
 import { BIN } from './helpers/cli.js';
 import {
+  authHeaders,
   BACKEND,
   call,
   createContact,
@@ -343,6 +348,111 @@ describe('MCP over Streamable HTTP', () => {
     assert.match(JSON.stringify(prompt.messages), /search_customers[\s\S]*get_customer/);
   });
 
+  test('each role, each tool: refused exactly where the REST twin refuses; a business not the caller’s → 403', async () => {
+    const c = await createCustomer(h, t, { name: 'Roles' });
+    const contact = await createContact(h, t, c.id);
+    const email = () => `${unique('role')}@example.com`;
+    // A tool call and the REST request of its twin, for the same caller.
+    const twins: [string, () => Record<string, unknown>, (id: string) => Omit<InjectOptions, 'headers'>][] = [
+      ['search_customers', () => ({}), () => ({ url: '/api/v1/customers' })],
+      ['get_customer', () => ({ customer_id: c.id }), () => ({ url: `/api/v1/customers/${c.id}` })],
+      ['list_contacts', () => ({ customer_id: c.id }), () => ({ url: `/api/v1/customers/${c.id}/contacts` })],
+      ['list_events', () => ({ limit: 1 }), () => ({ url: '/api/v1/events?limit=1' })],
+      [
+        'create_customer',
+        () => ({ name: 'R', email: email() }),
+        () => ({ method: 'POST', url: '/api/v1/customers', payload: { name: 'R', email: email() } }),
+      ],
+      [
+        'update_customer',
+        () => ({ customer_id: c.id, notes: 'r' }),
+        () => ({ method: 'PUT', url: `/api/v1/customers/${c.id}`, payload: { notes: 'r' } }),
+      ],
+      [
+        'create_contact',
+        () => ({ customer_id: c.id, name: 'R' }),
+        () => ({ method: 'POST', url: `/api/v1/customers/${c.id}/contacts`, payload: { name: 'R' } }),
+      ],
+      [
+        'update_contact',
+        () => ({ customer_id: c.id, contact_id: contact.id, role: 'r' }),
+        () => ({ method: 'PUT', url: `/api/v1/customers/${c.id}/contacts/${contact.id}`, payload: { role: 'r' } }),
+      ],
+    ];
+    for (const role of ['viewer', 'member', 'admin', 'owner'] as const) {
+      const headers = await t.as(role);
+      const client = await connect(headers);
+      for (const [name, args, restOf] of twins) {
+        const viaRest = await call(h, { ...restOf(''), headers } as InjectOptions);
+        const viaTool = await tool(client, name, args());
+        if (viaRest.status === 403) {
+          assert.equal(viaTool.isError, true, `${role} ${name}: REST refused, the tool did not`);
+          assert.match(
+            textOf(viaTool),
+            new RegExp(`^403: Not enough permissions \\(${name} needs the role .*yours here is ${role}\\)`),
+          );
+        } else {
+          assert.ok(viaRest.status < 300, `${role} ${name} via REST: ${viaRest.res.body}`);
+          assert.ok(!viaTool.isError, `${role} ${name}: ${textOf(viaTool)}`);
+        }
+      }
+      // The deletes: each on a customer of its own, the tool refused exactly where REST refuses.
+      const [one, two] = [await createCustomer(h, t), await createCustomer(h, t)];
+      const restDelete = await call(h, { method: 'DELETE', url: `/api/v1/customers/${one.id}`, headers });
+      const r = await tool(client, 'delete_customer', { customer_id: two.id });
+      if (restDelete.status === 403)
+        assert.match(textOf(r), /^403: Not enough permissions \(delete_customer needs the role admin, owner/);
+      else {
+        assert.equal(restDelete.status, 200, restDelete.res.body);
+        assert.deepEqual(r.structuredContent, { id: two.id, deleted: true }, textOf(r));
+      }
+    }
+    // The header names a business the caller is not in, or none that exists: refused, as REST refuses it.
+    const stranger = await tenant(h);
+    for (const businessId of [stranger.businessId, '00000000-0000-7000-8000-000000000000']) {
+      const client = await connect({ authorization: `Bearer ${t.ownerToken}`, 'x-business-id': businessId });
+      const r = await tool(client, 'search_customers');
+      assert.match(textOf(r), /^403: Not enough permissions \(search_customers needs the role .*not a member/);
+      const viaRest = await call(h, { url: '/api/v1/customers', headers: authHeaders(t.ownerToken, businessId) });
+      assert.ok(viaRest.status === 403 || viaRest.status === 404, viaRest.res.body);
+    }
+  });
+
+  test('params outside a method’s schema → JSON-RPC -32602 Invalid params (not an internal error)', async () => {
+    const rpc = (body: object) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${t.ownerToken}`,
+          'x-business-id': t.businessId,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, ...body }),
+      }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { id: number; error?: { code: number; message: string } },
+      }));
+    for (const params of [
+      { name: 'search_customers', arguments: false },
+      { name: 'search_customers', arguments: [1] },
+      { arguments: {} },
+    ]) {
+      const r = await rpc({ method: 'tools/call', params });
+      assert.equal(r.body.id, 7);
+      assert.equal(r.body.error?.code, -32602, JSON.stringify(r.body));
+      assert.match(r.body.error?.message ?? '', /^Invalid params for tools\/call: params\./);
+    }
+    const prompt = await rpc({
+      method: 'prompts/get',
+      params: { name: 'find_billing_contact', arguments: { customer: 5 } },
+    });
+    assert.equal(prompt.body.error?.code, -32602, JSON.stringify(prompt.body));
+    const broken = await rpc({ method: 'resources/read', params: { uri: 'customers://%ZZ/customers/%' } });
+    assert.equal(broken.body.error?.code, -32602, JSON.stringify(broken.body));
+    assert.match(broken.body.error?.message ?? '', /percent-encoding/);
+  });
+
   test('HTTP refusals: 401 with WWW-Authenticate, 403 for an Origin, 405 for GET and DELETE; JSON-RPC errors', async () => {
     const post = (headers: Record<string, string>, body: string) =>
       fetch(url, {
@@ -379,6 +489,40 @@ describe('MCP over Streamable HTTP', () => {
   });
 });
 
+describe('MCP and the rate limit', () => {
+  test('MCP calls spend the token’s REST budget; over it, 429 {"detail"} on /mcp as on REST', async () => {
+    const app = await buildApp({
+      db: h.db,
+      cursorSecret: await cursorSecret(h.db),
+      rateLimit: { perToken: 4, perAddress: 100, windowMs: 60_000 },
+    });
+    try {
+      const t = await tenant(h);
+      const mcp = (name: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/mcp',
+          headers: { ...t.headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          payload: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: {} } },
+        });
+      const rest = () => app.inject({ url: '/api/v1/customers', headers: t.headers });
+      assert.equal((await rest()).statusCode, 200);
+      const first = await mcp('search_customers');
+      assert.equal(first.statusCode, 200, first.body);
+      assert.equal(first.headers['ratelimit-remaining'], '2', 'one budget: the REST call counted, and this one');
+      assert.equal((await rest()).statusCode, 200);
+      assert.equal((await mcp('list_businesses')).statusCode, 200);
+      const over = await mcp('search_customers');
+      assert.equal(over.statusCode, 429, over.body);
+      assert.deepEqual(JSON.parse(over.body), { detail: 'Too many requests' });
+      assert.match(String(over.headers['retry-after']), /^\d+$/);
+      assert.equal((await rest()).statusCode, 429, 'and REST is over it too');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('MCP over stdio: customers-api mcp', () => {
   test('relays to a running server when one answers (the same tools, the server does the work)', async () => {
     const t = await tenant(h);
@@ -390,6 +534,55 @@ describe('MCP over stdio: customers-api mcp', () => {
       const c = await ok(client, 'create_customer', { name: 'Relayed', email: `${unique('rel')}@example.com` });
       const r = await call(h, { url: `/api/v1/customers/${c.id}`, headers: t.headers });
       assert.equal(r.body.data.name, 'Relayed');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('the spawned command relays to a running server: the REST answers, the server’s refusals', async () => {
+    const t = await tenant(h);
+    const c = await createCustomer(h, t, { name: 'Relayed Process' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'mcp'],
+      env: {
+        ...(process.env as Record<string, string>),
+        // The server answers there: the command opens no database (none could be opened at this path).
+        CUSTOMERS_API_URL: url.origin,
+        DATABASE_URL: '',
+        DATA_DIR: '/nonexistent/customers-api-mcp-relay',
+        CUSTOMERS_API_TOKEN: t.ownerToken,
+        CUSTOMERS_API_BUSINESS_ID: t.businessId,
+      },
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    const client = new Client({ name: 'stdio-relay-test', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      assert.equal((await client.listTools()).tools.length, 11);
+      const rest = await call(h, { url: `/api/v1/customers/${c.id}`, headers: t.headers });
+      assert.deepEqual(await ok(client, 'get_customer', { customer_id: c.id }), rest.body.data);
+      const made = await ok(client, 'create_customer', { name: 'Via Relay', email: `${unique('vr')}@example.com` });
+      const events = await call(h, {
+        url: `/api/v1/events?type=customer.created&object_id=${made.id}`,
+        headers: t.headers,
+      });
+      assert.equal(events.body.data.items.length, 1, 'the write is an event on the server');
+      const other = await tenant(h);
+      const theirs = await createCustomer(h, other);
+      assert.equal(textOf(await tool(client, 'get_customer', { customer_id: theirs.id })), '404: Customer not found');
+      await assert.rejects(
+        client.request(
+          { method: 'tools/call', params: { name: 'get_customer', arguments: false as never } },
+          CallToolResultSchema,
+        ),
+        (err: { code?: number }) => err.code === -32602,
+      );
+      assert.match(stderr, /relaying to/);
     } finally {
       await client.close();
     }
@@ -450,6 +643,13 @@ describe('MCP over stdio: customers-api mcp', () => {
       assert.equal(textOf(bad), '422: name: String should have at least 1 character');
       const missing = await tool(client, 'get_customer', { customer_id: '00000000-0000-7000-8000-000000000000' });
       assert.equal(textOf(missing), '404: Customer not found');
+      await assert.rejects(
+        client.request(
+          { method: 'tools/call', params: { name: 'get_customer', arguments: false as never } },
+          CallToolResultSchema,
+        ),
+        (err: { code?: number }) => err.code === -32602,
+      );
       assert.match(stderr, /on the database/);
     } finally {
       await client.close();

@@ -306,18 +306,14 @@ describe('faults', () => {
     await arm({ method: 'GET', path: '/api/v1/customers', reset_connection: true, count: 1 });
     await assert.rejects(once.customers.page(), (err) => err instanceof ConnectionError);
 
-    // A delay: past the client's deadline a TimeoutError, within it the answer.
-    const impatient = new CustomersApi({
-      baseUrl,
-      token: t.ownerToken,
-      businessId: t.businessId,
-      timeoutMs: 100,
-      retry: { max: 0 },
-    });
-    await arm({ method: 'GET', path: '/api/v1/customers', delay_ms: 1000, count: 1 });
-    await assert.rejects(impatient.customers.page(), (err) => err instanceof TimeoutError);
+    // A delay: past the client's deadline a TimeoutError, within it the answer (wide margins
+    // both ways: a loaded machine must not turn either into the other).
+    const client = (timeoutMs: number) =>
+      new CustomersApi({ baseUrl, token: t.ownerToken, businessId: t.businessId, timeoutMs, retry: { max: 0 } });
+    await arm({ method: 'GET', path: '/api/v1/customers', delay_ms: 3000, count: 1 });
+    await assert.rejects(client(200).customers.page(), (err) => err instanceof TimeoutError);
     await arm({ method: 'GET', path: '/api/v1/customers', delay_ms: 50, count: 1 });
-    assert.deepEqual((await impatient.customers.page()).items, []);
+    assert.deepEqual((await client(10_000).customers.page()).items, []);
     assert.deepEqual((await testCall('GET', '/_test/faults')).body.data, []);
   });
 });

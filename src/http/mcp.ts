@@ -76,7 +76,7 @@ export const mcpRoutes: FastifyPluginAsync<McpOptions> = async (app, opts) => {
         message = message[0];
       }
       // The MCP SDK and the tools load at the first call, not at start-up (most servers never get one).
-      const [{ createMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await Promise.all([
+      const [{ connectServer, createMcpServer }, { WebStandardStreamableHTTPServerTransport }] = await Promise.all([
         import('../mcp/server.js'),
         import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
       ]);
@@ -99,7 +99,7 @@ export const mcpRoutes: FastifyPluginAsync<McpOptions> = async (app, opts) => {
         enableJsonResponse: true,
       });
       try {
-        await server.connect(transport);
+        await connectServer(server, transport);
         const res = await transport.handleRequest(
           new Request(`http://localhost${req.url}`, { method: 'POST', headers: webHeaders(req) }),
           { parsedBody: message },

@@ -6,11 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  ClientRequestSchema,
   ErrorCode,
   GetPromptRequestSchema,
+  isJSONRPCRequest,
   ListPromptsRequestSchema,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
@@ -245,13 +248,22 @@ async function callTool(session: Session, name: string, raw: unknown): Promise<C
 const CUSTOMER_URI = /^customers:\/\/([^/]+)\/customers\/([^/?#]+)$/;
 const TEMPLATE_URI = /^customers:\/\/([^/]+)\/bulk-upload-template$/;
 
+/** A URI's percent-encoded part, decoded; broken encoding is the caller's error. */
+function decodedPart(part: string | undefined, uri: string): string {
+  try {
+    return decodeURIComponent(part ?? '');
+  } catch {
+    throw new McpError(ErrorCode.InvalidParams, `Invalid resource URI (broken percent-encoding): ${uri}`);
+  }
+}
+
 /** Reads a resource by its URI, through the tools' own checks (membership, role, tenancy). */
 async function readResource(session: Session, uri: string) {
   const customer = CUSTOMER_URI.exec(uri);
   const template = TEMPLATE_URI.exec(uri);
   if (!customer && !template) throw new McpError(-32002, `Resource not found: ${uri}`);
   if (template) {
-    const businessId = decodeURIComponent(template[1] ?? '');
+    const businessId = decodedPart(template[1], uri);
     // Reading the template is a read in the business, as on REST.
     const listing = TOOLS.find((t) => t.name === 'search_customers') as Tool;
     try {
@@ -265,8 +277,8 @@ async function readResource(session: Session, uri: string) {
   }
   const [, business, id] = customer as RegExpExecArray;
   const result = await callTool(session, 'get_customer', {
-    business_id: decodeURIComponent(business ?? ''),
-    customer_id: decodeURIComponent(id ?? ''),
+    business_id: decodedPart(business, uri),
+    customer_id: decodedPart(id, uri),
   });
   if (result.isError) {
     const text = (result.content[0] as { text: string }).text;
@@ -353,4 +365,36 @@ export function createMcpServer(session: Session): Server {
     };
   });
   return server;
+}
+
+/** Each request method a client may send, and its schema (the SDK's own). */
+const REQUEST_SCHEMAS = new Map(ClientRequestSchema.options.map((o) => [o.shape.method.value as string, o]));
+
+/**
+ * Connects a server to a transport, a request whose params do not fit its method's
+ * schema answered `-32602 Invalid params` (JSON-RPC's code for it) naming where.
+ * Left to the SDK, such a request fails inside its dispatch and answers `-32603
+ * Internal error`, as if the server had broken.
+ */
+export async function connectServer(server: Server, transport: Transport): Promise<void> {
+  await server.connect(transport);
+  const deliver = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    if (isJSONRPCRequest(message)) {
+      const parsed = REQUEST_SCHEMAS.get(message.method)?.safeParse(message);
+      if (parsed && !parsed.success) {
+        const where = parsed.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.') || 'request'}: ${i.message}`)
+          .join('; ');
+        void transport.send({
+          jsonrpc: '2.0',
+          id: message.id,
+          error: { code: ErrorCode.InvalidParams, message: `Invalid params for ${message.method}: ${where}` },
+        });
+        return;
+      }
+    }
+    deliver?.(message, extra);
+  };
 }

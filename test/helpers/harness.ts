@@ -181,6 +181,7 @@ export async function setup(
     testMode?: AppOptions['testMode'];
     publicUrl?: string;
     exportLinkTtlMs?: number;
+    mcpAllowedOrigins?: AppOptions['mcpAllowedOrigins'];
   } = {},
 ): Promise<Harness> {
   const { db: raw, databaseUrl, drop } = await freshMigratedDb();
@@ -197,6 +198,7 @@ export async function setup(
     ...(opts.testMode ? { testMode: opts.testMode } : {}),
     ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
     ...(opts.exportLinkTtlMs ? { exportLinkTtlMs: opts.exportLinkTtlMs } : {}),
+    ...(opts.mcpAllowedOrigins ? { mcpAllowedOrigins: opts.mcpAllowedOrigins } : {}),
   });
   return {
     db: raw,

@@ -59,7 +59,7 @@ export default defineCommand({
 
     return await withDb(async (db) => {
       const [
-        { createMcpServer },
+        { connectServer, createMcpServer },
         { Authenticator },
         { CursorCodec },
         { cursorSecret },
@@ -95,7 +95,7 @@ export default defineCommand({
         actorEmail: null,
         logError: (err, what) => io.stderr(`customers-api mcp: ${what}: ${err instanceof Error ? err.message : err}\n`),
       });
-      await server.connect(stdio);
+      await connectServer(server, stdio);
       io.stderr('customers-api mcp: serving on stdio, on the database\n');
       await closed;
       await server.close();
