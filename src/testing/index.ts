@@ -76,19 +76,22 @@ export interface WebhookAttempt {
   attempted_at: string;
 }
 
-export interface TestServer {
+/** What a test needs to reach a running test server: plain data, so a global setup can hand it to its workers. */
+export interface TestServerInfo {
   /** `http://127.0.0.1:PORT` (no `/api/v1`). */
   baseUrl: string;
-  /** A `@customers-api/client` client acting as `token` in `businessId`. */
-  client: CustomersApi;
   /** The first API token of the first business's owner (from the fixtures). */
   token: string;
   /** The first business of the fixtures. */
   businessId: string;
   /** The `x-test-key` of the `/_test/` routes. */
   testKey: string;
-  /** The server's process id (the leader of its process group). */
-  pid: number;
+}
+
+/** A running test server's client and `/_test/` API. */
+export interface TestServerHandle extends TestServerInfo {
+  /** A `@customers-api/client` client acting as `token` in `businessId`. */
+  client: CustomersApi;
   /** `POST /_test/reset`: back to the state right after the fixtures. */
   reset(): Promise<void>;
   faults: {
@@ -105,6 +108,14 @@ export interface TestServer {
     /** Moves the server's now forward; resolves to the new now (RFC 3339). */
     advance(seconds: number): Promise<string>;
   };
+}
+
+/** A test server this process started. */
+export interface TestServer extends TestServerHandle {
+  /** The server's process id (the leader of its process group). */
+  pid: number;
+  /** `baseUrl`, `token`, `businessId`, `testKey`: for `connectTestServer` in another process. */
+  info: TestServerInfo;
   /** Ends the server's process group (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -217,6 +228,22 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const baseUrl = first.listening;
   const testKey = first.test_key ?? fixtures.test_key ?? '';
 
+  let businessId: string;
+  try {
+    // Without an id in the file (derived from the seed, or made at start): the business of that name the token sees.
+    businessId = fixtures.businesses[0]?.id ?? (await businessNamed(baseUrl, token, fixtures.businesses[0]?.name));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const info: TestServerInfo = { baseUrl, token, businessId, testKey };
+  return { ...connectTestServer(info), info, pid: child.pid as number, stop };
+}
+
+/** The client and `/_test/` API of a test server started elsewhere (a global setup, another process). */
+export function connectTestServer(info: TestServerInfo): TestServerHandle {
+  const { baseUrl, testKey } = info;
   const control = async <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${baseUrl}/_test/${path}`, {
       method,
@@ -230,28 +257,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     if (!res.ok) throw new Error(`${method} /_test/${path}: ${res.status} ${text}`);
     return (JSON.parse(text) as { data: T }).data;
   };
-
-  let businessId = fixtures.businesses[0]?.id;
-  try {
-    if (businessId === undefined) {
-      // An id derived from the seed (or made at start): the business of that name the token sees.
-      const name = fixtures.businesses[0]?.name;
-      const page = await new CustomersApi({ baseUrl, token, retry: { max: 0 } }).businesses.page({ limit: 100 });
-      businessId = page.items.find((b) => b.name === name)?.id;
-      if (businessId === undefined) throw new TestServerStartError(`startTestServer: no business named ${name}`);
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-
   return {
-    baseUrl,
-    client: new CustomersApi({ baseUrl, token, businessId }),
-    token,
-    businessId,
-    testKey,
-    pid: child.pid as number,
+    ...info,
+    client: new CustomersApi({ baseUrl, token: info.token, businessId: info.businessId }),
     reset: async () => {
       await control('POST', 'reset');
     },
@@ -269,8 +277,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock: {
       advance: async (seconds) => (await control<{ now: string }>('POST', 'clock', { advance_seconds: seconds })).now,
     },
-    stop,
   };
+}
+
+async function businessNamed(baseUrl: string, token: string, name: string | undefined): Promise<string> {
+  const page = await new CustomersApi({ baseUrl, token, retry: { max: 0 } }).businesses.page({ limit: 100 });
+  const id = page.items.find((b) => b.name === name)?.id;
+  if (id === undefined) throw new TestServerStartError(`startTestServer: the token sees no business named ${name}`);
+  return id;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -1,0 +1,4 @@
+import { beforeEach } from '@jest/globals';
+import { server } from './server.mjs';
+
+beforeEach(() => server.reset());
