@@ -12,6 +12,8 @@ import { run } from './run.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RECIPES = join(ROOT, 'examples/recipes');
 const BIN = join(ROOT, 'node_modules/.bin');
+/** jest's own entry point: its ES-module support needs Node's --experimental-vm-modules. */
+const JEST = fileURLToPath(import.meta.resolve('jest/bin/jest'));
 
 describe('recipes', () => {
   test('node:test', async () => {
@@ -32,13 +34,7 @@ describe('recipes', () => {
   test('jest', async () => {
     const r = await run(
       process.execPath,
-      [
-        '--experimental-vm-modules',
-        join(ROOT, 'node_modules/jest/bin/jest.js'),
-        '--config',
-        join(RECIPES, 'jest/jest.config.mjs'),
-        '--ci',
-      ],
+      ['--experimental-vm-modules', JEST, '--config', join(RECIPES, 'jest/jest.config.mjs'), '--ci'],
       { cwd: ROOT, env: { NO_COLOR: '1' } },
     );
     assert.equal(r.code, 0, r.out);

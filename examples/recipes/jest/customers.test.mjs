@@ -1,5 +1,4 @@
 // Run: node --experimental-vm-modules node_modules/jest/bin/jest.js --config examples/recipes/jest/jest.config.mjs
-import { expect, test } from '@jest/globals';
 import { server } from './server.mjs';
 
 test('the fixtures are there', async () => {

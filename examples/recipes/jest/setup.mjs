@@ -1,4 +1,4 @@
-import { beforeEach } from '@jest/globals';
+// jest's globals: test, expect, beforeEach.
 import { server } from './server.mjs';
 
 beforeEach(() => server.reset());
