@@ -201,7 +201,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   child.stderr?.on('data', (d: string) => {
     stderr = (stderr + d).slice(-STDERR_KEPT);
   });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const exited = new Promise<void>((done) => {
+    child.once('exit', () => done());
+    child.once('error', () => done()); // never spawned: there is nothing to wait for
+  });
   // Should the test runner end without stop(), the server goes with it.
   const killOnExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', killOnExit);
