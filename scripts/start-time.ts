@@ -2,9 +2,11 @@
 // empty embedded database (the first start: creates it and the demo data) and on
 // the database that start left (a later start). Runs each a few times; prints the
 // median. The server is stopped by its process group after each measurement.
-// Then `serve --memory` (spawn → first 200, median of 5, and the CPU time the server had used
-// by then; it starts from the migrated snapshot `npm run build` puts in dist/), and the data reset of test mode for
-// examples/fixtures.json (in-process, median of 20).
+// Then `serve --memory` (spawn → first 200, median of 5, and the CPU time the server had used by then; it starts from the migrated
+// snapshot `npm run build` puts in dist/), and the data reset of test mode for
+// examples/fixtures.json (in-process, median of 20), and `POST /_test/reset` over HTTP to a
+// `serve --memory --test-mode --fixtures examples/fixtures.json` (after one warm-up; median of
+// RESET_RUNS, 20 by default).
 // Then how long `customers-api --version` and `--help` take, to their exit (they
 // load neither the server nor a database driver). `-- --cli`: only those.
 import { spawn, spawnSync } from 'node:child_process';
@@ -103,6 +105,49 @@ async function timeMemoryStart(): Promise<{ wall: number; cpu: number | null }> 
   }
 }
 
+/** `POST /_test/reset` over HTTP to a test-mode server on examples/fixtures.json: the milliseconds of each of `runs` (after one warm-up). */
+async function timeHttpReset(runs: number): Promise<number[]> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/customers-api.js'), 'serve', '--memory', '--test-mode', '--fixtures', 'examples/fixtures.json'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '', DATA_DIR: '', PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+      detached: true,
+    },
+  );
+  try {
+    const first = await new Promise<{ listening: string; test_key: string }>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        const nl = out.indexOf('\n');
+        if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
+      });
+      child.on('exit', (code) => reject(new Error(`serve --memory --test-mode exited ${code}: ${out}`)));
+    });
+    const reset = async () => {
+      const res = await fetch(`${first.listening}/_test/reset`, {
+        method: 'POST',
+        headers: { 'x-test-key': first.test_key },
+      });
+      if (res.status !== 200) throw new Error(`POST /_test/reset: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    await reset();
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = process.hrtime.bigint();
+      await reset();
+      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return ms;
+  } finally {
+    await stopGroup(child);
+  }
+}
+
 /** The data reset for examples/fixtures.json: its rows, and the milliseconds of each of `runs` resets. */
 async function timeDataReset(runs: number): Promise<{ rows: number; ms: number[] }> {
   const [{ openMemoryDb }, { readFixtures, loadFixtures }, { captureData, restoreData }] = await Promise.all([
@@ -164,6 +209,8 @@ if (!process.argv.includes('--cli')) {
     if (cpu !== null) memoryCpu.push(cpu);
   }
   const reset = await timeDataReset(20);
+  const RESET_RUNS = Number(process.env.RESET_RUNS ?? 20);
+  const httpReset = await timeHttpReset(RESET_RUNS);
   const ms2 = (xs: number[]) =>
     `${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})`;
   process.stdout.write(
@@ -171,7 +218,9 @@ if (!process.argv.includes('--cli')) {
       `  in memory (from the snapshot):  ${fmt(memory)}   target ≤ 1 s\n` +
       (memoryCpu.length > 0 ? `  its CPU time (user + system):   ${fmt(memoryCpu)}\n` : '') +
       `test mode's data reset, examples/fixtures.json (${reset.rows} rows), in-process, median of 20:\n` +
-      `  ${ms2(reset.ms)}   target ≤ 50 ms\n`,
+      `  ${ms2(reset.ms)}   target ≤ 50 ms\n` +
+      `POST /_test/reset over HTTP, examples/fixtures.json, serve --memory --test-mode, median of ${RESET_RUNS}:\n` +
+      `  ${ms2(httpReset)}   target ≤ 50 ms\n`,
   );
 }
 const CLI_RUNS = Number(process.env.CLI_RUNS ?? 10);

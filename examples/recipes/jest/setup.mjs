@@ -1,0 +1,4 @@
+// jest's globals: test, expect, beforeEach.
+import { server } from './server.mjs';
+
+beforeEach(() => server.reset());

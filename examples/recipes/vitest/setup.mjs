@@ -1,0 +1,4 @@
+import { beforeEach } from 'vitest';
+import { server } from './server.mjs';
+
+beforeEach(() => server.reset());
