@@ -15,6 +15,7 @@ import { DEFAULT_MAX_ENDPOINTS } from '../resources/webhooks/routes.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions, WebhookWorker } from '../resources/webhooks/worker.js';
 import { createServices, type ServiceOptions } from '../services.js';
 import { apiRoutes } from './api.js';
+import { consoleRoutes } from './console.js';
 import { authentication } from './auth.js';
 import type { AuthFailureOptions } from './auth-failures.js';
 import { errorAnswers } from './errors.js';
@@ -83,6 +84,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Test mode (contract §7): the `/_test/` routes, guarded by `key`; `resetData` puts the rows back. */
   testMode?: TestModeOptions;
+  /** Where the console's built files are (default CONSOLE_DIR, the build's `dist/console/`). */
+  consoleDir?: string;
   /** Origins a browser page may call /mcp from (MCP_ALLOWED_ORIGINS); none by default. */
   mcpAllowedOrigins?: readonly string[];
 }
@@ -179,6 +182,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(openApi, { testMode: control !== undefined });
   // The routes.
   await app.register(healthRoutes, { db });
+  // The operator console (/console/): static files, public, outside the OpenAPI document.
+  await app.register(consoleRoutes, { dir: opts.consoleDir });
   await app.register(metricsRoutes, { metrics, access: opts.metrics ?? 'loopback', text: opts.metricsText });
   await app.register(apiRoutes, {
     publicUrl: opts.publicUrl,
