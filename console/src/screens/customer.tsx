@@ -255,7 +255,7 @@ function Contacts({ customerId }: { customerId: string }) {
                       <button
                         type="button"
                         onClick={() => makePrimary.mutate(k.id)}
-                        aria-label={`Make ${k.name} primary`}
+                        aria-label={`Make primary: ${k.name}`}
                       >
                         Make primary
                       </button>

@@ -98,7 +98,7 @@ export function CustomersScreen() {
           }}
         />
       ) : null}
-      <section aria-label="Search and filters" className="filters">
+      <section aria-label="Filters" className="filters">
         <div className="field">
           <label htmlFor={searchId}>Search</label>
           <input

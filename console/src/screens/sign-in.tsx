@@ -70,7 +70,7 @@ export function SignInScreen({ link }: { link?: string }) {
             </p>
           ) : null}
           <button type="submit" className="primary" disabled={byToken.isPending || token.trim() === ''}>
-            Sign in
+            Sign in with the token
           </button>
         </form>
       </section>
