@@ -12,7 +12,7 @@ export const CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.m
  * (no inline script, no CDN, no font), may not be framed, and sends no referrer (a
  * sign-in link's secret is in the fragment, never sent, but nothing else leaks either).
  */
-export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
+const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
