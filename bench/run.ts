@@ -30,6 +30,7 @@ import { PgliteDb } from '../src/platform/db/pglite.js';
 import { cursorSecret } from '../src/platform/settings.js';
 import { seed } from '../src/resources/customers/seed.js';
 import { PgBouncer } from '../test/helpers/pgbouncer.js';
+import { DATASET, type Dataset, DB_NAME, HOT_CONTACTS, postgresDataset } from './dataset.js';
 import {
   ADMIN_URL,
   authHeaders,
@@ -50,10 +51,6 @@ import {
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = 32;
 const THREADS = 2;
-const HOT_CONTACTS = 100_000;
-const SMALL_CUSTOMERS = 2_000;
-const DATASET = `v1:${HOT_CONTACTS}:${SMALL_CUSTOMERS}x0-50`;
-const DB_NAME = 'customers_api_bench';
 const PGLITE_DIR = join(ROOT, 'bench/.data/pglite');
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -198,57 +195,6 @@ async function sequential(fn: () => Promise<unknown>, n: number): Promise<number
 
 // ---------------------------------------------------------------------------
 // datasets
-
-interface Dataset {
-  version: string;
-  business_id: string;
-  hot: string;
-  writes: string;
-}
-
-async function postgresDataset(db: Db): Promise<Dataset> {
-  const { rows } = await db.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'bench_dataset'`);
-  const existing = rows[0] ? (JSON.parse(rows[0].value) as Dataset) : undefined;
-  if (existing?.version === DATASET) {
-    log(`reusing dataset ${DATASET}`);
-    return existing;
-  }
-  log(`building dataset ${DATASET}…`);
-  await db.exec('TRUNCATE businesses, users CASCADE');
-  const t = await benchTenant(db);
-  const bar = (label: string) => (done: number, total: number) =>
-    process.stderr.write(`\r  ${label}: ${done}/${total}${done >= total ? '\n' : ''}`);
-  const hot = await seed(db, {
-    businessId: t.businessId,
-    customers: 1,
-    contactsPerCustomer: HOT_CONTACTS,
-    seed: 1,
-    batchSize: 5000,
-    onProgress: bar('hot customer'),
-  });
-  await seed(db, {
-    businessId: t.businessId,
-    customers: SMALL_CUSTOMERS,
-    contactsPerCustomer: 0,
-    maxContactsPerCustomer: 50,
-    seed: 2,
-    batchSize: 5000,
-    onProgress: bar('small customers'),
-  });
-  const writes = await seed(db, { businessId: t.businessId, customers: 1, contactsPerCustomer: 0, seed: 3 });
-  await db.exec('VACUUM ANALYZE');
-  const dataset: Dataset = {
-    version: DATASET,
-    business_id: t.businessId,
-    hot: hot.customer_ids[0] as string,
-    writes: writes.customer_ids[0] as string,
-  };
-  await db.query(
-    `INSERT INTO settings (key, value) VALUES ('bench_dataset', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-    [JSON.stringify(dataset)],
-  );
-  return dataset;
-}
 
 async function pgliteDataset(): Promise<{ dataset: Dataset; token: string }> {
   mkdirSync(PGLITE_DIR, { recursive: true });

@@ -43,11 +43,17 @@ const dir = mkdtempSync(join(tmpdir(), 'customers-api-tests-'));
 const workers = Math.min(concurrency, files.length);
 // A worker claims file i by creating the directory `claims/i`: atomic across processes.
 const times = join(dir, 'times.jsonl');
+const started = join(dir, 'started.jsonl');
 const worker = `import { appendFileSync, mkdirSync } from 'node:fs';
 import { describe } from 'node:test';
 const files = ${JSON.stringify(files.map((f) => pathToFileURL(f).href))};
 const claims = ${JSON.stringify(join(dir, 'claims'))};
 mkdirSync(claims, { recursive: true });
+let current;
+// A worker that ends inside a file (process.exit, a fatal error) says which file it was in.
+process.on('exit', (code) => {
+  if (current) process.stderr.write('run-tests: worker ' + process.pid + ' exited (code ' + code + ') inside ' + current + '\\n');
+});
 for (let i = 0; i < files.length; i++) {
   try {
     mkdirSync(claims + '/' + i);
@@ -56,13 +62,19 @@ for (let i = 0; i < files.length; i++) {
   }
   const file = files[i];
   const name = decodeURIComponent(new URL(file).pathname).replace(${JSON.stringify(`${process.cwd()}/`)}, '');
+  current = name;
+  appendFileSync(${JSON.stringify(started)}, JSON.stringify({ name, pid: process.pid }) + '\\n');
   const began = performance.now();
   const cpu = process.cpuUsage();
   await describe(name, async () => {
     await import(file);
   });
   const used = process.cpuUsage(cpu);
-  appendFileSync(${JSON.stringify(times)}, JSON.stringify({ name, wall: performance.now() - began, cpu: (used.user + used.system) / 1000 }) + '\\n');
+  current = undefined;
+  // Emscripten-built code (PGlite, pg_dump) sets process.exitCode when its program exits: a
+  // file that leaves it non-zero fails the whole worker at its end, so say which file did.
+  if (process.exitCode) process.stderr.write('run-tests: process.exitCode is ' + process.exitCode + ' after ' + name + '\\n');
+  appendFileSync(${JSON.stringify(times)}, JSON.stringify({ name, wall: performance.now() - began, cpu: (used.user + used.system) / 1000, rss: process.memoryUsage.rss() }) + '\\n');
 }
 `;
 const workerFiles = Array.from({ length: workers }, (_, i) => {
@@ -79,18 +91,46 @@ const child = spawn(
 const forward = (signal: NodeJS.Signals) => child.kill(signal);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
-child.on('exit', (code, signal) => {
+child.on('exit', (exitCode, signal) => {
+  let code = exitCode;
   // The files that cost the most, for keeping the suite within its time (CPU: the worker's own, not its children's).
   if (existsSync(times)) {
     const rows = readFileSync(times, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { name: string; wall: number; cpu: number })
+      .map((l) => JSON.parse(l) as { name: string; wall: number; cpu: number; rss: number })
       .sort((a, b) => b.wall - a.wall);
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(7);
     process.stderr.write(`\nslowest test files (wall, CPU in the worker):\n`);
     for (const r of rows.slice(0, Number(process.env.TEST_TIMES ?? 8)))
       process.stderr.write(`${s(r.wall)} ${s(r.cpu)}  ${r.name}\n`);
+    process.stderr.write(
+      `largest worker RSS after a file: ${Math.round(Math.max(...rows.map((r) => r.rss)) / 2 ** 20)} MB\n`,
+    );
+  }
+  // A worker that died (a signal, a crash the test runner could not attribute) leaves a file started, never finished.
+  if (existsSync(started)) {
+    const finished = new Set(
+      existsSync(times)
+        ? readFileSync(times, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => (JSON.parse(l) as { name: string }).name)
+        : [],
+    );
+    for (const line of readFileSync(started, 'utf8').trim().split('\n')) {
+      const s = JSON.parse(line) as { name: string; pid: number };
+      if (!finished.has(s.name))
+        process.stderr.write(
+          `run-tests: ${s.name} started in worker ${s.pid} and never finished: that worker died inside it\n`,
+        );
+    }
+  }
+  const claimed = new Set(existsSync(join(dir, 'claims')) ? readdirSync(join(dir, 'claims')).map(Number) : []);
+  const unrun = files.filter((_, i) => !claimed.has(i));
+  if (unrun.length > 0) {
+    process.stderr.write(`run-tests: ${unrun.length} file(s) never ran (every worker died first)\n`);
+    code = code || 1;
   }
   rmSync(dir, { recursive: true, force: true });
   process.exit(code ?? (signal ? 1 : 0));

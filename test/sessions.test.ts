@@ -8,7 +8,18 @@ import { cursorSecret } from '../src/platform/settings.js';
 import { createInvitation } from '../src/resources/invitations/service.js';
 import { createSignInLink, MAX_LIVE_SESSIONS } from '../src/resources/sessions/service.js';
 import { createToken, revokeToken } from '../src/resources/tokens/service.js';
-import { call, type Harness, type Json, setup, type Tenant, tenant, unique } from './helpers/harness.js';
+import {
+  call,
+  createContact,
+  createCustomer,
+  type Harness,
+  type Json,
+  setup,
+  type Tenant,
+  tenant,
+  unique,
+} from './helpers/harness.js';
+import { ROUTES } from './helpers/routes.js';
 
 /** Console sessions, sign-in links and the CSRF rule (contract §6). */
 let h: Harness;
@@ -272,6 +283,41 @@ describe('a session authorizes like its token, with the CSRF header', () => {
     const other = await tenant(h);
     assert.equal((await call(h, { url: '/api/v1/customers', headers: headersOf(s, other) })).status, 403);
     assert.equal((await call(h, { url: '/api/v1/customers', headers: headersOf(s) })).status, 422);
+  });
+
+  test('every route of the route table: the cookie without x-csrf-token → 403 and changes nothing (MCP: 401)', async () => {
+    const t = await tenant(h);
+    const customer = await createCustomer(h, t);
+    const contact = await createContact(h, t, customer.id);
+    const ids = { businessId: t.businessId, customerId: customer.id, contactId: contact.id };
+    const s = await signIn(h, { token: t.ownerToken });
+    const events = async () =>
+      (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE business_id = $1', [t.businessId]))
+        .rows[0]?.n;
+    const eventsBefore = await events();
+    let checked = 0;
+    for (const route of ROUTES) {
+      // The session routes make their own cookie; GET /sessions/current is the one the cookie alone may call.
+      if (route.session) continue;
+      const req = await route.request(
+        ids,
+        { authorization: `Bearer ${t.ownerToken}`, 'x-business-id': t.businessId },
+        h,
+      );
+      const { authorization: _, ...headers } = (req.headers ?? {}) as Record<string, string>;
+      const r = await h.app.inject({ ...req, headers: { ...headers, cookie: s.cookie } });
+      if (route.name === 'POST /mcp') {
+        assert.equal(r.statusCode, 401, `${route.name}: ${r.body}`);
+      } else {
+        assert.equal(r.statusCode, 403, `${route.name}: ${r.body}`);
+        assert.deepEqual(JSON.parse(r.body), CSRF, route.name);
+      }
+      checked++;
+    }
+    assert.equal(checked, ROUTES.length - 2, 'every route but the two session routes');
+    assert.equal(await events(), eventsBefore, 'no write happened');
+    // The same cookie with its header still works (the refusals did not end the session).
+    assert.equal((await call(h, { url: '/api/v1/customers', headers: headersOf(s, t) })).status, 200);
   });
 
   test('the MCP endpoint never accepts the cookie (contract §8), CSRF header or not', async () => {

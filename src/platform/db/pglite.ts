@@ -154,6 +154,7 @@ export class PgliteDb implements Db {
   private constructor(
     readonly pg: PGlite,
     private readonly lockPath: string | undefined,
+    private readonly onExit: (() => void) | undefined,
   ) {}
 
   /**
@@ -186,7 +187,7 @@ export class PgliteDb implements Db {
         postgresqlconf: ['shared_buffers=16MB'],
       });
       await pg.exec("SET TIME ZONE 'UTC'");
-      return new PgliteDb(pg, lockPath);
+      return new PgliteDb(pg, lockPath, lockPath ? onExit : undefined);
     } catch (err) {
       onExit();
       process.removeListener('exit', onExit);
@@ -263,6 +264,7 @@ export class PgliteDb implements Db {
       if (!this.pg.closed) await this.pg.close();
     } finally {
       if (this.lockPath) releaseLock(this.lockPath);
+      if (this.onExit) process.removeListener('exit', this.onExit);
     }
   }
 }
