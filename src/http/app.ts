@@ -17,6 +17,7 @@ import { createServices, type ServiceOptions } from '../services.js';
 import { apiRoutes } from './api.js';
 import { authentication } from './auth.js';
 import type { AuthFailureOptions } from './auth-failures.js';
+import { consoleRoutes } from './console.js';
 import { errorAnswers } from './errors.js';
 import { healthRoutes } from './health.js';
 import { idempotency } from './idempotency.js';
@@ -84,6 +85,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Test mode (contract §7): the `/_test/` routes, guarded by `key`; `resetData` puts the rows back. */
   testMode?: TestModeOptions;
+  /** Where the console's built files are (default CONSOLE_DIR, the build's `dist/console/`). */
+  consoleDir?: string;
   /** Origins a browser page may call /mcp from (MCP_ALLOWED_ORIGINS); none by default. */
   mcpAllowedOrigins?: readonly string[];
 }
@@ -182,6 +185,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await app.register(openApi, { testMode: control !== undefined });
   // The routes.
   await app.register(healthRoutes, { db });
+  // The operator console (/console/): static files, public, outside the OpenAPI document.
+  await app.register(consoleRoutes, { dir: opts.consoleDir });
   await app.register(metricsRoutes, { metrics, access: opts.metrics ?? 'loopback', text: opts.metricsText });
   await app.register(apiRoutes, {
     publicUrl: opts.publicUrl,

@@ -153,9 +153,9 @@ export const openApi = fp<{ testMode?: boolean }>(
     });
     const published = () => app.swagger() as unknown as Record<string, unknown>;
     app.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
-    // A person who opens the server's address lands on its reference.
+    // A person who opens the server's address lands on the console (which links the reference).
     app.get('/', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) =>
-      reply.redirect('/docs/', 302),
+      reply.redirect('/console/', 302),
     );
     await publicRoutes(app, (scope) => registerDocs(scope, published));
   },

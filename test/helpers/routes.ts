@@ -59,6 +59,9 @@ export const PUBLIC_ROUTES = [
   'GET /docs/js/scalar.js',
   'GET /docs/openapi.json',
   'GET /favicon.svg',
+  // The operator console's static files (test/console.test.ts).
+  'GET /console/',
+  'GET /console/*',
   // An export link: the single-use ticket in the path is the credential (test/export.test.ts).
   'GET /api/v1/export-links/:secret',
 ];

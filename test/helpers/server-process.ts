@@ -11,6 +11,8 @@ export interface ServerProcess {
   pid: number;
   /** Its stdout so far: the JSON log lines. */
   logs: () => Record<string, unknown>[];
+  /** Its stderr so far: the banner. */
+  stderr: () => string;
   /** SIGKILL to its process group; waits for it to exit (bounded). */
   stop: () => Promise<void>;
 }
@@ -61,6 +63,7 @@ export async function startServerProcess(env: Record<string, string>, waitMs = 3
           .split('\n')
           .filter((l) => l.startsWith('{'))
           .map((l) => JSON.parse(l) as Record<string, unknown>),
+      stderr: () => stderr,
       stop,
     };
   } catch (err) {

@@ -46,6 +46,9 @@ export type WebhookEndpointUpdateRequest = Schemas['WebhookEndpointUpdateRequest
 export type WebhookDeliveryAttemptResponse = Schemas['WebhookDeliveryAttemptResponse'];
 export type WebhookDeliveryScheduledResponse = Schemas['WebhookDeliveryScheduledResponse'];
 export type CustomerExportLinkResponse = Schemas['CustomerExportLinkResponse'];
+export type SessionCreateRequest = Schemas['SessionCreateRequest'];
+export type SessionResponse = Schemas['SessionResponse'];
+export type CurrentSessionResponse = Schemas['CurrentSessionResponse'];
 
 /** The query of an operation, as the OpenAPI document declares it. */
 type QueryOf<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
@@ -96,8 +99,15 @@ export interface RetryEvent {
 export interface ClientOptions {
   /** The server, e.g. `http://127.0.0.1:8000` (no `/api/v1`). */
   baseUrl: string;
-  /** An API token, `dz_…`. */
-  token: string;
+  /**
+   * An API token, `dz_…`. Left out in a browser signed in with a console session
+   * (contract §6): the session's cookie authenticates instead, with `csrfToken`.
+   */
+  token?: string;
+  /** A console session's CSRF token (`sessions.current()`), sent as `x-csrf-token` with every request. */
+  csrfToken?: string;
+  /** fetch's `credentials` (default the browser's, `same-origin`): whether cookies go with each request. */
+  credentials?: 'include' | 'omit' | 'same-origin';
   /** The business to act in (`x-business-id`); not needed for businesses and tokens. */
   businessId?: string;
   /** Recorded by the server as `created_by` / `updated_by` (`x-user-email`). */
@@ -173,9 +183,9 @@ class Transport {
       if (v === undefined || v === null) continue;
       for (const one of Array.isArray(v) ? v : [v]) url.searchParams.append(k, String(one));
     }
-    const headers: Record<string, string> = call.anonymous
-      ? { accept: 'application/json' }
-      : { authorization: `Bearer ${this.opts.token}`, accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (!call.anonymous && this.opts.token !== undefined) headers.authorization = `Bearer ${this.opts.token}`;
+    if (!call.anonymous && this.opts.csrfToken !== undefined) headers['x-csrf-token'] = this.opts.csrfToken;
     if (call.business && this.opts.businessId) headers['x-business-id'] = this.opts.businessId;
     if (this.opts.userEmail) headers['x-user-email'] = this.opts.userEmail;
     if (call.json !== undefined) headers['content-type'] = 'application/json';
@@ -226,6 +236,7 @@ class Transport {
         headers,
         body: call.form ?? (call.json === undefined ? undefined : JSON.stringify(call.json)),
         signal: controller.signal,
+        ...(this.opts.credentials === undefined ? {} : { credentials: this.opts.credentials }),
       });
     } catch (err) {
       if (controller.signal.aborted) throw new TimeoutError(`no response within ${timeout} ms`, { cause: err });
@@ -564,6 +575,24 @@ export class CustomersApi {
           }),
         query,
       ),
+  };
+
+  /**
+   * Console sessions (contract §6), for a browser: `create` signs in with an API token or a
+   * sign-in link's secret (the server sets the session's cookie); `current` answers the
+   * session's user and its CSRF token (give it to a client as `csrfToken`); `end` signs out.
+   */
+  readonly sessions = {
+    create: (body: SessionCreateRequest) =>
+      this.t.request<SessionResponse>({
+        method: 'POST',
+        path: 'api/v1/sessions',
+        json: body,
+        noKey: true,
+        anonymous: true,
+      }),
+    current: () => this.t.request<CurrentSessionResponse>({ method: 'GET', path: 'api/v1/sessions/current' }),
+    end: () => this.t.request<void>({ method: 'DELETE', path: 'api/v1/sessions/current' }),
   };
 
   readonly tokens = {
