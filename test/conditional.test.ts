@@ -340,7 +340,9 @@ describe('ETag and 304', () => {
          FROM pg_class c
          JOIN pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN LATERAL (
-           SELECT CASE WHEN tg.tgtype & 4 <> 0 THEN 'INSERT' WHEN tg.tgtype & 8 <> 0 THEN 'DELETE' ELSE 'UPDATE' END AS event
+           SELECT unnest(ARRAY[CASE WHEN tg.tgtype & 4 <> 0 THEN 'INSERT' END,
+                               CASE WHEN tg.tgtype & 8 <> 0 THEN 'DELETE' END,
+                               CASE WHEN tg.tgtype & 16 <> 0 THEN 'UPDATE' END]) AS event
              FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
             WHERE tg.tgrelid = c.oid AND p.proname LIKE 'bump_%change_counter%') e ON true
         WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'change_counters'

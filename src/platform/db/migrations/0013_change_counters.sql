@@ -18,13 +18,18 @@ CREATE TABLE change_counters (
 INSERT INTO change_counters (business_id, version) SELECT id, nextval('change_versions') FROM businesses;
 INSERT INTO settings (key, value) VALUES ('change_epoch', replace(gen_random_uuid()::text, '-', ''));
 
--- Statement-level: one UPDATE per writing statement whatever its row count (a bulk upload's
--- thousands of rows, a cascade). The row stays locked until the commit, so writers of one
--- business queue there from their first write (README, "Conditional requests", says the cost).
-CREATE FUNCTION bump_change_counters() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Moved at commit, not at the write: a deferred trigger, so the counter row is locked only
+-- while the transaction commits, not from its first write on (writers of one business would
+-- queue there for their whole transaction; measured in the README, "Conditional requests").
+-- One bump per business and transaction: a row this transaction already moved (xmin is its
+-- own) is left alone, so a bulk upload's rows after the first cost a primary-key lookup each.
+CREATE FUNCTION bump_change_counter() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  business uuid;
 BEGIN
+  IF TG_OP = 'DELETE' THEN business := OLD.business_id; ELSE business := NEW.business_id; END IF;
   UPDATE change_counters SET version = nextval('change_versions')
-   WHERE business_id IN (SELECT DISTINCT business_id FROM changed_rows);
+   WHERE business_id = business AND xmin <> pg_current_xact_id()::xid;
   RETURN NULL;
 END $$;
 
@@ -64,11 +69,8 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['memberships', 'customers', 'contacts', 'event_positions', 'events',
                            'webhook_endpoints', 'webhook_deliveries', 'webhook_attempts',
                            'invitations', 'export_tickets'] LOOP
-    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS changed_rows
-                    FOR EACH STATEMENT EXECUTE FUNCTION bump_change_counters()', t || '_changes_ins', t);
-    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING NEW TABLE AS changed_rows
-                    FOR EACH STATEMENT EXECUTE FUNCTION bump_change_counters()', t || '_changes_upd', t);
-    EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS changed_rows
-                    FOR EACH STATEMENT EXECUTE FUNCTION bump_change_counters()', t || '_changes_del', t);
+    EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_change_counter()',
+                   t || '_changes', t);
   END LOOP;
 END $$;
