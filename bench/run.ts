@@ -380,7 +380,7 @@ end
 function done(summary, latency, requests)
   local a, b, w = 0, 0, 0
   for _, t in ipairs(threads) do a = a + t:get("c304"); b = b + t:get("c200"); w = w + t:get("writes") end
-  io.write(string.format("counts: not_modified=%d ok=%d writes=%d\n", a, b, w))
+  io.write(string.format("counts: not_modified=%d ok=%d writes=%d\\n", a, b, w))
 end
 `,
   );
