@@ -53,7 +53,7 @@ function canonical(value: unknown): string {
  * the route and its validated parameters and query (defaults applied, order ignored), and
  * the release.
  */
-export function entityTag(
+function entityTag(
   state: ChangeState,
   who: { businessId: string; userId: string; role: string | null },
   what: { route: string; params: unknown; query: unknown },
