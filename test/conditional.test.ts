@@ -131,6 +131,16 @@ describe('ETag and 304', () => {
     }
   });
 
+  test('HEAD as GET: the same ETag, 304 on a match', async () => {
+    const url = `/api/v1/customers/${customer.id}`;
+    const held = await fetchOk(url, t.headers);
+    const head = await h.app.inject({ method: 'HEAD', url, headers: t.headers });
+    assert.equal(head.statusCode, 200);
+    assert.equal(head.headers.etag, held.etag);
+    const again = await h.app.inject({ method: 'HEAD', url, headers: { ...t.headers, 'if-none-match': held.etag } });
+    assert.equal(again.statusCode, 304);
+  });
+
   test('the CSV export too', async () => {
     const url = '/api/v1/customers/export';
     const res = await h.app.inject({ url, headers: t.headers });
