@@ -5702,22 +5702,11 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
-                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
-                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "text/csv": string;
                 };
-            };
-            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
-            304: {
-                headers: {
-                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
-                    ETag?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
