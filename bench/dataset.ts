@@ -11,7 +11,7 @@ import { benchTenant } from './lib.js';
 export const HOT_CONTACTS = 100_000;
 const SMALL_CUSTOMERS = 2_000;
 export const DATASET = `v1:${HOT_CONTACTS}:${SMALL_CUSTOMERS}x0-50`;
-export const DB_NAME = 'customers_api_bench';
+export const DB_NAME = process.env.BENCH_DATABASE ?? 'customers_api_bench';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 

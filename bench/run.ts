@@ -5,9 +5,11 @@
  *   DATABASE_URL   PostgreSQL server to use (default: the local one); the bench
  *                  keeps its dataset in a database of its own, customers_api_bench
  *   DURATION       seconds per wrk scenario (default 10)
+ *   BENCH_DATABASE the dataset's database (default customers_api_bench): another name keeps
+ *                  a branch's schema from the one other checkouts measure
  *
  * Scenarios (wrk, 2 threads, 32 connections) against the real server process:
- *   S1 first page · S2 a page ~99,000 rows deep · S3 the last page (prev, no cursor)
+ *   S1 first page · S1c S1 revalidated (If-None-Match → 304), a write in every 500 requests · S2 a page ~99,000 rows deep · S3 the last page (prev, no cursor)
  *   S4 sort by name, a middle page · S5 S1 with the total · S6 a random small customer
  *   S7 a 422 · S8 POST contacts · S8w S8 with an enabled webhook endpoint
  *   S1w2 S1 with WORKERS=2 · S1pb S1 through PgBouncer (transaction mode)
@@ -74,6 +76,8 @@ interface LoadResult {
   p99_ms: number;
   requests: number;
   non_2xx: number;
+  /** What a scenario's script counted (its `done` prints `counts: name=n …`). */
+  counts?: Record<string, number>;
 }
 
 function ms(value: string): number {
@@ -95,7 +99,11 @@ function wrk(url: string, headers: Record<string, string>, script?: string): Loa
   const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   if (!p50 || !p99 || Number.isNaN(rps)) throw new Error(`could not read wrk output:\n${out}`);
-  return { rps, p50_ms: ms(p50), p99_ms: ms(p99), requests, non_2xx: non2xx };
+  const counted = /^counts: (.*)$/m.exec(out)?.[1];
+  const counts = counted
+    ? Object.fromEntries(counted.split(' ').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]))
+    : undefined;
+  return { rps, p50_ms: ms(p50), p99_ms: ms(p99), requests, non_2xx: non2xx, ...(counts ? { counts } : {}) };
 }
 
 function luaScript(name: string, body: string): string {
@@ -283,8 +291,49 @@ async function main() {
     `wrk.method = "POST"\nwrk.headers["content-type"] = "application/json"\nwrk.body = '{"name": "Load Test", "email": "load@example.com", "role": "Billing"}'\n`,
   );
 
+  // S1c: S1 as a client that revalidates (If-None-Match with the last ETag it got), while one
+  // request in 500 writes to the same business (a contact of another customer): each write moves
+  // the business's validator, so the next GET of each connection is a 200 with the new ETag.
+  const s1c = luaScript(
+    's1c.lua',
+    `local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) n = 0; etag = nil; c304 = 0; c200 = 0; writes = 0 end
+local function with(extra)
+  local h = {}
+  for k, v in pairs(wrk.headers) do h[k] = v end
+  for k, v in pairs(extra) do h[k] = v end
+  return h
+end
+request = function()
+  n = n + 1
+  if n % 500 == 0 then
+    writes = writes + 1
+    return wrk.format("POST", "/api/v1/customers/${dataset.writes}/contacts",
+      with({["content-type"] = "application/json"}), '{"name": "Revalidation Load", "email": "load@example.com"}')
+  end
+  local extra = {}
+  if etag then extra["If-None-Match"] = etag end
+  return wrk.format("GET", "/api/v1/customers/${dataset.hot}/contacts?limit=50", with(extra))
+end
+response = function(status, headers, body)
+  if status == 304 then c304 = c304 + 1 end
+  if status == 200 then
+    c200 = c200 + 1
+    etag = headers["etag"] or headers["ETag"] or etag
+  end
+end
+function done(summary, latency, requests)
+  local a, b, w = 0, 0, 0
+  for _, t in ipairs(threads) do a = a + t:get("c304"); b = b + t:get("c200"); w = w + t:get("writes") end
+  io.write(string.format("counts: not_modified=%d ok=%d writes=%d\\n", a, b, w))
+end
+`,
+  );
+
   const scenarios: [string, string, string, string?][] = [
     ['S1', 'first page, limit=50, default sort', `${base}?limit=50`],
+    ['S1c', 'S1 revalidated (If-None-Match), 1 request in 500 a write', `${base}?limit=50`, s1c],
     ['S2', 'page 99,000 rows deep (real cursor)', `${base}?limit=50&cursor=${encodeURIComponent(deep)}`],
     ['S3', 'last page: direction=prev, no cursor', `${base}?limit=50&direction=prev`],
     [
@@ -481,6 +530,7 @@ async function main() {
 
   // --- report
   const S = (id: string) => results[id] as LoadResult;
+  const cpuOf = (id: string) => results[id]?.cpu_us_per_request ?? Number.NaN;
   const ratios = [
     { ratio: 'S1 req/s ÷ B1 queries/s', value: S('S1').rps / b1.qps, target: '≥ 0.6', ok: S('S1').rps / b1.qps >= 0.6 },
     {
@@ -489,6 +539,14 @@ async function main() {
       extra: offsetP50 / keysetP50,
       target: '≤ 1.2, offset ≥ 10×',
       ok: S('S2').p50_ms / S('S1').p50_ms <= 1.2 && offsetP50 / keysetP50 >= 10,
+    },
+    {
+      // Informational (issue's target: ≤ 1/3 of S1's CPU, server and PostgreSQL); writes included.
+      ratio: 'S1c server CPU µs/req ÷ S1 (304 share)',
+      value: cpuOf('S1c') / cpuOf('S1'),
+      extra: (S('S1c').counts?.not_modified ?? 0) / Math.max(1, S('S1c').requests),
+      target: '≤ 0.33',
+      ok: cpuOf('S1c') / cpuOf('S1') <= 1 / 3,
     },
     { ratio: 'S3 req/s ÷ S1', value: S('S3').rps / S('S1').rps, target: '≥ 0.9', ok: S('S3').rps / S('S1').rps >= 0.9 },
     { ratio: 'S5 req/s ÷ S1', value: S('S5').rps / S('S1').rps, target: '≥ 0.9', ok: S('S5').rps / S('S1').rps >= 0.9 },

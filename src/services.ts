@@ -1,3 +1,4 @@
+import { changeState } from './platform/changes.js';
 import type { Clock } from './platform/clock.js';
 import type { CursorCodec } from './platform/cursor.js';
 import type { Db } from './platform/db/db.js';
@@ -93,6 +94,8 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
       end: (sessionId: string) => endSession(db, opts.sessions, sessionId),
     },
     events: { list: paged(listEvents) },
+    /** Where a business's data stands (conditional requests: http/conditional.ts). */
+    changes: { state: on(changeState) },
     webhooks: {
       list: paged(listEndpoints),
       get: on(getEndpoint),

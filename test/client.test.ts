@@ -380,3 +380,46 @@ describe('retries', () => {
     }
   });
 });
+
+describe('revalidate', () => {
+  test('sends If-None-Match and answers a 304 with the kept answer; a change is fetched anew', async () => {
+    const seen: { status: number; ifNoneMatch: string | null }[] = [];
+    const watching: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const headers = new Headers(init?.headers);
+      if ((init?.method ?? 'GET') === 'GET')
+        seen.push({ status: res.status, ifNoneMatch: headers.get('if-none-match') });
+      return res;
+    };
+    const cached = new CustomersApi({
+      baseUrl: base,
+      token: t.ownerToken,
+      businessId: t.businessId,
+      revalidate: true,
+      fetch: watching,
+    });
+    const made = await cached.customers.create({ name: 'Revalidated Co', email: email() });
+    const first = await cached.customers.get(made.id);
+    const second = await cached.customers.get(made.id);
+    assert.deepEqual(second, first);
+    assert.equal(seen[0]?.ifNoneMatch, null);
+    assert.equal(seen[1]?.status, 304);
+    assert.match(seen[1]?.ifNoneMatch ?? '', /^"/);
+    await cached.customers.update(made.id, { notes: 'now changed' });
+    const third = await cached.customers.get(made.id);
+    assert.equal(seen[2]?.status, 200, 'the change is fetched, not the kept answer');
+    assert.equal(third.notes, 'now changed');
+    // Without the option nothing is kept and no validator is sent.
+    seen.length = 0;
+    const plain = new CustomersApi({ baseUrl: base, token: t.ownerToken, businessId: t.businessId, fetch: watching });
+    await plain.customers.get(made.id);
+    await plain.customers.get(made.id);
+    assert.deepEqual(
+      seen.map((s) => [s.status, s.ifNoneMatch]),
+      [
+        [200, null],
+        [200, null],
+      ],
+    );
+  });
+});

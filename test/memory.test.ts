@@ -394,6 +394,15 @@ describe('the data reset', () => {
       const tokens = d.tables.find((t) => t.name === 'api_tokens');
       if (tokens)
         tokens.rows = JSON.stringify(JSON.parse(tokens.rows).map((r: object) => ({ ...r, last_used_at: null })));
+      // A reset draws a new change epoch on purpose (no ETag from before it matches after it).
+      const settings = d.tables.find((t) => t.name === 'settings');
+      if (settings)
+        settings.rows = JSON.stringify(
+          JSON.parse(settings.rows)
+            .map((r: { key: string }) => (r.key === 'change_epoch' ? { ...r, value: '' } : r))
+            .sort((a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key)),
+        );
+      d.script = '';
       return d;
     };
     const restored = await captureData(h.db);

@@ -17,6 +17,7 @@ import { createServices, type ServiceOptions } from '../services.js';
 import { apiRoutes } from './api.js';
 import { authentication } from './auth.js';
 import type { AuthFailureOptions } from './auth-failures.js';
+import { conditionalRequests } from './conditional.js';
 import { consoleRoutes } from './console.js';
 import { errorAnswers } from './errors.js';
 import { healthRoutes } from './health.js';
@@ -176,6 +177,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   if (control) await app.register(testFaults, { control });
   // - replicas: preHandler, so after authentication; replaces req.services for a GET.
   if (opts.readReplicas) await app.register(replicaReads, { ...opts.readReplicas, bind, metrics });
+  // - conditional GETs (ETag, 304): preHandler, after the replicas' (the state is read where the
+  //   rows will be); its onRoute hook declares the 304 before the OpenAPI plugin documents it.
+  await app.register(conditionalRequests);
   // - idempotency: wraps each POST handler in onRoute, the innermost step: req.services becomes
   //   the transaction's after every hook, for the handler only; commits in onSend.
   await app.register(idempotency, { db, clock, bind });

@@ -76,12 +76,35 @@ function optionalBodies(doc: Json): void {
   }
 }
 
+/** An operation that may answer 304 (http/conditional.ts) says which header its 200 and 304 carry. */
+function entityTagHeaders(doc: Json): void {
+  const header = {
+    ETag: {
+      description:
+        'A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same.',
+      schema: { type: 'string' },
+    },
+  };
+  for (const item of Object.values((doc.paths ?? {}) as Json)) {
+    if (!isObject(item)) continue;
+    for (const op of Object.values(item)) {
+      if (!isObject(op) || !isObject(op.responses) || !isObject(op.responses['304'])) continue;
+      for (const status of ['200', '304']) {
+        const response = op.responses[status];
+        if (isObject(response))
+          response.headers = { ...(isObject(response.headers) ? response.headers : {}), ...header };
+      }
+    }
+  }
+}
+
 /** The published document, from the one @fastify/swagger generates out of the route schemas. */
 function publishOpenApi<T>(generated: T): T {
   const doc = generated as unknown as Json;
   optionalBodies(doc);
   liftComponents(doc);
   describeSuccess(doc);
+  entityTagHeaders(doc);
   return generated;
 }
 

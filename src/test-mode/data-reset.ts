@@ -3,7 +3,9 @@
  * right after the fixtures, put back in one transaction. Tables are found in the
  * catalog, not listed here, so a table a later migration adds (and what it holds:
  * sessions, links, queues) is restored without an edit. Only schema_migrations is
- * left alone.
+ * left alone, and change_counters is not copied: its triggers rebuild it as the rows go back
+ * (see migration 0013). A reset draws a new change epoch, so no validator (ETag) handed out
+ * before it matches after it, although the version sequence is set back too.
  */
 import type { Db } from '../platform/db/db.js';
 import { query, queryRow, sql } from '../platform/sql.js';
@@ -25,6 +27,9 @@ export interface DataSnapshot {
   script: string;
 }
 
+/** Kept by triggers from the other tables' writes (migration 0013): rebuilt, not copied. */
+const DERIVED_TABLE = 'change_counters';
+
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 /** A string literal (standard_conforming_strings, PostgreSQL's default since 9.1: only ' is special). */
 const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
@@ -38,7 +43,8 @@ async function tablesInOrder(db: Db): Promise<{ name: string; columns: string[] 
           FROM pg_class c
           JOIN pg_namespace n ON n.oid = c.relnamespace
           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations'
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+           AND c.relname NOT IN ('schema_migrations', ${DERIVED_TABLE})
          GROUP BY c.relname
          ORDER BY c.relname`,
   );
@@ -87,6 +93,9 @@ export async function captureData(db: Db): Promise<DataSnapshot> {
   return { tables, sequences, script: restoreScript(tables, sequences) };
 }
 
+/** After the settings went back: every validator handed out before the reset stops matching. */
+const NEW_CHANGE_EPOCH = `UPDATE settings SET value = replace(gen_random_uuid()::text, '-', '') WHERE key = 'change_epoch'`;
+
 /**
  * Every table emptied (children first: DELETE, which costs a fraction of a TRUNCATE's
  * new files for tables this small), then its rows inserted (parents first), then the
@@ -106,6 +115,7 @@ function restoreScript(tables: TableData[], sequences: DataSnapshot['sequences']
         ? `SELECT setval(${quoteLiteral(q.name)}::regclass, (SELECT seqstart FROM pg_sequence WHERE seqrelid = ${quoteLiteral(q.name)}::regclass), false)`
         : `SELECT setval(${quoteLiteral(q.name)}::regclass, ${BigInt(q.value).toString()}, true)`,
     ),
+    NEW_CHANGE_EPOCH,
   ];
   return `${statements.join(';\n')};`;
 }

@@ -119,6 +119,13 @@ export interface ClientOptions {
   onRetry?: (event: RetryEvent) => void;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * Revalidate instead of refetching: keep the last answer of each GET that carried an
+   * `ETag` (at most `maxEntries`, default 500, the least recently used dropped first) and
+   * send `If-None-Match` with it; a 304 is answered with the kept answer, no body sent.
+   * Off by default. (A browser's own HTTP cache does the same for its fetch.)
+   */
+  revalidate?: boolean | { maxEntries?: number };
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -169,12 +176,28 @@ class Transport {
   private readonly max: number;
   private readonly baseDelay: number;
   private readonly maxDelay: number;
+  /** GET answers by URL and business, with their ETag (revalidate; Map order: least recently used first). */
+  private readonly kept = new Map<string, { etag: string; data: unknown }>();
+  private readonly maxKept: number;
 
   constructor(readonly opts: ClientOptions) {
     this.fetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.max = opts.retry?.max ?? 3;
     this.baseDelay = opts.retry?.baseDelayMs ?? 500;
     this.maxDelay = opts.retry?.maxDelayMs ?? 30_000;
+    const revalidate = opts.revalidate;
+    this.maxKept = revalidate ? ((typeof revalidate === 'object' ? revalidate.maxEntries : undefined) ?? 500) : 0;
+  }
+
+  private keep(key: string, etag: string | null, data: unknown): void {
+    this.kept.delete(key);
+    if (etag === null || this.maxKept <= 0) return;
+    this.kept.set(key, { etag, data });
+    while (this.kept.size > this.maxKept) {
+      const oldest = this.kept.keys().next().value;
+      if (oldest === undefined) break;
+      this.kept.delete(oldest);
+    }
   }
 
   async request<T>(call: Call): Promise<T> {
@@ -195,6 +218,11 @@ class Transport {
     // only when the server said it did not act on it (429: refused before anything ran).
     if (call.method === 'POST' && !call.noKey) headers['idempotency-key'] = newKey();
     const idempotent = call.method !== 'POST' || headers['idempotency-key'] !== undefined;
+    // The answer kept for this GET, if any: the server answers 304 while it is still the answer.
+    const keyOfKept =
+      call.method === 'GET' && !call.raw && this.maxKept > 0 ? `${headers['x-business-id'] ?? ''} ${url}` : undefined;
+    const kept = keyOfKept === undefined ? undefined : this.kept.get(keyOfKept);
+    if (kept) headers['if-none-match'] = kept.etag;
     let lostOnce = false;
     for (let attempt = 0; ; attempt++) {
       let res: Response;
@@ -207,10 +235,16 @@ class Transport {
         await this.wait(call, attempt, null, null);
         continue;
       }
+      if (res.status === 304 && kept && keyOfKept !== undefined) {
+        await res.body?.cancel();
+        this.keep(keyOfKept, kept.etag, kept.data);
+        return kept.data as T;
+      }
       if (res.ok && call.raw) return res as T;
       if (res.ok) {
         const text = await res.text();
         const body = text === '' ? undefined : (JSON.parse(text) as { data?: T });
+        if (keyOfKept !== undefined) this.keep(keyOfKept, res.headers.get('etag'), body?.data);
         return body?.data as T;
       }
       const body = await res.json().catch(() => null);

@@ -2180,11 +2180,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_BusinessUserListResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
@@ -3862,11 +3873,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_EventListResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
@@ -3990,11 +4012,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_WebhookEndpointListResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
@@ -4244,11 +4277,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_WebhookEndpointResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
@@ -4991,11 +5035,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_WebhookDeliveryAttemptListResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
@@ -5126,11 +5181,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_CustomerListResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
@@ -5498,11 +5564,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_TemplateResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
@@ -5869,11 +5946,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_CustomerResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
@@ -6350,11 +6438,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_EntityContactListResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {
@@ -6600,11 +6699,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessEnvelope_EntityContactResponse_"];
                 };
+            };
+            /** @description Not Modified: the `If-None-Match` header names the current `ETag`: the answer is the one the client holds. No body. */
+            304: {
+                headers: {
+                    /** @description A strong validator of this answer: send it back in `If-None-Match` to be answered 304 while the answer is the same. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
             400: {

@@ -309,7 +309,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = a
   app.get(
     '/export',
     {
-      config: { access: 'read' },
+      // A file of every customer is sent `no-store`: no validator, nothing for a cache to keep.
+      config: { access: 'read', conditional: false },
       schema: {
         operationId: 'export_customers_api_v1_customers_export_get',
         summary: 'Export customers as CSV',

@@ -78,7 +78,8 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/businesses/invitations',
     {
-      config: { access: 'manage' },
+      // Pending means unexpired: the list shrinks as time passes, with no write (no ETag).
+      config: { access: 'manage', conditional: false },
       schema: {
         operationId: 'list_invitations_api_v1_businesses_invitations_get',
         summary: 'List pending invitations',
