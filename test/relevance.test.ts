@@ -107,6 +107,9 @@ const JUDGED: [string, string[]][] = [
   ['johnsen', ['Johnson & Johnson', 'Johnson Electric']],
   ['quiojend', ['Quioojend', 'Quioojend Systems']],
   ['qxzvjw', []],
+  // LIKE's wildcards are literal text here (unescaped, `c_e` would find every Acme).
+  ['c_e', []],
+  ['%', []],
   ['acme', ['Acme', 'Acme Co 12', 'Acme Corp', 'Acme Corp 1234', 'Acme Corp 12345']],
   ['acme corp 1234', ['Acme Corp 1234', 'Acme Corp 12345', 'The Acme Corp 1234', 'Acme Corp', 'Acmé Corp – 7']],
   ['acme corporaton', ['ACME Corporation', 'Acme Corporation Holdings']],

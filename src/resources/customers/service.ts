@@ -115,7 +115,10 @@ export class CustomersService {
       relevanceWindow?: number;
     } = {},
   ) {
-    this.search = { window: opts.searchWindow ?? SEARCH_WINDOW, relevanceWindow: opts.relevanceWindow ?? SEARCH_WINDOW };
+    this.search = {
+      window: opts.searchWindow ?? SEARCH_WINDOW,
+      relevanceWindow: opts.relevanceWindow ?? SEARCH_WINDOW,
+    };
   }
 
   /**
