@@ -244,16 +244,20 @@ async function relevancePage<R extends KeysetRow, T>(
     }
   };
   const tiers: readonly Tier[] = m.fuzzy ? TIERS : [1, 2, 3];
-  const keyOf = (tier: Tier) => (tier === 1 ? skC : sql.raw('t.search_trgm_n'));
-  const seekOf = (tier: Tier, from: RankPos | null, asc: boolean): Sql => {
+  // In a look-up of a tier by its condition, the trigram count is hidden from the planner (+ 0):
+  // walking that index to a rare tier's rows is what the window already tried; the trigram
+  // index finds them instead.
+  const keyOf = (tier: Tier, hidden = false) =>
+    tier === 1 ? skC : sql.raw(hidden ? '(t.search_trgm_n + 0)' : 't.search_trgm_n');
+  const seekOf = (tier: Tier, from: RankPos | null, asc: boolean, hidden = false): Sql => {
     if (from === null) return sql.empty;
     const value =
       tier === 1 ? sql`(${sql.param(from.key)}::text COLLATE "C")` : sql`${sql.param(Number(from.key))}::int`;
     const cmp = sql.raw(asc ? (from.inclusive ? '>=' : '>') : from.inclusive ? '<=' : '<');
-    return sql` AND (${keyOf(tier)}, t.id) ${cmp} (${value}, ${sql.param(from.id)}::uuid)`;
+    return sql` AND (${keyOf(tier, hidden)}, t.id) ${cmp} (${value}, ${sql.param(from.id)}::uuid)`;
   };
-  const orderOf = (tier: Tier, asc: boolean) =>
-    sql`${keyOf(tier)} ${sql.raw(asc ? 'ASC' : 'DESC')}, t.id ${sql.raw(asc ? 'ASC' : 'DESC')}`;
+  const orderOf = (tier: Tier, asc: boolean, hidden = false) =>
+    sql`${keyOf(tier, hidden)} ${sql.raw(asc ? 'ASC' : 'DESC')}, t.id ${sql.raw(asc ? 'ASC' : 'DESC')}`;
   const extra = sql.raw(`, t.search_key AS _sk, t.search_trgm_n AS _tn`);
   const columns = sql.raw(spec.columns);
 
@@ -262,8 +266,8 @@ async function relevancePage<R extends KeysetRow, T>(
     const { rows } = await query<R & TierRow>(
       db,
       sql`SELECT ${columns}${extra}, ${sql.raw(String(tier))} AS _tier FROM customers t
-           WHERE ${base} AND ${tierCond(tier)}${seekOf(tier, from, asc)}
-           ORDER BY ${orderOf(tier, asc)} LIMIT ${sql.param(limit)}::int`,
+           WHERE ${base} AND ${tierCond(tier)}${seekOf(tier, from, asc, true)}
+           ORDER BY ${orderOf(tier, asc, true)} LIMIT ${sql.param(limit)}::int`,
       opts,
     );
     return rows;
