@@ -188,11 +188,11 @@ describe('relevance: the order and its pages', () => {
         })
         .map((r) => r.id);
       if (search !== 'zzzz') assert.ok(best.length >= 2, `${search}: ${best.length} matches`);
-      for (const window of [0, 1, 3, 1000]) {
+      for (const window of [0, 1, 1000]) {
         for (const descending of [true, false]) {
           for (const dir of ['next', 'prev'] as const) {
             const expected = descending ? best : [...best].reverse();
-            for (const limit of [1, 2, 5]) {
+            for (const limit of [1, 3]) {
               const got = await walkAll(window, search, limit, descending, dir);
               assert.deepEqual(
                 got,
@@ -205,7 +205,7 @@ describe('relevance: the order and its pages', () => {
         }
       }
     }
-    assert.equal(compared, 8 * 4 * 2 * 2 * 3);
+    assert.equal(compared, 8 * 3 * 2 * 2 * 2);
   });
 
   test('a cursor survives names added before and after it: no match twice, none missing that was there', async () => {
