@@ -369,12 +369,13 @@ describe('search: the bounded walk', () => {
   });
 });
 
-describe('search: best matches without scoring every match', () => {
-  // A best-match page is built from the names that can be on it only (bounded by a sample's
-  // scores). Whatever the bound, the pages must be those of scoring every match: walked in full
+describe('search: best matches from the indexes', () => {
+  // A best-match page walks the trigram-count index per tier for a window of rows and falls back
+  // to the trigram index when the window does not decide it. Whatever decides it, the pages must
+  // be those of the indexes alone (window 0): walked in full
   // with small pages (so deep pages, ties and the cursor's bounds all matter), for queries whose
   // matches are many and alike (near-duplicates), short prefixes, words, typos, on both backends.
-  test('every page is that of scoring every match, for many kinds of query', async () => {
+  test('every window gives the pages of the indexes alone, for many kinds of query', async () => {
     const t = await tenant(h);
     const syllables = ['ka', 'ro', 'mi', 'tel', 'dan', 'or', 'vex', 'lu', 'sa', 'kra'];
     const rows: Omit<Row, 'id' | 'email'>[] = [];
@@ -409,8 +410,8 @@ describe('search: best matches without scoring every match', () => {
     await insert(t, rows);
     const codec = new CursorCodec(await cursorSecret(h.db));
     const ctx = { businessId: t.businessId, actorEmail: null };
-    const walkAll = async (prune: boolean, search: string, limit: number, total: boolean) => {
-      const service = new CustomersService(h.db, codec, { pruneRelevance: prune });
+    const walkAll = async (window: number, search: string, limit: number, total: boolean) => {
+      const service = new CustomersService(h.db, codec, { relevanceWindow: window });
       const seen: string[] = [];
       const totals: (number | null)[] = [];
       let cursor: string | undefined;
@@ -444,9 +445,11 @@ describe('search: best matches without scoring every match', () => {
       'zzz',
     ]) {
       for (const limit of [1, 3, 10]) {
-        const expected = await walkAll(false, search, limit, limit === 3);
-        const got = await walkAll(true, search, limit, limit === 3);
-        assert.deepEqual(got, expected, `${search} limit ${limit}`);
+        const expected = await walkAll(0, search, limit, limit === 3);
+        for (const window of [1, 7, 20_000]) {
+          const got = await walkAll(window, search, limit, limit === 3);
+          assert.deepEqual(got, expected, `${search} limit ${limit} window ${window}`);
+        }
         pages += expected.totals.length;
       }
     }

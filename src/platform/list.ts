@@ -66,7 +66,7 @@ export interface KeysetRow {
 
 /** The tags of a keyset query's two seeks: the page, and the one-row probe the other way. */
 export const PAGE = 0;
-const PROBE = 1;
+export const PROBE = 1;
 
 /**
  * One branch of a keyset union: one index range scan of one seek over one
@@ -205,7 +205,7 @@ export function readCursor(
 }
 
 /** Turns the rows of a keyset query into a page: order, flags and the two cursors. */
-function assemblePage<R extends KeysetRow, T>(
+export function assemblePage<R extends KeysetRow, T>(
   rows: readonly R[],
   opts: {
     params: PageParams;

@@ -1,6 +1,7 @@
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Db } from '../../platform/db/db.js';
 import {
+  assemblePage,
   type BranchBuilder,
   type KeysetRow,
   type ListSpec,
@@ -8,6 +9,7 @@ import {
   PAGE,
   type Page,
   type PageParams,
+  PROBE,
   readCursor,
   type SortKey,
 } from '../../platform/list.js';
@@ -25,35 +27,17 @@ import { containsPattern, query, type Sql, sql } from '../../platform/sql.js';
  */
 export const SEARCH_WINDOW = 20_000;
 
-/** The shortest names a best-match search scores to bound its page (see bestMatches). */
-const PRUNE_SAMPLE = 20_000;
-/** Below this word similarity, the index finds too many names to help: no threshold. */
-const PRUNE_MIN_THRESHOLD = 0.3;
-/** Slack for float rounding in the bounds (scores are sums of float4 similarities). */
-const PRUNE_EPSILON = 1e-5;
-
 export interface SearchSettings {
   /** Rows a search walks in the sort's order before the trigram index takes over (0: never walk). */
   window: number;
-  /** Best-match pages from the names that can make them only (false: score every match). */
-  pruneRelevance: boolean;
+  /** Rows a best-match search walks per tier before the indexes take over (0: never walk). */
+  relevanceWindow: number;
 }
 
 /** The customer list a search narrows: its own filters in `where`, its rows from `customers t`. */
 export type SearchedList<R, T> = Omit<ListSpec<R, T>, 'key' | 'from' | 'countFrom' | 'attempt' | 'unprepared'>;
 
 const FROM = 'customers t';
-
-/**
- * A name's best-match score against the search text `qp`: 2 for a substring
- * hit, plus its trigram similarity and its word similarity (each 0..1), as
- * float8. The one definition the page's order, its cursors and the bounds of
- * bestMatches all use.
- */
-function relevanceScore(alias: string, qp: Sql): Sql {
-  const key = sql.raw(`${alias}.search_key`);
-  return sql`((CASE WHEN strpos(${key}, ${qp}) > 0 THEN 2 ELSE 0 END)::float8 + similarity(${key}, ${qp})::float8 + word_similarity(${qp}, ${key})::float8)`;
-}
 
 /** What a search adds to the list: the match, and the parts of it bestMatches reuses. */
 interface Match {
@@ -148,10 +132,7 @@ export async function searchPage<R extends KeysetRow, T>(
   const base = list.where;
   const spec: ListSpec<R, T> = {
     ...list,
-    key:
-      search.order === 'relevance'
-        ? { expr: sql.raw('r.score'), cast: (v) => sql`${v}::float8`, nullable: false }
-        : search.order,
+    key: search.order === 'relevance' ? RELEVANCE_KEY : search.order,
     from: FROM,
     where: sql`${base} AND ${m.cond}`,
     // A search's best plan depends on its pattern (short, common, rare): planned each time.
@@ -165,114 +146,210 @@ export async function searchPage<R extends KeysetRow, T>(
     if (settings.window > 0) spec.attempt = windowAttempt(base, m.cond, rows);
     return await listPage(db, codec, params, spec);
   }
-  // Substring hits first (+2), then whole-name plus best-word-run trigram similarity (0..2): one
-  // float8 expression, computed once per matching row (the LATERAL, kept apart by OFFSET 0) and
-  // compared as it is when a cursor is read back.
-  spec.from = sql`customers t CROSS JOIN LATERAL (SELECT ${relevanceScore('t', m.qp)} AS score OFFSET 0) r`;
-  spec.countFrom = FROM;
-  if (settings.pruneRelevance) {
-    const pruned = await bestMatches(db, codec, params, spec, base, m);
-    if (pruned) return pruned;
-  }
-  return await listPage(db, codec, params, spec);
+  return await relevancePage(db, codec, params, { ...spec, where: base }, m, settings.relevanceWindow);
 }
 
-/**
- * A best-match page without scoring every match. A name's score is 2 for a
- * substring hit, plus its similarity to the query, plus its word similarity;
- * similarity never exceeds word similarity, nor m / n (m: the query's
- * distinct trigrams, n: the name's, kept in `search_trgm_n`). So once some k
- * names (k = the page and one more) are known to score at least L, every name
- * of the page scores at least L too, which bounds its word similarity
- * (≥ (L − 2) / 2 for a substring hit, ≥ L / 2 for a fuzzy one) and, for a
- * high L, its length (n ≤ m / (L − 3), resp. m / (L − 1)). The trigram index
- * finds such names (`<%` at that threshold, in this transaction only); the
- * page is then the usual keyset page over them — the same rows, in the same
- * order, as scoring every match (test/customers-list.test.ts). L comes from
- * scoring two small samples: the shortest names with the substring, and some
- * names the index finds similar. Null when this does not apply (a page
- * backwards, worst first, or too few samples): the caller scores every match.
+/*
+ * Best match first (sort_by=relevance). The matches fall into tiers, best first:
+ *
+ *   1  the name starts with the search text (the exact name first of all);
+ *   2  a later word of the name starts with it (after a space);
+ *   3  the text is elsewhere in the name;
+ *   4  no substring, but trigram-similar (typos; 4+ characters only).
+ *
+ * Inside tier 1 the names come in code-point order of their search keys (so
+ * the exact name, then its shortest extensions), inside tiers 2–4 shortest
+ * first (fewest distinct trigrams, `search_trgm_n`); ties by id. Every key of
+ * that order is an index's: tier 1 is a range of the search-key index, read in
+ * order; a page of tiers 2–4 is found by walking the trigram-count index for a
+ * window of rows, testing each name's tier (a common tier fills the page at
+ * once), or, when the window does not decide it, by the trigram index (which
+ * finds a rare tier's names directly). No name is scored against all others.
  */
-async function bestMatches<R extends KeysetRow, T>(
+const TIERS = [1, 2, 3, 4] as const;
+type Tier = (typeof TIERS)[number];
+
+/** A position in the relevance order: tier, the tier's key (search key or trigram count), id. */
+interface RankPos {
+  tier: Tier;
+  key: string;
+  id: string;
+  inclusive: boolean;
+}
+
+/** A cursor's value is `tier:key`; only the shape of one is accepted. */
+const RELEVANCE_KEY: SortKey = {
+  expr: sql.raw('NULL'),
+  cast: (v) => sql`${v}::text`,
+  nullable: false,
+  accepts: (v) => /^1:/s.test(v) || /^[234]:\d{1,9}$/.test(v),
+};
+
+/** The first string after every string that starts with `q`, in code-point order (null: none). */
+function prefixEnd(q: string): string | null {
+  const cps = Array.from(q);
+  while (cps.length > 0) {
+    const last = (cps.pop() as string).codePointAt(0) as number;
+    let next = last + 1;
+    if (next >= 0xd800 && next <= 0xdfff) next = 0xe000;
+    if (next <= 0x10ffff) return cps.join('') + String.fromCodePoint(next);
+  }
+  return null;
+}
+
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+interface TierRow {
+  id: string;
+  _tier: Tier;
+  _sk: string;
+  _tn: number;
+}
+
+async function relevancePage<R extends KeysetRow, T>(
   db: Db,
   codec: CursorCodec,
   params: PageParams,
   spec: ListSpec<R, T>,
-  base: Sql,
-  s: Match,
-): Promise<Page<T> | null> {
-  if (!params.descending || params.direction !== 'next') return null;
+  m: Match,
+  window: number,
+): Promise<Page<T>> {
   const binding = { owner: spec.owner, scope: spec.scope, sortBy: spec.sortBy, descending: params.descending };
-  const cursor = readCursor(codec, binding, params, spec.key);
-  const k = params.limit + 1;
-  const score = (a: string) => relevanceScore(a, s.qp);
-  let below = (_a: string) => sql.empty;
+  const cursor = readCursor(codec, binding, params, RELEVANCE_KEY);
+  let at: RankPos | null = null;
   if (cursor) {
-    const at = sql`(${sql.param(cursor.value)}::float8, ${sql.param(cursor.id)}::uuid)`;
-    const cmp = sql.raw(cursor.inclusive ? '<=' : '<');
-    below = (a: string) => sql` AND (${score(a)}, ${sql.raw(`${a}.id`)}) ${cmp} ${at}`;
+    const v = cursor.value as string;
+    at = { tier: Number(v[0]) as Tier, key: v.slice(2), id: cursor.id, inclusive: cursor.inclusive };
   }
-  const kp = sql`${sql.param(k)}::int`;
-  const where = spec.where;
-
-  const page = await db.transaction(async (tx) => {
-    // The samples: matches the index finds similar (at the fuzzy match's own threshold: pg_trgm's,
-    // 0.6 by default) and, when there are many, substring hits among the shortest names.
-    const { rows } = await query<{ m: number | null; kth: number | null; fuzzy_at: string | null; nb: number }>(
-      tx,
-      sql`WITH b AS MATERIALIZED (
-         SELECT t.id, ${score('t')} AS score FROM customers t
-          WHERE ${base} AND ${s.qp} <% t.search_key AND ${s.cond}${below('t')} LIMIT ${kp} * 20),
-       a AS (
-         SELECT w.id, ${score('w')} AS score
-           FROM (SELECT t.id, t.search_key FROM customers t WHERE ${base}
-                  ORDER BY t.search_trgm_n LIMIT ${sql.raw(String(PRUNE_SAMPLE))}) w
-          WHERE w.search_key LIKE ${s.like}${below('w')} AND (SELECT count(*) FROM b) >= ${kp} * 20 LIMIT ${kp})
-       SELECT array_length(show_trgm(${s.qp}), 1) AS m,
-              current_setting('pg_trgm.word_similarity_threshold', true) AS fuzzy_at,
-              (SELECT count(*)::int FROM b) AS nb,
-              (SELECT x.score FROM (SELECT * FROM a UNION SELECT * FROM b) x
-                ORDER BY x.score DESC LIMIT 1 OFFSET ${kp} - 1) AS kth`,
-      { unprepared: true },
-    );
-    const m = rows[0]?.m ?? 0;
-    const kth = rows[0]?.kth;
-    // Few similar matches: scoring every match is cheap, and the bound would be loose.
-    if ((rows[0]?.nb ?? 0) < 20 * k) return null;
-    if (kth === null || kth === undefined || m === 0) return null;
-    const L = kth - PRUNE_EPSILON;
-    const fuzzyAt = Number(rows[0]?.fuzzy_at ?? 0.6) || 0.6;
-    let candidates: Sql;
-    let threshold: number;
-    if (L >= 2) {
-      // Only substring hits can score L.
-      threshold = (L - 2) / 2;
-      const conds = [sql`t.search_key LIKE ${s.like}`];
-      if (L - 3 > PRUNE_EPSILON) conds.push(sql`t.search_trgm_n <= ${Math.floor(m / (L - 3) + PRUNE_EPSILON)}`);
-      if (threshold > PRUNE_MIN_THRESHOLD) conds.push(sql`${s.qp} <% t.search_key`);
-      candidates = sql.join(conds, ' AND ');
-    } else {
-      // Every substring hit scores 2 or more; fuzzy matches that can score L. (Raising the
-      // threshold above the match's own takes out only fuzzy matches that cannot.)
-      if (!s.fuzzy || L <= 1 + PRUNE_EPSILON) return null;
-      threshold = Math.max(fuzzyAt, L / 2);
-      const length =
-        L - 1 > PRUNE_EPSILON ? sql` AND t.search_trgm_n <= ${Math.floor(m / (L - 1) + PRUNE_EPSILON)}` : sql.empty;
-      candidates = sql`(t.search_key LIKE ${s.like} OR (${s.qp} <% t.search_key${length}))`;
+  const base = spec.where;
+  const opts = { signal: spec.signal, unprepared: true };
+  const q = m.q;
+  const pre = sql`${sql.param(`${likeEscape(q)}%`)}`;
+  const word = sql`${sql.param(`% ${likeEscape(q)}%`)}`;
+  const end = prefixEnd(q);
+  const skC = sql.raw('(t.search_key COLLATE "C")');
+  const inPrefix = sql`${skC} >= (${m.qp} COLLATE "C")${end === null ? sql.empty : sql` AND ${skC} < (${sql.param(end)}::text COLLATE "C")`}`;
+  // The tier of `t`'s name (NULL: no match), and the condition of one tier.
+  const tierOf = sql`CASE WHEN t.search_key LIKE ${pre} THEN 1 WHEN t.search_key LIKE ${word} THEN 2 WHEN t.search_key LIKE ${m.like} THEN 3${m.fuzzy ? sql` WHEN ${m.qp} <% t.search_key THEN 4` : sql.empty} END`;
+  const tierCond = (tier: Tier): Sql => {
+    switch (tier) {
+      case 1:
+        return inPrefix;
+      case 2:
+        return sql`t.search_key LIKE ${word} AND NOT t.search_key LIKE ${pre}`;
+      case 3:
+        return sql`t.search_key LIKE ${m.like} AND NOT t.search_key LIKE ${word} AND NOT t.search_key LIKE ${pre}`;
+      case 4:
+        return sql`NOT t.search_key LIKE ${m.like} AND ${m.qp} <% t.search_key`;
     }
-    await query(
-      tx,
-      sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(Math.min(1, Math.max(0, threshold)))}, true)`,
+  };
+  const tiers: readonly Tier[] = m.fuzzy ? TIERS : [1, 2, 3];
+  // In a look-up of a tier by its condition, the trigram count is hidden from the planner (+ 0):
+  // walking that index to a rare tier's rows is what the window already tried; the trigram
+  // index finds them instead.
+  const keyOf = (tier: Tier, hidden = false) =>
+    tier === 1 ? skC : sql.raw(hidden ? '(t.search_trgm_n + 0)' : 't.search_trgm_n');
+  const seekOf = (tier: Tier, from: RankPos | null, asc: boolean, hidden = false): Sql => {
+    if (from === null) return sql.empty;
+    const value =
+      tier === 1 ? sql`(${sql.param(from.key)}::text COLLATE "C")` : sql`${sql.param(Number(from.key))}::int`;
+    const cmp = sql.raw(asc ? (from.inclusive ? '>=' : '>') : from.inclusive ? '<=' : '<');
+    return sql` AND (${keyOf(tier, hidden)}, t.id) ${cmp} (${value}, ${sql.param(from.id)}::uuid)`;
+  };
+  const orderOf = (tier: Tier, asc: boolean, hidden = false) =>
+    sql`${keyOf(tier, hidden)} ${sql.raw(asc ? 'ASC' : 'DESC')}, t.id ${sql.raw(asc ? 'ASC' : 'DESC')}`;
+  const extra = sql.raw(`, t.search_key AS _sk, t.search_trgm_n AS _tn`);
+  const columns = sql.raw(spec.columns);
+
+  /** One tier's rows from `from`, straight from the indexes: in order, at most `limit`. */
+  const direct = async (tier: Tier, from: RankPos | null, asc: boolean, limit: number) => {
+    const { rows } = await query<R & TierRow>(
+      db,
+      sql`SELECT ${columns}${extra}, ${sql.raw(String(tier))} AS _tier FROM customers t
+           WHERE ${base} AND ${tierCond(tier)}${seekOf(tier, from, asc, true)}
+           ORDER BY ${orderOf(tier, asc, true)} LIMIT ${sql.param(limit)}::int`,
+      opts,
     );
-    const pruned: ListSpec<R, T> = { ...spec, where: sql`${where} AND ${candidates}` };
-    return await listPage(tx, codec, { ...params, includeTotalCount: false }, pruned);
+    return rows;
+  };
+  /**
+   * The first `window` rows of the trigram-count order from `from`, with their
+   * tiers: per tier of `want`, its rows in order, and whether the window ended
+   * before the list did (then only as many rows as it found are decided).
+   */
+  const walk = async (want: readonly Tier[], from: RankPos | null, asc: boolean, rows: number) => {
+    const n = sql`${sql.param(rows)}::int`;
+    const tier0 = want[0] as Tier;
+    const result = await query<R & TierRow & { _wend: boolean }>(
+      db,
+      sql`SELECT ${columns}${extra}, t._tier, t._n = ${n} AS _wend
+            FROM (SELECT t.*, ${tierOf} AS _tier, row_number() OVER (ORDER BY ${orderOf(2, asc)}) AS _n
+                    FROM (SELECT * FROM customers t WHERE ${base}${seekOf(tier0, from, asc)}
+                           ORDER BY ${orderOf(2, asc)} LIMIT ${n}) t) t
+           WHERE t._tier IN (${sql.raw(want.join(', '))}) OR t._n = ${n}
+           ORDER BY t._n`,
+      opts,
+    );
+    const full = result.rows.some((r) => r._wend);
+    const byTier = new Map<Tier, (R & TierRow)[]>();
+    for (const r of result.rows) {
+      if (!want.includes(r._tier)) continue;
+      const list = byTier.get(r._tier) ?? [];
+      list.push(r);
+      byTier.set(r._tier, list);
+    }
+    return { full, byTier };
+  };
+
+  /** Up to `limit` rows after (or from) `from` in the order of travel (`best`: best first). */
+  const seek = async (from: RankPos | null, best: boolean, limit: number) => {
+    const asc = best;
+    const order = best ? tiers : [...tiers].reverse();
+    const start = from === null ? 0 : order.indexOf(from.tier);
+    if (start < 0) return [];
+    const out: (R & TierRow)[] = [];
+    // The walks from the list's start, shared by the tiers after the cursor's (made when needed):
+    // one testing substrings, one (shorter: similarity costs ten times a substring test) tier 4.
+    const fresh = new Map<boolean, Awaited<ReturnType<typeof walk>>>();
+    for (let i = start; i < order.length && out.length < limit; i++) {
+      const tier = order[i] as Tier;
+      const need = limit - out.length;
+      const pos = i === start ? from : null;
+      if (tier === 1 || window === 0) {
+        out.push(...(await direct(tier, pos, asc, need)));
+        continue;
+      }
+      const fuzzy = tier === 4;
+      const rows = fuzzy ? Math.ceil(window / 40) : window;
+      let w = pos === null ? fresh.get(fuzzy) : undefined;
+      if (w === undefined) {
+        const want = pos !== null ? [tier] : order.slice(i).filter((x) => x !== 1 && (x === 4) === fuzzy);
+        w = await walk(want, pos, asc, rows);
+        if (pos === null) fresh.set(fuzzy, w);
+      }
+      const found = w.byTier.get(tier) ?? [];
+      if (found.length >= need || !w.full) out.push(...found.slice(0, need));
+      else out.push(...(await direct(tier, pos, asc, need)));
+    }
+    return out;
+  };
+
+  const forward = params.direction === 'next';
+  const best = forward === params.descending;
+  const limit = params.limit;
+  const [pageRows, probeRows, count] = await Promise.all([
+    seek(at, best, limit + 1),
+    at ? seek({ ...at, inclusive: !at.inclusive }, !best, 1) : Promise.resolve([]),
+    params.includeTotalCount
+      ? query<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM customers t WHERE ${base} AND ${m.cond}`, opts)
+      : null,
+  ]);
+  const tag = (r: R & TierRow, t: number) => ({
+    ...r,
+    _tag: t,
+    _cursor: `${r._tier}:${r._tier === 1 ? r._sk : r._tn}`,
   });
-  if (page === null) return null;
-  const total = params.includeTotalCount
-    ? await query<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM customers t WHERE ${where}`, {
-        signal: spec.signal,
-        unprepared: true,
-      })
-    : null;
-  return { ...page, total: total ? (total.rows[0]?.n ?? 0) : null };
+  const rows = [...pageRows.map((r) => tag(r, PAGE)), ...probeRows.map((r) => tag(r, PROBE))];
+  const total = count ? (count.rows[0]?.n ?? 0) : null;
+  return assemblePage(rows, { params, cursor, codec, binding, total, map: spec.map });
 }

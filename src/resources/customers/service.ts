@@ -111,11 +111,14 @@ export class CustomersService {
     opts: {
       /** Rows a search walks in the sort's order before the trigram index takes over (0: never walk). */
       searchWindow?: number;
-      /** Best-match pages from the names that can make them only (false: score every match). */
-      pruneRelevance?: boolean;
+      /** Rows a best-match search walks per tier before the indexes take over (0: never walk). */
+      relevanceWindow?: number;
     } = {},
   ) {
-    this.search = { window: opts.searchWindow ?? SEARCH_WINDOW, pruneRelevance: opts.pruneRelevance ?? true };
+    this.search = {
+      window: opts.searchWindow ?? SEARCH_WINDOW,
+      relevanceWindow: opts.relevanceWindow ?? SEARCH_WINDOW,
+    };
   }
 
   /**
