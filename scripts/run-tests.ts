@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
-let concurrency = 2;
+let concurrency = 3; // three on two cores: many files wait on the processes they start
 const files: string[] = [];
 const passThrough: string[] = [];
 for (let i = 0; i < args.length; i++) {
