@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './helpers/console.js';
 import { type Harness, setup, type Tenant, tenant } from './helpers/harness.js';
 
 /** The /docs page in a real browser: Debian's Chromium, driven by playwright-core. */
-const CHROMIUM = '/usr/bin/chromium';
 
 /** CI installs Chromium and must run these; elsewhere a missing browser skips them, saying why. */
 function chromiumSkip(): string | false {
@@ -32,15 +32,7 @@ before(async () => {
     executablePath: CHROMIUM,
     headless: true,
     // No background traffic of the browser's own: every request seen below is the page's.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
 });
 after(async () => {

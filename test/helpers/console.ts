@@ -6,6 +6,16 @@ import { type ServerProcess, startServerProcess } from './server-process.js';
 
 /** The console in a real browser: Debian's Chromium driven by playwright-core, a real server process. */
 export const CHROMIUM = '/usr/bin/chromium';
+/** Chromium's flags here: no sandbox (root), no GPU, and no background traffic of its own, so every request is the page's. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** CI installs Chromium and must run these; elsewhere a missing browser skips them, saying why. */
 export function chromiumSkip(): string | false {
@@ -46,16 +56,7 @@ export async function startConsole(): Promise<ConsoleServer> {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      // No background traffic of the browser's own: every request is the page's.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     const opened = browser;
     return {
