@@ -1,7 +1,8 @@
 // Part of `npm run build`: the compiled server imports TypeBox from one bundled file,
 // dist/vendor/typebox.js, instead of the package's ~700 modules, which Node otherwise
-// resolves and loads one by one at every start (`npm run start-time` measures the start). Only the compiled output changes: the sources, the tests and the type
-// declarations keep importing `typebox` itself. The bundle is TypeBox's own code, unchanged.
+// resolves and loads one by one at every start (`npm run start-time` measures the start).
+// Only the compiled output changes: the sources, the tests and the type declarations keep
+// importing `typebox` itself. The bundle is TypeBox's own code, unchanged.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build } from 'esbuild';
