@@ -20,7 +20,7 @@ INSERT INTO settings (key, value) VALUES ('change_epoch', replace(gen_random_uui
 
 -- Moved at commit, not at the write: a deferred trigger, so the counter row is locked only
 -- while the transaction commits, not from its first write on (writers of one business would
--- queue there for their whole transaction; measured in the README, "Conditional requests").
+-- queue there for their whole transaction).
 -- One bump per business and transaction: a row this transaction already moved (xmin is its
 -- own) is left alone, so a bulk upload's rows after the first cost a primary-key lookup each.
 CREATE FUNCTION bump_change_counter() RETURNS trigger LANGUAGE plpgsql AS $$
