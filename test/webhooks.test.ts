@@ -566,6 +566,40 @@ describe('webhook delivery across restarts and instances', () => {
     }
   });
 
+  test('first attempts go in feed order even when an earlier event is stamped after the worker’s clock', async () => {
+    // A delivery's stamp is its transaction's start (the database's clock, microseconds); the
+    // worker reads its own clock (milliseconds, maybe another host's). Two writers of one
+    // business can commit in the other order than they began, so the earlier position can
+    // carry the later stamp — here, exaggerated to an hour, made while no worker runs.
+    const h = await setup({ webhooks: { ...FAST, deliver: false } });
+    const rx = await receiver();
+    let worker: Awaited<ReturnType<typeof buildApp>> | undefined;
+    try {
+      const t = await tenant(h);
+      await addEndpoint(h, t, rx.url);
+      for (const name of ['First', 'Second', 'Third']) await createCustomer(h, t, { name });
+      const stamped = await h.db.query(
+        `UPDATE webhook_deliveries SET next_attempt_at = next_attempt_at + interval '1 hour'
+          WHERE business_id = $1 AND event_position = 1 AND attempts = 0 RETURNING id`,
+        [t.businessId],
+      );
+      assert.equal(stamped.rows.length, 1);
+      worker = await buildApp({ db: h.db, cursorSecret: await cursorSecret(h.db), webhooks: FAST });
+      await worker.ready();
+      await until('three deliveries', () => rx.got.length >= 3);
+      const feed = await call(h, { url: '/api/v1/events', headers: t.headers });
+      assert.deepEqual(
+        rx.got.map((g) => g.headers['webhook-id']),
+        feed.body.data.items.map((e: { id: string }) => e.id),
+        'in feed order',
+      );
+    } finally {
+      await worker?.close();
+      await rx.close();
+      await h.close();
+    }
+  });
+
   test('two server instances on one PostgreSQL deliver each event once', { skip: !onPostgres }, async () => {
     const h = await setup({ webhooks: FAST });
     const rx = await receiver();

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/db.js';
 import { uuidv7 } from '../../platform/ids.js';
-import { query, sql } from '../../platform/sql.js';
+import { query, type Sql, sql } from '../../platform/sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import { isCapture, resolveTarget, TargetError, type TargetPolicy } from './address.js';
 import { type SendResult, send, webhookHeaders } from './sender.js';
@@ -84,6 +84,20 @@ export interface AttemptRecord {
 const DEFAULT_WEBHOOK_CONCURRENCY = 16;
 /** Due deliveries read per round for one endpoint. */
 const BATCH = 20;
+
+/**
+ * Whether a pending delivery (alias `d`) is due at `now`. A first attempt is
+ * due as soon as it commits, whatever its stamp: the stamp is its
+ * transaction's start (microseconds, the database's clock), and a later
+ * position can carry an earlier start than an earlier one, so comparing the
+ * stamps with the worker's clock (milliseconds, this host's clock) could send
+ * a later event first. First attempts keep feed order per endpoint (contract
+ * §5.3); retries wait for their time.
+ */
+function isDue(d: string, now: Sql): Sql {
+  const a = sql.raw(d);
+  return sql`(${a}.attempts = 0 OR ${a}.next_attempt_at <= ${now})`;
+}
 
 export class WebhookWorker {
   private readonly owner = randomUUID();
@@ -154,7 +168,7 @@ export class WebhookWorker {
           const due = await query(
             this.db,
             sql`SELECT 1 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.business_id = d.business_id AND e.id = d.endpoint_id
-                 WHERE e.enabled AND d.state = 'pending' AND d.next_attempt_at <= ${this.clock.sql()} LIMIT 1`,
+                 WHERE e.enabled AND d.state = 'pending' AND ${isDue('d', this.clock.sql())} LIMIT 1`,
           );
           if (due.rows.length === 0 && this.active.size === 0) return;
           // Another instance's lease, or a task of ours finishing: look again shortly.
@@ -222,7 +236,7 @@ export class WebhookWorker {
                 WHERE e.enabled AND (e.lease_until IS NULL OR e.lease_until < now())
                   AND EXISTS (SELECT 1 FROM webhook_deliveries d
                                WHERE d.business_id = e.business_id AND d.endpoint_id = e.id
-                                 AND d.state = 'pending' AND d.next_attempt_at <= ${now}::timestamptz)
+                                 AND d.state = 'pending' AND ${isDue('d', sql`${now}::timestamptz`)})
                 ORDER BY e.lease_until NULLS FIRST
                 LIMIT ${limit}::int
                 FOR UPDATE SKIP LOCKED) c
@@ -245,7 +259,7 @@ export class WebhookWorker {
                   e.previous_attributes, d.body
              FROM webhook_deliveries d
              LEFT JOIN events e ON e.business_id = d.business_id AND e.position = d.event_position
-            WHERE d.business_id = ${endpoint.business_id} AND d.endpoint_id = ${endpoint.id} AND d.state = 'pending' AND d.next_attempt_at <= ${now}::timestamptz
+            WHERE d.business_id = ${endpoint.business_id} AND d.endpoint_id = ${endpoint.id} AND d.state = 'pending' AND ${isDue('d', sql`${now}::timestamptz`)}
             ORDER BY d.event_position NULLS FIRST, d.id
             LIMIT ${sql.raw(String(BATCH))}`,
         );
