@@ -126,10 +126,50 @@ const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).s
 
 /** utime + stime of a process (fields 14 and 15 of /proc/PID/stat), in seconds. */
 export function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // The command name (field 2) may hold spaces: statFields counts fields after its closing parenthesis.
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** Fields after the command name of /proc/PID/stat (field 3, the state, is index 0). */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * The CPU time of the whole PostgreSQL cluster serving `db`, in seconds, when it runs on this
+ * machine (else null): the postmaster's own, the children it has reaped (cutime + cstime: a
+ * backend that ended during a run still counts) and every live child's (backends, walwriter,
+ * autovacuum…). Found as the parent of this connection's backend.
+ */
+export async function postgresCpu(db: Db): Promise<(() => number) | null> {
+  const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const backend = rows[0]?.pid;
+  if (backend === undefined) return null;
+  let postmaster: number;
+  try {
+    postmaster = Number(statFields(backend)[1]);
+    if (!/postgres|postmaster/.test(readFileSync(`/proc/${postmaster}/comm`, 'utf8'))) return null;
+  } catch {
+    return null; // not on this machine (or not ours to read)
+  }
+  return () => {
+    const own = statFields(postmaster);
+    let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+    const kids = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n');
+    for (const kid of kids.filter(Boolean)) {
+      try {
+        const f = statFields(Number(kid));
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch {
+        // ended since pgrep listed it: reaped into the postmaster's cutime (read above or next time)
+      }
+    }
+    return ticks / CLK_TCK;
+  };
 }
 
 export async function startProcess(args: string[], env: Record<string, string>, ready: string): Promise<Proc> {
