@@ -138,12 +138,15 @@ function statFields(pid: number): string[] {
 }
 
 /**
- * The CPU time of the whole PostgreSQL cluster serving `db`, in seconds, when it runs on this
- * machine (else null): the postmaster's own, the children it has reaped (cutime + cstime: a
- * backend that ended during a run still counts) and every live child's (backends, walwriter,
- * autovacuum…). Found as the parent of this connection's backend.
+ * The CPU time PostgreSQL spends for one database, in seconds, when the server runs on this
+ * machine (else null): the postmaster's own and that of every backend connected to `database`
+ * (from pg_stat_activity): a backend already there at the first sample from then on, a later
+ * one in full. The backends of other
+ * databases are left out: on a shared server they are someone else's load. A backend that
+ * ends during a run loses what it used since it was last sampled (the bench's pools keep
+ * their connections for the run).
  */
-export async function postgresCpu(db: Db): Promise<(() => number) | null> {
+export async function postgresCpu(db: Db, database: string): Promise<(() => Promise<number>) | null> {
   const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   const backend = rows[0]?.pid;
   if (backend === undefined) return null;
@@ -154,21 +157,25 @@ export async function postgresCpu(db: Db): Promise<(() => number) | null> {
   } catch {
     return null; // not on this machine (or not ours to read)
   }
-  return () => {
-    const own = statFields(postmaster);
-    let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
-    const kids = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
-      .stdout.trim()
-      .split('\n');
-    for (const kid of kids.filter(Boolean)) {
+  const seen = new Map<number, number>();
+  let used = 0;
+  let first = true;
+  return async () => {
+    const { rows: pids } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+      database,
+    ]);
+    for (const { pid } of pids) {
       try {
-        const f = statFields(Number(kid));
-        ticks += Number(f[11]) + Number(f[12]);
+        const now = cpuSecondsOf(pid);
+        // A backend first seen after the first sample started since: all its time counts.
+        used += now - (seen.get(pid) ?? (first ? now : 0));
+        seen.set(pid, now);
       } catch {
-        // ended since pgrep listed it: reaped into the postmaster's cutime (read above or next time)
+        seen.delete(pid); // ended since pg_stat_activity listed it
       }
     }
-    return ticks / CLK_TCK;
+    first = false;
+    return used + cpuSecondsOf(postmaster);
   };
 }
 
