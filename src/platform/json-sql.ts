@@ -4,7 +4,7 @@
  * Strings are escaped by `to_json`; a NULL is `null`, never a missing field; a timestamp is
  * RFC 3339 in UTC with microseconds, as `toRfc3339` writes it.
  */
-export type JsonKind =
+type JsonKind =
   /** A non-NULL text, uuid or enum column. */
   | 'string'
   /** A text column that may be NULL. */

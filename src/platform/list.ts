@@ -237,7 +237,7 @@ export function assemblePage<R extends KeysetRow, T>(
 }
 
 /** Everything of a page but its items. */
-export type PageEdges = Omit<Page<never>, 'items'>;
+type PageEdges = Omit<Page<never>, 'items'>;
 
 /**
  * The flags and cursors of a page from what its keyset query found: whether the page's seek
