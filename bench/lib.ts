@@ -126,10 +126,57 @@ const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).s
 
 /** utime + stime of a process (fields 14 and 15 of /proc/PID/stat), in seconds. */
 export function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // The command name (field 2) may hold spaces: statFields counts fields after its closing parenthesis.
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** Fields after the command name of /proc/PID/stat (field 3, the state, is index 0). */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * The CPU time PostgreSQL spends for one database, in seconds, when the server runs on this
+ * machine (else null): the postmaster's own and that of every backend connected to `database`
+ * (from pg_stat_activity): a backend already there at the first sample from then on, a later
+ * one in full. The backends of other
+ * databases are left out: on a shared server they are someone else's load. A backend that
+ * ends during a run loses what it used since it was last sampled (the bench's pools keep
+ * their connections for the run).
+ */
+export async function postgresCpu(db: Db, database: string): Promise<(() => Promise<number>) | null> {
+  const { rows } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const backend = rows[0]?.pid;
+  if (backend === undefined) return null;
+  let postmaster: number;
+  try {
+    postmaster = Number(statFields(backend)[1]);
+    if (!/postgres|postmaster/.test(readFileSync(`/proc/${postmaster}/comm`, 'utf8'))) return null;
+  } catch {
+    return null; // not on this machine (or not ours to read)
+  }
+  const seen = new Map<number, number>();
+  let used = 0;
+  let first = true;
+  return async () => {
+    const { rows: pids } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+      database,
+    ]);
+    for (const { pid } of pids) {
+      try {
+        const now = cpuSecondsOf(pid);
+        // A backend first seen after the first sample started since: all its time counts.
+        used += now - (seen.get(pid) ?? (first ? now : 0));
+        seen.set(pid, now);
+      } catch {
+        seen.delete(pid); // ended since pg_stat_activity listed it
+      }
+    }
+    first = false;
+    return used + cpuSecondsOf(postmaster);
+  };
 }
 
 export async function startProcess(args: string[], env: Record<string, string>, ready: string): Promise<Proc> {

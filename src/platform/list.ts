@@ -218,7 +218,7 @@ export function assemblePage<R extends KeysetRow, T>(
     origin?: Position | undefined;
   },
 ): Page<T> {
-  const { params, cursor, codec, binding } = opts;
+  const { params } = opts;
   const pageRows: R[] = [];
   let probed = false;
   for (const row of rows) {
@@ -227,29 +227,52 @@ export function assemblePage<R extends KeysetRow, T>(
   }
   const more = pageRows.length > params.limit;
   if (more) pageRows.length = params.limit;
+  if (params.direction !== 'next') pageRows.reverse();
+  const at = (row: R | undefined): Position | null =>
+    row ? { value: row._cursor, id: row.id, inclusive: false } : null;
+  return {
+    items: pageRows.map(opts.map),
+    ...pageEdges({ ...opts, more, probed, first: at(pageRows[0]), last: at(pageRows[pageRows.length - 1]) }),
+  };
+}
+
+/** Everything of a page but its items. */
+type PageEdges = Omit<Page<never>, 'items'>;
+
+/**
+ * The flags and cursors of a page from what its keyset query found: whether the page's seek
+ * found more than `limit` rows, whether the probe found one, and the positions of the page's
+ * first and last items (in the response's order; null for an empty page).
+ */
+function pageEdges(opts: {
+  params: PageParams;
+  cursor: Position | null;
+  codec: CursorCodec;
+  binding: CursorBinding;
+  total: number | null;
+  origin?: Position | undefined;
+  more: boolean;
+  probed: boolean;
+  first: Position | null;
+  last: Position | null;
+}): PageEdges {
+  const { params, cursor, codec, binding, more, probed, first, last } = opts;
   const forward = params.direction === 'next';
-  if (!forward) pageRows.reverse();
   const hasNext = forward ? more : cursor !== null && probed;
   const hasPrev = forward ? cursor !== null && probed : more;
-
-  const at = (row: R): Position => ({ value: row._cursor, id: row.id, inclusive: false });
   // An empty page next to a cursor: the far side starts at the cursor itself,
   // including its row when the request excluded it.
   const flip = (pos: Position): Position => ({ ...pos, inclusive: !pos.inclusive });
-  const first = pageRows[0];
-  const last = pageRows[pageRows.length - 1];
   let next: Position | null = null;
   let prev: Position | null = null;
-  if (hasNext) next = last ? at(last) : cursor && flip(cursor);
+  if (hasNext) next = last ?? (cursor && flip(cursor));
   else if (opts.origin) {
     // A feed's end: continue after what the page read, or from where it was asked (the far side
     // of an empty page backwards), or from the beginning.
-    next = last ? at(last) : cursor ? (forward ? cursor : flip(cursor)) : opts.origin;
+    next = last ?? (cursor ? (forward ? cursor : flip(cursor)) : opts.origin);
   }
-  if (hasPrev) prev = first ? at(first) : cursor && flip(cursor);
-
+  if (hasPrev) prev = first ?? (cursor && flip(cursor));
   return {
-    items: pageRows.map(opts.map),
     total: opts.total,
     limit: params.limit,
     next_cursor: next && codec.encode(binding, next),
@@ -370,4 +393,112 @@ export async function listPage<R extends KeysetRow, T>(
   let total: number | null = null;
   if (params.includeTotalCount) total = count ? (count.rows[0]?.n ?? 0) : Number(first?._total ?? 0);
   return assemblePage(page.rows, { params, cursor, codec, binding, total, map: spec.map, origin: spec.origin });
+}
+
+/** A page whose items are already JSON: `items` is the text of the array's elements, comma-separated. */
+export interface JsonPage extends PageEdges {
+  items: string;
+}
+
+/** A list whose rows PostgreSQL writes as JSON (see listPageJson): `json` replaces `columns` and `map`. */
+export type JsonListSpec = Omit<ListSpec<never, never>, 'columns' | 'map' | 'attempt' | 'onNoRows'> & {
+  /** The SQL expression (text) of one row's JSON object over alias `t` (see jsonObjectSql). */
+  json: string;
+  onNoRows?: () => never;
+};
+
+interface JsonPageRow {
+  _rows: number;
+  _n: number;
+  _probed: boolean;
+  _total?: string | null;
+  _items: string;
+  _c1: string | null;
+  _i1: string | null;
+  _c2: string | null;
+  _i2: string | null;
+}
+
+/**
+ * listPage with the page written by PostgreSQL: the same keyset statement, each row's
+ * JSON object built beside its sort key, and the rows folded into one row — the page's
+ * items as one text (in the response's order, at most `limit`), how many rows the page's
+ * seek found, whether the probe found one, and the sort positions of the page's two ends.
+ * The server then neither parses nor serializes a row: it writes the envelope around the
+ * text. Same cursors, flags and order as listPage (the same pageEdges decides them).
+ */
+export async function listPageJson(
+  db: Queryable,
+  codec: CursorCodec,
+  params: PageParams,
+  spec: JsonListSpec,
+): Promise<JsonPage> {
+  const binding: CursorBinding = {
+    owner: spec.owner,
+    scope: spec.scope,
+    sortBy: spec.sortBy,
+    descending: params.descending,
+  };
+  const cursor = readCursor(codec, binding, params, spec.key);
+  const from = asSql(spec.from);
+  const opts = { signal: spec.signal, unprepared: spec.unprepared };
+  const ks = buildKeyset({
+    from,
+    columns: sql.raw(`t.id, ${spec.json} AS _json`),
+    where: spec.where,
+    key: spec.key,
+    descending: params.descending,
+    direction: params.direction,
+    limit: params.limit,
+    cursor,
+  });
+  const limit = sql.param(params.limit);
+  // The seek's order (row_number) is the page's order forwards, its reverse backwards.
+  const itemsOrder = sql.raw(params.direction === 'next' ? 'ASC' : 'DESC');
+  const end = (col: string, at: Sql) =>
+    sql`min(w.${sql.raw(col)}) FILTER (WHERE w._tag = ${sql.raw(String(PAGE))} AND w._rn = ${at})`;
+  const last = sql`least(w._pn, ${limit}::bigint)`;
+  const statement = sql`SELECT count(*)::int AS _rows, coalesce(max(w._pn), 0)::int AS _n,
+         coalesce(bool_or(w._tag = ${sql.raw(String(PROBE))}), false) AS _probed,
+         ${spec.total === 'column' ? sql.raw('max(w._total)::text AS _total, ') : sql.empty}coalesce(string_agg(w._json, ',' ORDER BY w._rn ${itemsOrder})
+           FILTER (WHERE w._tag = ${sql.raw(String(PAGE))} AND w._rn <= ${limit}::bigint), '') AS _items,
+         ${end('_cursor', sql.raw('1'))} AS _c1, ${end('id::text', sql.raw('1'))} AS _i1,
+         ${end('_cursor', last)} AS _c2, ${end('id::text', last)} AS _i2
+    FROM (SELECT q.*, row_number() OVER (ORDER BY ${ks.orderBy('q')}) AS _rn,
+                 count(*) FILTER (WHERE q._tag = ${sql.raw(String(PAGE))}) OVER () AS _pn
+            FROM (${pageStatement(ks, spec.statement)}) q) w`;
+  const counting = params.includeTotalCount && spec.total === 'count';
+  const [page, count] = await Promise.all([
+    query<JsonPageRow>(db, statement, opts),
+    counting
+      ? query<{ n: number }>(
+          db,
+          sql`SELECT count(*)::int AS n FROM ${spec.countFrom === undefined ? from : asSql(spec.countFrom)} WHERE ${spec.where}`,
+          opts,
+        )
+      : null,
+  ]);
+  const row = page.rows[0];
+  if (!row) throw new Error('an aggregate returned no row');
+  if (row._rows === 0) spec.onNoRows?.();
+  let total: number | null = null;
+  if (params.includeTotalCount) total = count ? (count.rows[0]?.n ?? 0) : Number(row._total ?? 0);
+  const seekFirst: Position | null = row._i1 === null ? null : { value: row._c1, id: row._i1, inclusive: false };
+  const seekLast: Position | null = row._i2 === null ? null : { value: row._c2, id: row._i2, inclusive: false };
+  const forward = params.direction === 'next';
+  return {
+    items: row._items,
+    ...pageEdges({
+      params,
+      cursor,
+      codec,
+      binding,
+      total,
+      origin: spec.origin,
+      more: row._n > params.limit,
+      probed: row._probed,
+      first: forward ? seekFirst : seekLast,
+      last: forward ? seekLast : seekFirst,
+    }),
+  };
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../http/access.js';
-import { deleted, ok, pageParams, SECURITY } from '../../http/responses.js';
+import { deleted, ok, okPageJson, pageParams, SECURITY, sendJson } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import {
   ContactCreateSchema,
@@ -34,10 +34,14 @@ export const contactRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    async (req) =>
-      ok(
-        await req.services.contacts.list(tenantOf(req), req.params.customer_id, pageParams(req.query)),
-        'Contacts retrieved',
+    // The response schema documents the page; PostgreSQL writes it (see listPageJson).
+    async (req, reply) =>
+      sendJson(
+        reply,
+        okPageJson(
+          await req.services.contacts.listJson(tenantOf(req), req.params.customer_id, pageParams(req.query)),
+          'Contacts retrieved',
+        ),
       ),
   );
 

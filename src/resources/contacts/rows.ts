@@ -1,4 +1,5 @@
 import { columnList, fieldsOf } from '../../platform/fields.js';
+import { type JsonField, jsonObjectSql } from '../../platform/json-sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import type { Contact, CustomerContact } from './schemas.js';
 
@@ -24,6 +25,24 @@ const CONTACT_FIELDS = fieldsOf<ContactRow>()([
 
 /** The SELECT / RETURNING list of a ContactRow; with `alias`, each column qualified by it. */
 export const contactColumns = (alias?: string): string => columnList(CONTACT_FIELDS, alias);
+
+/**
+ * A contact as the API returns it, written by PostgreSQL over alias `t`: the same fields in the
+ * same order as toContact (and ContactSchema) makes them.
+ */
+export const CONTACT_JSON = jsonObjectSql([
+  ['id', 'uuid', 't.id'],
+  ['entity_type', 'const', '"customer"'],
+  ['entity_id', 'uuid', 't.customer_id'],
+  ['name', 'string', 't.name'],
+  ['email', 'string?', 't.email'],
+  ['phone', 'string?', 't.phone'],
+  ['role', 'string?', 't.role'],
+  ['is_primary', 'boolean', 't.is_primary'],
+  ['notes', 'string?', 't.notes'],
+  ['created_at', 'timestamp', 't.created_at'],
+  ['updated_at', 'timestamp', 't.updated_at'],
+] satisfies readonly (readonly [keyof Contact, ...unknown[]] & JsonField)[]);
 
 /** A contact as the API returns it (and as its events carry it). */
 export function toContact(r: ContactRow): Contact {

@@ -3,19 +3,30 @@ import { type Db, type Queryable, sqlState } from '../../platform/db/db.js';
 import { ConflictError, InvalidStateError, NotFoundError } from '../../platform/errors.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
 import {
+  type JsonPage,
   type KeysetRow,
   listPage,
+  listPageJson,
   type Page,
   type PageParams,
   type SortKey,
   textKey,
   timestampKey,
 } from '../../platform/list.js';
-import { type PatchSpec, patchAssignments, query, queryOne, queryRow, same, sql } from '../../platform/sql.js';
+import {
+  type PatchSpec,
+  patchAssignments,
+  query,
+  queryOne,
+  queryRow,
+  type Sql,
+  same,
+  sql,
+} from '../../platform/sql.js';
 import type { TenantContext } from '../../platform/tenant.js';
 import { foldCase } from '../../platform/text.js';
 import { changedFields, type NewEvent, recordEvents } from '../events/service.js';
-import { type ContactRow, contactColumns, toContact } from './rows.js';
+import { CONTACT_JSON, type ContactRow, contactColumns, toContact } from './rows.js';
 import type { Contact, ContactInput, ContactPatch, ContactSort } from './schemas.js';
 
 const CONTACT_SORTS: Record<ContactSort, SortKey> = {
@@ -88,6 +99,31 @@ function rethrowUnique(err: unknown): never {
   throw err;
 }
 
+/** A customer's contacts as a list, but how its rows become items. */
+function contactList(ctx: TenantContext, customerId: string, params: PageParams) {
+  if (!isUuid(customerId)) customerNotFound();
+  const sortBy = params.sortBy as ContactSort;
+  const business = sql.param(ctx.businessId);
+  const customer = sql.param(customerId);
+  return {
+    owner: ctx.businessId,
+    scope: `contacts:${customerId}`,
+    sortBy,
+    key: CONTACT_SORTS[sortBy],
+    from: 'contacts t',
+    where: sql`t.business_id = ${business} AND t.customer_id = ${customer}`,
+    // The customer's existence, its exact contact count and the page: one statement.
+    statement: (union: Sql, orderBy: (alias: string) => Sql) =>
+      sql`SELECT c.contact_count AS _total, p.*
+         FROM customers c
+         LEFT JOIN LATERAL ${union} p ON true
+        WHERE c.business_id = ${business} AND c.id = ${customer}
+        ORDER BY ${orderBy('p')}`,
+    onNoRows: customerNotFound,
+    total: 'column' as const,
+  };
+}
+
 export class ContactsService {
   constructor(
     private readonly db: Db,
@@ -96,28 +132,18 @@ export class ContactsService {
 
   /** One page of a customer's contacts; not found when the customer is not this business's. */
   async list(ctx: TenantContext, customerId: string, params: PageParams): Promise<Page<Contact>> {
-    if (!isUuid(customerId)) customerNotFound();
-    const sortBy = params.sortBy as ContactSort;
-    const business = sql.param(ctx.businessId);
-    const customer = sql.param(customerId);
     return await listPage<ContactRow & KeysetRow, Contact>(this.db, this.codec, params, {
-      owner: ctx.businessId,
-      scope: `contacts:${customerId}`,
-      sortBy,
-      key: CONTACT_SORTS[sortBy],
-      from: 'contacts t',
+      ...contactList(ctx, customerId, params),
       columns: CONTACT_COLUMNS,
-      where: sql`t.business_id = ${business} AND t.customer_id = ${customer}`,
-      // The customer's existence, its exact contact count and the page: one statement.
-      statement: (union, orderBy) =>
-        sql`SELECT c.contact_count AS _total, p.*
-           FROM customers c
-           LEFT JOIN LATERAL ${union} p ON true
-          WHERE c.business_id = ${business} AND c.id = ${customer}
-          ORDER BY ${orderBy('p')}`,
-      onNoRows: customerNotFound,
-      total: 'column',
       map: toContact,
+    });
+  }
+
+  /** The same page with its items as JSON written by PostgreSQL (what the list endpoint sends). */
+  async listJson(ctx: TenantContext, customerId: string, params: PageParams): Promise<JsonPage> {
+    return await listPageJson(this.db, this.codec, params, {
+      ...contactList(ctx, customerId, params),
+      json: CONTACT_JSON,
     });
   }
 

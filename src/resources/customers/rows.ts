@@ -1,4 +1,5 @@
 import { columnList, fieldsOf } from '../../platform/fields.js';
+import { type JsonField, jsonObjectSql } from '../../platform/json-sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import type { CustomerContact } from '../contacts/schemas.js';
 import type { Customer } from './schemas.js';
@@ -35,6 +36,33 @@ const CUSTOMER_FIELDS = fieldsOf<CustomerRow>()([
 
 /** The SELECT / RETURNING list of a CustomerRow; with `alias`, each column qualified by it. */
 export const customerColumns = (alias?: string): string => columnList(CUSTOMER_FIELDS, alias);
+
+/**
+ * A customer as a list shows it (`contacts: null`), written by PostgreSQL over alias `t`: the
+ * same fields in the same order as toCustomer (and CustomerSchema) makes them.
+ */
+export const CUSTOMER_LIST_JSON = jsonObjectSql([
+  ['id', 'uuid', 't.id'],
+  ['business_id', 'uuid', 't.business_id'],
+  ['created_at', 'timestamp', 't.created_at'],
+  ['updated_at', 'timestamp', 't.updated_at'],
+  ['name', 'string', 't.name'],
+  ['email', 'string', 't.email'],
+  ['address', 'string?', 't.address'],
+  ['phone', 'string?', 't.phone'],
+  ['tax_id', 'string?', 't.tax_id'],
+  ['website', 'string?', 't.website'],
+  ['notes', 'string?', 't.notes'],
+  ['credit_limit_cents', 'integer?', 't.credit_limit_cents'],
+  ['default_payment_term_id', 'string?', 't.default_payment_term_id'],
+  ['status', 'string', 't.status'],
+  ['category', 'string?', 't.category'],
+  ['is_deleted', 'boolean', 't.is_deleted'],
+  ['deleted_at', 'timestamp?', 't.deleted_at'],
+  ['stripe_customer_id', 'string?', 't.stripe_customer_id'],
+  ['invoice_footer', 'string?', 't.invoice_footer'],
+  ['contacts', 'const', 'null'],
+] satisfies readonly (readonly [keyof Customer, ...unknown[]] & JsonField)[]);
 
 /** A customer as the API returns it; its events carry it with `contacts: null`, as lists show it. */
 export function toCustomer(r: CustomerRow, contacts: CustomerContact[] | null): Customer {

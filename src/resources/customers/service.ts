@@ -5,8 +5,10 @@ import { fieldsOf } from '../../platform/fields.js';
 import { isUuid, uuidv7 } from '../../platform/ids.js';
 import {
   bigintKey,
+  type JsonPage,
   type KeysetRow,
   listPage,
+  listPageJson,
   type Page,
   type PageParams,
   type SortKey,
@@ -20,7 +22,7 @@ import { type ContactRow, contactColumns, toCustomerContact } from '../contacts/
 import type { CustomerContact } from '../contacts/schemas.js';
 import { changedFields, type NewEvent, recordEvents } from '../events/service.js';
 import { CUSTOMER_CSV_COLUMNS, csvLine, guardCell } from './csv.js';
-import { type CustomerRow, customerColumns, toCustomer } from './rows.js';
+import { CUSTOMER_LIST_JSON, type CustomerRow, customerColumns, toCustomer } from './rows.js';
 import {
   CUSTOMER_SORT_ALIASES,
   type Customer,
@@ -102,6 +104,26 @@ export interface CustomerOrder {
   descending: boolean;
 }
 
+/** The business's customers as a list, filtered, but how its rows become items and how it is searched. */
+function customerList(ctx: TenantContext, filters: CustomerFilters, params: PageParams, signal?: AbortSignal) {
+  const where = [sql`t.business_id = ${ctx.businessId}`, NOT_DELETED];
+  if (filters.id !== undefined) where.push(sql`t.id = ${filters.id}::uuid`);
+  if (filters.email !== undefined) where.push(sql`t.email_key = ${foldCase(filters.email.trim())}`);
+  if (filters.status !== undefined) where.push(sql`t.status = ${filters.status}`);
+  const q = filters.search === undefined ? undefined : searchKey(filters.search);
+  const sortBy = (CUSTOMER_SORT_ALIASES[params.sortBy] ?? params.sortBy) as CustomerSort | typeof RELEVANCE;
+  const list = {
+    owner: ctx.businessId,
+    // A cursor is bound to the filters and search text it was issued for.
+    scope: `customers:${JSON.stringify([filters.id ?? null, filters.email?.trim().toLowerCase() ?? null, filters.status ?? null, q ?? null])}`,
+    sortBy,
+    where: sql.join(where, ' AND '),
+    total: 'count' as const,
+    signal,
+  };
+  return { list, q, sortBy };
+}
+
 export class CustomersService {
   private readonly search: SearchSettings;
 
@@ -132,22 +154,11 @@ export class CustomersService {
     params: PageParams,
     signal?: AbortSignal,
   ): Promise<Page<Customer>> {
-    const where = [sql`t.business_id = ${ctx.businessId}`, NOT_DELETED];
-    if (filters.id !== undefined) where.push(sql`t.id = ${filters.id}::uuid`);
-    if (filters.email !== undefined) where.push(sql`t.email_key = ${foldCase(filters.email.trim())}`);
-    if (filters.status !== undefined) where.push(sql`t.status = ${filters.status}`);
-    const q = filters.search === undefined ? undefined : searchKey(filters.search);
-    const sortBy = (CUSTOMER_SORT_ALIASES[params.sortBy] ?? params.sortBy) as CustomerSort | typeof RELEVANCE;
+    const { list: base, q, sortBy } = customerList(ctx, filters, params, signal);
     const list: SearchedList<CustomerRow & KeysetRow, Customer> = {
-      owner: ctx.businessId,
-      // A cursor is bound to the filters and search text it was issued for.
-      scope: `customers:${JSON.stringify([filters.id ?? null, filters.email?.trim().toLowerCase() ?? null, filters.status ?? null, q ?? null])}`,
-      sortBy,
+      ...base,
       columns: LIST_COLUMNS,
-      where: sql.join(where, ' AND '),
-      total: 'count',
       map: (r) => toCustomer(r, null),
-      signal,
     };
     if (q !== undefined) {
       const order = sortBy === RELEVANCE ? 'relevance' : CUSTOMER_SORTS[sortBy];
@@ -156,6 +167,27 @@ export class CustomersService {
     // The edges refuse this combination; reaching here is a bug.
     if (sortBy === RELEVANCE) throw new Error('relevance order needs a search');
     return await listPage(this.db, this.codec, params, { ...list, key: CUSTOMER_SORTS[sortBy], from: 'customers t' });
+  }
+
+  /**
+   * The same page, without a search, its items as JSON written by PostgreSQL (what the list
+   * endpoint sends when there is no `search`).
+   */
+  async listJson(
+    ctx: TenantContext,
+    filters: Omit<CustomerFilters, 'search'>,
+    params: PageParams,
+    signal?: AbortSignal,
+  ): Promise<JsonPage> {
+    const { list, sortBy } = customerList(ctx, filters, params, signal);
+    // The edges refuse this combination; reaching here is a bug.
+    if (sortBy === RELEVANCE) throw new Error('relevance order needs a search');
+    return await listPageJson(this.db, this.codec, params, {
+      ...list,
+      key: CUSTOMER_SORTS[sortBy],
+      from: 'customers t',
+      json: CUSTOMER_LIST_JSON,
+    });
   }
 
   /**

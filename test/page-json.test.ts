@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ok } from '../src/http/responses.js';
+import { CursorCodec } from '../src/platform/cursor.js';
+import type { PageParams } from '../src/platform/list.js';
+import { cursorSecret } from '../src/platform/settings.js';
+import type { TenantContext } from '../src/platform/tenant.js';
+import { ContactsService } from '../src/resources/contacts/service.js';
+import { CustomersService } from '../src/resources/customers/service.js';
+import { call, createContact, createCustomer, type Harness, setup, type Tenant, tenant } from './helpers/harness.js';
+
+// The list endpoints send pages PostgreSQL writes as JSON text. Each answer must be, byte for
+// byte, what the server wrote from rows before: the service's page of objects, serialized.
+
+let h: Harness;
+let t: Tenant;
+let ctx: TenantContext;
+let contacts: ContactsService;
+let customers: CustomersService;
+let hot: string;
+
+/** Text that JSON must escape, and text it must not touch. */
+const AWKWARD = [
+  'quote " backslash \\ slash /',
+  'line\nbreak\r\ttab',
+  'control \u0001 \u001f \u007f',
+  'unicode \u2028 é ß \u2029 漢字 😀',
+  "apostrophe ' and <html> & {json}",
+];
+
+before(async () => {
+  h = await setup();
+  t = await tenant(h);
+  ctx = { businessId: t.businessId } as TenantContext;
+  const codec = new CursorCodec(await cursorSecret(h.db));
+  contacts = new ContactsService(h.db, codec);
+  customers = new CustomersService(h.db, codec);
+  const customer = await createCustomer(h, t, {
+    name: AWKWARD[0],
+    address: AWKWARD[1],
+    notes: AWKWARD[3],
+    credit_limit_cents: 9_007_199_254_740_991,
+  });
+  hot = customer.id;
+  for (let i = 0; i < 7; i++) {
+    await createContact(h, t, hot, {
+      name: AWKWARD[i % AWKWARD.length],
+      ...(i % 2 === 0 ? { email: `c${i}@example.com`, role: i % 4 === 0 ? 'Billing' : AWKWARD[2] } : {}),
+      ...(i === 3 ? { notes: AWKWARD[4], phone: '+1 555', is_primary: true } : {}),
+    });
+  }
+  for (let i = 0; i < 5; i++)
+    await createCustomer(h, t, { name: `Customer ${i % 2}`, ...(i === 1 ? { category: AWKWARD[4] } : {}) });
+  // Timestamps with trailing zero microseconds, a whole second, and ties on the sort key.
+  await h.db.query(
+    `UPDATE contacts SET created_at = '2026-01-02 03:04:05.000100+00', updated_at = '2026-01-02 03:04:05+00'
+      WHERE business_id = $1 AND customer_id = $2 AND name = $3`,
+    [t.businessId, hot, AWKWARD[1]],
+  );
+  await h.db.query(
+    `UPDATE customers SET updated_at = '1999-12-31 23:59:59.999999+00' WHERE business_id = $1 AND status = 'active' AND name = 'Customer 0'`,
+    [t.businessId],
+  );
+});
+after(async () => {
+  await h?.close();
+});
+
+const params = (p: Partial<PageParams>): PageParams => ({
+  limit: 3,
+  direction: 'next',
+  includeTotalCount: false,
+  sortBy: 'created_at',
+  descending: true,
+  ...p,
+});
+
+const query = (p: PageParams) =>
+  new URLSearchParams({
+    limit: String(p.limit),
+    direction: p.direction,
+    include_total_count: String(p.includeTotalCount),
+    sort_by: p.sortBy,
+    descending: String(p.descending),
+    ...(p.cursor ? { cursor: p.cursor } : {}),
+  }).toString();
+
+/**
+ * Walks a list forward to its end and back to its start over HTTP, each answer compared with
+ * what `expected` (the page of objects) serializes to; returns how many pages it compared.
+ */
+async function walk(
+  path: string,
+  start: PageParams,
+  expected: (p: PageParams) => Promise<unknown>,
+  message: string,
+): Promise<number> {
+  let p = start;
+  let pages = 0;
+  for (const direction of ['next', 'prev'] as const) {
+    for (let guard = 0; guard < 20; guard++) {
+      const r = await call(h, { url: `${path}${path.includes('?') ? '&' : '?'}${query(p)}`, headers: t.headers });
+      assert.equal(r.status, 200, r.res.body);
+      assert.equal(r.res.headers['content-type'], 'application/json; charset=utf-8');
+      const want = JSON.stringify(ok(await expected(p), message));
+      assert.equal(r.res.body, want, `${path} ${JSON.stringify(p)}`);
+      pages++;
+      const data = r.body.data;
+      const cursor = direction === 'next' ? data.next_cursor : data.prev_cursor;
+      if (!cursor) break;
+      p = { ...p, direction, cursor };
+    }
+    // Back from the far end: the cursor that page issued the other way.
+    p = { ...p, direction: 'prev' };
+  }
+  return pages;
+}
+
+describe('pages written by PostgreSQL', () => {
+  test('contacts: every sort, both directions, with and without the total, equal to the rows path', async () => {
+    let pages = 0;
+    for (const sortBy of ['created_at', 'updated_at', 'name', 'email', 'role']) {
+      for (const descending of [true, false]) {
+        for (const [limit, includeTotalCount] of [
+          [3, true],
+          [1, false],
+          [50, false],
+        ] as const) {
+          pages += await walk(
+            `/api/v1/customers/${hot}/contacts`,
+            params({ sortBy, descending, limit, includeTotalCount }),
+            (p) => contacts.list(ctx, hot, p),
+            'Contacts retrieved',
+          );
+        }
+      }
+    }
+    assert.ok(pages >= 60, `walked ${pages} pages`);
+  });
+
+  test('contacts: escaping, nulls present, microseconds kept', async () => {
+    const r = await call(h, { url: `/api/v1/customers/${hot}/contacts?limit=50&sort_by=name`, headers: t.headers });
+    assert.equal(r.status, 200, r.res.body);
+    const items = r.body.data.items as Record<string, unknown>[];
+    assert.equal(items.length, 7);
+    assert.deepEqual(new Set(items.map((c) => c.name)), new Set(AWKWARD));
+    for (const c of items) {
+      assert.deepEqual(Object.keys(c), [
+        'id',
+        'entity_type',
+        'entity_id',
+        'name',
+        'email',
+        'phone',
+        'role',
+        'is_primary',
+        'notes',
+        'created_at',
+        'updated_at',
+      ]);
+      const one = await call(h, { url: `/api/v1/customers/${hot}/contacts/${c.id}`, headers: t.headers });
+      assert.deepEqual(c, one.body.data, 'the list item is the contact its GET answers');
+    }
+    const moved = items.find((c) => c.name === AWKWARD[1]);
+    assert.equal(moved?.created_at, '2026-01-02T03:04:05.000100Z');
+    assert.equal(moved?.updated_at, '2026-01-02T03:04:05.000000Z');
+    assert.ok(items.some((c) => c.email === null && c.role === null && c.notes === null));
+  });
+
+  test('customers without search: sorts, filters, both directions, equal to the rows path', async () => {
+    let pages = 0;
+    for (const sortBy of ['created_at', 'updated_at', 'name', 'email']) {
+      for (const descending of [true, false]) {
+        pages += await walk(
+          '/api/v1/customers',
+          params({ sortBy, descending, limit: 2, includeTotalCount: true }),
+          (p) => customers.list(ctx, {}, p),
+          'Customers retrieved',
+        );
+      }
+    }
+    pages += await walk(
+      '/api/v1/customers?status=active&email=C0%40EXAMPLE.COM',
+      params({ limit: 2 }),
+      (p) => customers.list(ctx, { status: 'active', email: 'C0@EXAMPLE.COM' }, p),
+      'Customers retrieved',
+    );
+    pages += await walk(
+      `/api/v1/customers?id=${hot}`,
+      params({ limit: 2 }),
+      (p) => customers.list(ctx, { id: hot }, p),
+      'Customers retrieved',
+    );
+    assert.ok(pages >= 20, `walked ${pages} pages`);
+    const r = await call(h, { url: `/api/v1/customers?id=${hot}`, headers: t.headers });
+    const c = r.body.data.items[0];
+    assert.equal(c.credit_limit_cents, 9_007_199_254_740_991);
+    assert.equal(c.contacts, null);
+    assert.equal(c.deleted_at, null);
+    assert.equal(c.address, AWKWARD[1]);
+  });
+
+  test('an empty list, a missing customer, a foreign cursor', async () => {
+    const empty = await createCustomer(h, t);
+    const r = await call(h, {
+      url: `/api/v1/customers/${empty.id}/contacts?include_total_count=true`,
+      headers: t.headers,
+    });
+    assert.equal(r.status, 200, r.res.body);
+    assert.equal(
+      r.res.body,
+      JSON.stringify(
+        ok(await contacts.list(ctx, empty.id, params({ limit: 50, includeTotalCount: true })), 'Contacts retrieved'),
+      ),
+    );
+    assert.deepEqual(r.body.data.items, []);
+    const missing = await call(h, {
+      url: '/api/v1/customers/01900000-0000-7000-8000-000000000000/contacts',
+      headers: t.headers,
+    });
+    assert.equal(missing.status, 404, missing.res.body);
+    const page = await call(h, { url: `/api/v1/customers/${hot}/contacts?limit=1`, headers: t.headers });
+    const cursor = page.body.data.next_cursor as string;
+    const foreign = await call(h, {
+      url: `/api/v1/customers/${empty.id}/contacts?cursor=${encodeURIComponent(cursor)}`,
+      headers: t.headers,
+    });
+    assert.equal(foreign.status, 422, foreign.res.body);
+  });
+});
