@@ -179,7 +179,7 @@ const TIERS = [1, 2, 3, 4] as const;
 const ONE_WORD_SIMILARITY = 0.54;
 
 /** Fewer matches than this in all (counted through the trigram index first): no walks, indexes only. */
-const RARE = 500;
+const RARE = 100;
 type Tier = (typeof TIERS)[number];
 
 /** A position in the relevance order: tier, the tier's key (search key or trigram count), id. */
@@ -314,7 +314,8 @@ async function relevancePage<R extends KeysetRow, T>(
            ORDER BY t._n`,
       opts,
     );
-    const full = result.rows.some((r) => r._wend);
+    const end = result.rows.find((r) => r._wend);
+    const full = end !== undefined;
     const byTier = new Map<Tier, (R & TierRow)[]>();
     for (const r of result.rows) {
       if (!want.includes(r._tier)) continue;
@@ -322,7 +323,7 @@ async function relevancePage<R extends KeysetRow, T>(
       list.push(r);
       byTier.set(r._tier, list);
     }
-    return { full, byTier };
+    return { full, end, byTier };
   };
 
   /** Up to `limit` rows after (or from) `from` in the order of travel (`best`: best first). */
@@ -344,15 +345,27 @@ async function relevancePage<R extends KeysetRow, T>(
         continue;
       }
       const fuzzy = tier === 4;
-      const rows = fuzzy ? Math.ceil(window / 40) : window;
+      // A text of 4+ characters has trigrams enough for the trigram index to find its names at
+      // once unless they are very common: its substring walk is a tenth of the window, enough
+      // when most names match (near-duplicates), and cheap to lose when few do.
+      const rows = fuzzy ? Math.ceil(window / 40) : m.fuzzy ? Math.ceil(window / 10) : window;
       let w = pos === null ? fresh.get(fuzzy) : undefined;
       if (w === undefined) {
         const want = pos !== null ? [tier] : order.slice(i).filter((x) => x !== 1 && (x === 4) === fuzzy);
         w = await walk(want, pos, asc, rows);
         if (pos === null) fresh.set(fuzzy, w);
       }
-      const found = w.byTier.get(tier) ?? [];
-      if (found.length >= need || !w.full) out.push(...found.slice(0, need));
+      let found = w.byTier.get(tier) ?? [];
+      let full = w.full;
+      if (found.length > 0 && found.length < need && w.end) {
+        // The window held some of the tier, not enough: walk on from its last row for about
+        // twice the rows that density says the rest needs (at most a window), before the indexes.
+        const more = Math.min(window, Math.ceil(((need - found.length) * rows * 2) / found.length));
+        const next = await walk([tier], { tier, key: String(w.end._tn), id: w.end.id, inclusive: false }, asc, more);
+        found = [...found, ...(next.byTier.get(tier) ?? [])];
+        full = next.full;
+      }
+      if (found.length >= need || !full) out.push(...found.slice(0, need));
       else out.push(...(await direct(tier, pos, asc, need)));
     }
     return out;
