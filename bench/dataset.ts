@@ -4,14 +4,20 @@
  * 2,000 small customers (0..50 contacts) and an empty customer for writes.
  * Built once into its own database and reused while its version matches.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Db } from '../src/platform/db/db.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { PgliteDb } from '../src/platform/db/pglite.js';
 import { seed } from '../src/resources/customers/seed.js';
-import { benchTenant } from './lib.js';
+import { benchTenant, ownerToken, ROOT } from './lib.js';
 
 export const HOT_CONTACTS = 100_000;
 const SMALL_CUSTOMERS = 2_000;
 export const DATASET = `v1:${HOT_CONTACTS}:${SMALL_CUSTOMERS}x0-50`;
 export const DB_NAME = process.env.BENCH_DATABASE ?? 'customers_api_bench';
+/** The PGlite dataset's data directory (the hot customer only). */
+export const PGLITE_DIR = join(ROOT, 'bench/.data/pglite');
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
@@ -64,4 +70,36 @@ export async function postgresDataset(db: Db): Promise<Dataset> {
     [JSON.stringify(dataset)],
   );
   return dataset;
+}
+
+/** The hot customer on embedded PGlite, in PGLITE_DIR: built once, reused while its version matches. */
+export async function pgliteDataset(): Promise<{ dataset: Dataset; token: string }> {
+  mkdirSync(PGLITE_DIR, { recursive: true });
+  const db = await PgliteDb.open(PGLITE_DIR);
+  try {
+    await migrate(db);
+    const { rows } = await db.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'bench_dataset'`);
+    let dataset = rows[0] ? (JSON.parse(rows[0].value) as Dataset) : undefined;
+    if (dataset?.version !== DATASET) {
+      log('building the PGlite dataset (the hot customer)…');
+      await db.exec('TRUNCATE businesses, users CASCADE');
+      const t = await benchTenant(db);
+      const hot = await seed(db, {
+        businessId: t.businessId,
+        customers: 1,
+        contactsPerCustomer: HOT_CONTACTS,
+        seed: 1,
+        batchSize: 5000,
+      });
+      await db.exec('VACUUM ANALYZE');
+      dataset = { version: DATASET, business_id: t.businessId, hot: hot.customer_ids[0] as string, writes: '' };
+      await db.query(
+        `INSERT INTO settings (key, value) VALUES ('bench_dataset', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+        [JSON.stringify(dataset)],
+      );
+    }
+    return { dataset, token: await ownerToken(db, dataset.business_id) };
+  } finally {
+    await db.close();
+  }
 }

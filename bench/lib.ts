@@ -18,7 +18,8 @@ export const BIN = join(ROOT, 'bin/customers-api.js');
 export const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A database of the benchmark's own on the server, created if missing and kept for reruns. */
-export async function benchDatabase(name: string): Promise<Db> {
+/** The bench's own connection to database `name` (made when missing); `statementTimeoutMs` 0: none. */
+export async function benchDatabase(name: string, opts: { statementTimeoutMs?: number } = {}): Promise<Db> {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {
@@ -29,7 +30,7 @@ export async function benchDatabase(name: string): Promise<Db> {
   }
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  return await openDb({ databaseUrl: url.toString(), poolMax: 10 });
+  return await openDb({ databaseUrl: url.toString(), poolMax: 10, statementTimeoutMs: opts.statementTimeoutMs });
 }
 
 /** A fresh business and its owner's token. */

@@ -34,18 +34,15 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../src/http/app.js';
 import type { Db, Queryable, QueryResult } from '../src/platform/db/db.js';
-import { migrate } from '../src/platform/db/migrate.js';
 import { PgliteDb } from '../src/platform/db/pglite.js';
 import { cursorSecret } from '../src/platform/settings.js';
-import { seed } from '../src/resources/customers/seed.js';
 import { PgBouncer } from '../test/helpers/pgbouncer.js';
-import { DATASET, type Dataset, DB_NAME, HOT_CONTACTS, postgresDataset } from './dataset.js';
+import { DATASET, DB_NAME, PGLITE_DIR, pgliteDataset, postgresDataset } from './dataset.js';
 import {
   ADMIN_URL,
   authHeaders,
   BIN,
   benchDatabase,
-  benchTenant,
   cpuSecondsOf,
   freePort,
   getOk,
@@ -62,7 +59,6 @@ import { type Statement, s1Statements } from './s1-statements.js';
 const DURATION = Number(process.env.DURATION ?? 10);
 const CONNECTIONS = 32;
 const THREADS = 2;
-const PGLITE_DIR = join(ROOT, 'bench/.data/pglite');
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((x) => x.trim())) : null;
 const want = (id: string) => ONLY === null || ONLY.has(id);
 
@@ -216,37 +212,6 @@ async function sequential(fn: () => Promise<unknown>, n: number): Promise<number
 
 // ---------------------------------------------------------------------------
 // datasets
-
-async function pgliteDataset(): Promise<{ dataset: Dataset; token: string }> {
-  mkdirSync(PGLITE_DIR, { recursive: true });
-  const db = await PgliteDb.open(PGLITE_DIR);
-  try {
-    await migrate(db);
-    const { rows } = await db.query<{ value: string }>(`SELECT value FROM settings WHERE key = 'bench_dataset'`);
-    let dataset = rows[0] ? (JSON.parse(rows[0].value) as Dataset) : undefined;
-    if (dataset?.version !== DATASET) {
-      log('building the PGlite dataset (the hot customer)…');
-      await db.exec('TRUNCATE businesses, users CASCADE');
-      const t = await benchTenant(db);
-      const hot = await seed(db, {
-        businessId: t.businessId,
-        customers: 1,
-        contactsPerCustomer: HOT_CONTACTS,
-        seed: 1,
-        batchSize: 5000,
-      });
-      await db.exec('VACUUM ANALYZE');
-      dataset = { version: DATASET, business_id: t.businessId, hot: hot.customer_ids[0] as string, writes: '' };
-      await db.query(
-        `INSERT INTO settings (key, value) VALUES ('bench_dataset', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-        [JSON.stringify(dataset)],
-      );
-    }
-    return { dataset, token: await ownerToken(db, dataset.business_id) };
-  } finally {
-    await db.close();
-  }
-}
 
 // ---------------------------------------------------------------------------
 

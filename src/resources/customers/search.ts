@@ -1,5 +1,5 @@
 import type { CursorCodec } from '../../platform/cursor.js';
-import type { Db } from '../../platform/db/db.js';
+import type { Db, Queryable } from '../../platform/db/db.js';
 import {
   assemblePage,
   type BranchBuilder,
@@ -167,6 +167,19 @@ export async function searchPage<R extends KeysetRow, T>(
  * finds a rare tier's names directly). No name is scored against all others.
  */
 const TIERS = [1, 2, 3, 4] as const;
+
+/**
+ * A best-match search for one word takes names this similar into tier 4
+ * (pg_trgm's word similarity; its default 0.6 stays for the other orders and
+ * for several words): a letter left out of a long word (`holdngs` →
+ * `holdings`, 0.545) is found, a shared first half (`johnsen` → `john smith`,
+ * 0.5) is not. Several words keep 0.6: one of them alone would reach this
+ * (`acme corporaton` → `acme corp`, 0.56).
+ */
+const ONE_WORD_SIMILARITY = 0.54;
+
+/** Fewer matches than this in all (counted through the trigram index first): no walks, indexes only. */
+const RARE = 100;
 type Tier = (typeof TIERS)[number];
 
 /** A position in the relevance order: tier, the tier's key (search key or trigram count), id. */
@@ -212,8 +225,11 @@ async function relevancePage<R extends KeysetRow, T>(
   params: PageParams,
   spec: ListSpec<R, T>,
   m: Match,
-  window: number,
+  walkRows: number,
 ): Promise<Page<T>> {
+  let window = walkRows;
+  // The statements' connection: the pool, or the fuzzy search's transaction.
+  let on: Queryable = db;
   const binding = { owner: spec.owner, scope: spec.scope, sortBy: spec.sortBy, descending: params.descending };
   const cursor = readCursor(codec, binding, params, RELEVANCE_KEY);
   let at: RankPos | null = null;
@@ -230,7 +246,14 @@ async function relevancePage<R extends KeysetRow, T>(
   const skC = sql.raw('(t.search_key COLLATE "C")');
   const inPrefix = sql`${skC} >= (${m.qp} COLLATE "C")${end === null ? sql.empty : sql` AND ${skC} < (${sql.param(end)}::text COLLATE "C")`}`;
   // The tier of `t`'s name (NULL: no match), and the condition of one tier.
-  const tierOf = sql`CASE WHEN t.search_key LIKE ${pre} THEN 1 WHEN t.search_key LIKE ${word} THEN 2 WHEN t.search_key LIKE ${m.like} THEN 3${m.fuzzy ? sql` WHEN ${m.qp} <% t.search_key THEN 4` : sql.empty} END`;
+  // A walk for tiers 2–3 leaves out the similarity test (ten times a substring test's cost): it
+  // would only find tier-4 rows, which that walk does not keep.
+  const tierOf = (fuzzy: boolean) =>
+    sql`CASE WHEN t.search_key LIKE ${pre} THEN 1 WHEN t.search_key LIKE ${word} THEN 2 WHEN t.search_key LIKE ${m.like} THEN 3${fuzzy ? sql` WHEN ${m.qp} <% t.search_key THEN 4` : sql.empty} END`;
+  // No name with fewer distinct trigrams than this holds the text inside it (tiers 2–3): it has
+  // every trigram of the text but the first word's two leading ones and the last word's trailing
+  // one. A walk for those tiers starts there rather than at the shortest names.
+  const floor = sql`(cardinality(show_trgm(${m.qp})) - 3)`;
   const tierCond = (tier: Tier): Sql => {
     switch (tier) {
       case 1:
@@ -264,7 +287,7 @@ async function relevancePage<R extends KeysetRow, T>(
   /** One tier's rows from `from`, straight from the indexes: in order, at most `limit`. */
   const direct = async (tier: Tier, from: RankPos | null, asc: boolean, limit: number) => {
     const { rows } = await query<R & TierRow>(
-      db,
+      on,
       sql`SELECT ${columns}${extra}, ${sql.raw(String(tier))} AS _tier FROM customers t
            WHERE ${base} AND ${tierCond(tier)}${seekOf(tier, from, asc, true)}
            ORDER BY ${orderOf(tier, asc, true)} LIMIT ${sql.param(limit)}::int`,
@@ -280,17 +303,19 @@ async function relevancePage<R extends KeysetRow, T>(
   const walk = async (want: readonly Tier[], from: RankPos | null, asc: boolean, rows: number) => {
     const n = sql`${sql.param(rows)}::int`;
     const tier0 = want[0] as Tier;
+    const fuzzy = want.includes(4);
     const result = await query<R & TierRow & { _wend: boolean }>(
-      db,
+      on,
       sql`SELECT ${columns}${extra}, t._tier, t._n = ${n} AS _wend
-            FROM (SELECT t.*, ${tierOf} AS _tier, row_number() OVER (ORDER BY ${orderOf(2, asc)}) AS _n
-                    FROM (SELECT * FROM customers t WHERE ${base}${seekOf(tier0, from, asc)}
+            FROM (SELECT t.*, ${tierOf(fuzzy)} AS _tier, row_number() OVER (ORDER BY ${orderOf(2, asc)}) AS _n
+                    FROM (SELECT * FROM customers t WHERE ${base}${seekOf(tier0, from, asc)}${fuzzy ? sql.empty : sql` AND t.search_trgm_n >= ${floor}`}
                            ORDER BY ${orderOf(2, asc)} LIMIT ${n}) t) t
            WHERE t._tier IN (${sql.raw(want.join(', '))}) OR t._n = ${n}
            ORDER BY t._n`,
       opts,
     );
-    const full = result.rows.some((r) => r._wend);
+    const end = result.rows.find((r) => r._wend);
+    const full = end !== undefined;
     const byTier = new Map<Tier, (R & TierRow)[]>();
     for (const r of result.rows) {
       if (!want.includes(r._tier)) continue;
@@ -298,7 +323,7 @@ async function relevancePage<R extends KeysetRow, T>(
       list.push(r);
       byTier.set(r._tier, list);
     }
-    return { full, byTier };
+    return { full, end, byTier };
   };
 
   /** Up to `limit` rows after (or from) `from` in the order of travel (`best`: best first). */
@@ -320,15 +345,27 @@ async function relevancePage<R extends KeysetRow, T>(
         continue;
       }
       const fuzzy = tier === 4;
-      const rows = fuzzy ? Math.ceil(window / 40) : window;
+      // A text of 4+ characters has trigrams enough for the trigram index to find its names at
+      // once unless they are very common: its substring walk is a tenth of the window, enough
+      // when most names match (near-duplicates), and cheap to lose when few do.
+      const rows = fuzzy ? Math.ceil(window / 40) : m.fuzzy ? Math.ceil(window / 10) : window;
       let w = pos === null ? fresh.get(fuzzy) : undefined;
       if (w === undefined) {
         const want = pos !== null ? [tier] : order.slice(i).filter((x) => x !== 1 && (x === 4) === fuzzy);
         w = await walk(want, pos, asc, rows);
         if (pos === null) fresh.set(fuzzy, w);
       }
-      const found = w.byTier.get(tier) ?? [];
-      if (found.length >= need || !w.full) out.push(...found.slice(0, need));
+      let found = w.byTier.get(tier) ?? [];
+      let full = w.full;
+      if (found.length > 0 && found.length < need && w.end) {
+        // The window held some of the tier, not enough: walk on from its last row for about
+        // twice the rows that density says the rest needs (at most a window), before the indexes.
+        const more = Math.min(window, Math.ceil(((need - found.length) * rows * 2) / found.length));
+        const next = await walk([tier], { tier, key: String(w.end._tn), id: w.end.id, inclusive: false }, asc, more);
+        found = [...found, ...(next.byTier.get(tier) ?? [])];
+        full = next.full;
+      }
+      if (found.length >= need || !full) out.push(...found.slice(0, need));
       else out.push(...(await direct(tier, pos, asc, need)));
     }
     return out;
@@ -337,19 +374,44 @@ async function relevancePage<R extends KeysetRow, T>(
   const forward = params.direction === 'next';
   const best = forward === params.descending;
   const limit = params.limit;
-  const [pageRows, probeRows, count] = await Promise.all([
-    seek(at, best, limit + 1),
-    at ? seek({ ...at, inclusive: !at.inclusive }, !best, 1) : Promise.resolve([]),
-    params.includeTotalCount
-      ? query<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM customers t WHERE ${base} AND ${m.cond}`, opts)
-      : null,
-  ]);
+  const countAll = async () =>
+    (await query<{ n: number }>(on, sql`SELECT count(*)::int AS n FROM customers t WHERE ${base} AND ${m.cond}`, opts))
+      .rows[0]?.n ?? 0;
+  /** The page, its probe and the total; one statement after another in a transaction (one connection). */
+  const gather = async (inTransaction: boolean): Promise<[(R & TierRow)[], (R & TierRow)[], number | null]> => {
+    let known: number | null = null;
+    if (window > 0 && Array.from(q).length >= 3) {
+      // Fewer matches than RARE in all: the trigram index finds each tier's at once, so no walk.
+      const { rows } = await query<{ n: number }>(
+        on,
+        sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM customers t WHERE ${base} AND ${m.cond} LIMIT ${sql.param(RARE)}::int) t`,
+        opts,
+      );
+      const n = rows[0]?.n ?? 0;
+      if (n < RARE) {
+        window = 0;
+        known = n;
+      }
+    }
+    const total = () => (params.includeTotalCount ? (known !== null ? Promise.resolve(known) : countAll()) : null);
+    const probe = () => (at ? seek({ ...at, inclusive: !at.inclusive }, !best, 1) : Promise.resolve([]));
+    if (inTransaction) return [await seek(at, best, limit + 1), await probe(), await total()];
+    return await Promise.all([seek(at, best, limit + 1), probe(), total()]);
+  };
+  const [pageRows, probeRows, total] =
+    m.fuzzy && !q.includes(' ')
+      ? await db.transaction(async (tx) => {
+          // The fuzzy tier's own similarity threshold, for this search's statements only.
+          await tx.exec(`SET LOCAL pg_trgm.word_similarity_threshold = ${ONE_WORD_SIMILARITY}`);
+          on = tx;
+          return await gather(true);
+        })
+      : await gather(false);
   const tag = (r: R & TierRow, t: number) => ({
     ...r,
     _tag: t,
     _cursor: `${r._tier}:${r._tier === 1 ? r._sk : r._tn}`,
   });
   const rows = [...pageRows.map((r) => tag(r, PAGE)), ...probeRows.map((r) => tag(r, PROBE))];
-  const total = count ? (count.rows[0]?.n ?? 0) : null;
   return assemblePage(rows, { params, cursor, codec, binding, total, map: spec.map });
 }
