@@ -46,11 +46,12 @@ let context: BrowserContext | undefined;
 try {
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
-  let token: string | undefined;
-  while (!(token = /token:\s+(dz_\S+)/.exec(server.output())?.[1])) {
+  const bannerToken = () => /token:\s+(dz_\S+)/.exec(server.output())?.[1];
+  while (!bannerToken()) {
     if (Date.now() > deadline) throw new Error(`no demo token in the banner within 20 s:\n${server.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const token = bannerToken() as string;
 
   /** One visit in a browser started on the profile: every request the page made, in order. */
   const visit = async (signIn: boolean): Promise<Request[]> => {
@@ -96,7 +97,7 @@ try {
     await cdp.send('Network.enable');
     await page.goto(`${base}/console/`);
     if (signIn) {
-      await page.locator('input[name="token"]').fill(token as string);
+      await page.locator('input[name="token"]').fill(token);
       await page.getByRole('button', { name: 'Sign in with the token' }).click();
     }
     await page.getByText('Signed in as').waitFor();
