@@ -134,12 +134,15 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
 /** A destructive action that asks once more, in the page (no browser dialog). */
 export function ConfirmButton({
   label,
+  name,
   question,
   confirmLabel,
   onConfirm,
   disabled,
 }: {
   label: string;
+  /** The button's accessible name when the label alone is too short to say what it acts on (it contains the label). */
+  name?: string;
   question: string;
   confirmLabel: string;
   onConfirm: () => void;
@@ -152,7 +155,13 @@ export function ConfirmButton({
   }, [asking]);
   if (!asking) {
     return (
-      <button type="button" className="danger-outline" disabled={disabled} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className="danger-outline"
+        aria-label={name}
+        disabled={disabled}
+        onClick={() => setAsking(true)}
+      >
         {label}
       </button>
     );

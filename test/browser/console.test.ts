@@ -357,9 +357,10 @@ describe('the console in a browser', { skip, concurrency: false }, () => {
     await page.goto(`${c.base}/console/#/members`);
     await page.reload();
     await heading(page, 'Members');
-    const changeOf = (email: string) => page.getByRole('button', { name: `Change the role of ${email}` });
+    const changeOf = (email: string) => page.getByRole('button', { name: `Change role of ${email}` });
     await changeOf(viewer.email).waitFor();
     assert.equal(await changeOf(me.email).count(), 0, 'the last owner is not offered a demotion');
+    await assertAccessible(page, 'members: the role and remove actions');
 
     await changeOf(viewer.email).click();
     const dialog = page.getByRole('dialog', { name: `Change the role of ${viewer.email}` });

@@ -99,7 +99,9 @@ export function MembersScreen() {
                 <tr>
                   <th scope="col">E-mail</th>
                   <th scope="col">Role</th>
-                  <th scope="col">Since</th>
+                  <th scope="col" className="wide-only">
+                    Since
+                  </th>
                   {manage ? (
                     <th scope="col">
                       <span className="visually-hidden">Actions</span>
@@ -112,21 +114,22 @@ export function MembersScreen() {
                   <tr key={m.user_id}>
                     <td className="wrap">{m.email}</td>
                     <td>{m.role}</td>
-                    <td>{when(m.created_at)}</td>
+                    <td className="wide-only">{new Date(m.created_at).toLocaleDateString()}</td>
                     {manage ? (
                       <td>
                         {mayTouch(m) ? (
                           <div className="actions">
                             <button
                               type="button"
-                              aria-label={`Change the role of ${m.email}`}
+                              aria-label={`Change role of ${m.email}`}
                               onClick={() => setChanging(m)}
                             >
                               Change role
                             </button>
                             {m.user_id !== session.user.id ? (
                               <ConfirmButton
-                                label={`Remove ${m.email}`}
+                                label="Remove"
+                                name={`Remove ${m.email}`}
                                 question={`Remove ${m.email} from ${business.name}?`}
                                 confirmLabel="Yes, remove"
                                 onConfirm={() => remove.mutate(m.user_id)}
