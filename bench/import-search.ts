@@ -13,12 +13,11 @@
  *   CUSTOMERS=1000000 NEAR_DUPS=100000 ROWS=10000 RUNS=3 REQUESTS=50 TOTAL_REQUESTS=20 npm run bench:customers
  *
  * The dataset is built once (a few minutes) in database customers_api_bench_search
- * and reused by later runs.
+ * (BENCH_DATABASE names another) and reused by later runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { createBusiness } from '../src/resources/businesses/service.js';
 import {
   ADMIN_URL,
   authHeaders,
@@ -34,7 +33,7 @@ import {
   startProcess,
   timeSequential,
 } from './lib.js';
-import { companyNames, fillBusiness, nearDuplicate } from './search-data.js';
+import { SEARCH_DB, searchDataset, searchQueries } from './search-data.js';
 
 const CUSTOMERS = Number(process.env.CUSTOMERS ?? 1_000_000);
 const NEAR_DUPS = Number(process.env.NEAR_DUPS ?? 100_000);
@@ -43,38 +42,14 @@ const RUNS = Number(process.env.RUNS ?? 3);
 const REQUESTS = Number(process.env.REQUESTS ?? 50);
 const TOTAL_REQUESTS = Number(process.env.TOTAL_REQUESTS ?? 20);
 const CONCURRENCY = 16;
-const DB_NAME = 'customers_api_bench_search';
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
 // No statement timeout: on a busy machine a batch of the build's inserts can take longer than the server's.
-const db = await benchDatabase(DB_NAME, { statementTimeoutMs: 0 });
+const db = await benchDatabase(SEARCH_DB, { statementTimeoutMs: 0 });
 const dbUrl = new URL(ADMIN_URL);
-dbUrl.pathname = `/${DB_NAME}`;
+dbUrl.pathname = `/${SEARCH_DB}`;
 
-/** The dataset's business of that name, built on the first run. */
-async function datasetBusiness(name: string, n: number, names: (i: number) => string): Promise<string> {
-  const found = await db.query<{ id: string }>('SELECT id FROM businesses WHERE name = $1', [name]);
-  if (found.rows[0]) return found.rows[0].id;
-  log(`building "${name}" (${n.toLocaleString('en')} customers, once)…`);
-  const b = await createBusiness(db, {
-    name: `${name} (building)`,
-    ownerEmail: `${name.replace(/\W+/g, '-')}@bench.example`,
-  });
-  let shown = 0;
-  await fillBusiness(db, b.business_id, n, names, (done) => {
-    if (done - shown >= 100_000 || done === n) {
-      shown = done;
-      log(`  ${done.toLocaleString('en')}`);
-    }
-  });
-  await db.query('UPDATE businesses SET name = $2 WHERE id = $1', [b.business_id, name]);
-  await db.exec('VACUUM ANALYZE customers');
-  return b.business_id;
-}
-
-const gen = companyNames(2026);
-const varied = await datasetBusiness(`search-v1 varied ${CUSTOMERS}`, CUSTOMERS, () => gen.next());
-const dups = await datasetBusiness(`search-v1 near-duplicates ${NEAR_DUPS}`, NEAR_DUPS, nearDuplicate);
+const { varied, dups } = await searchDataset(db, CUSTOMERS, NEAR_DUPS, log);
 
 const port = await freePort();
 const server = await startProcess(
@@ -115,41 +90,7 @@ try {
   await db.exec('VACUUM ANALYZE customers');
 
   // --- search
-  // Rare words: coined brand words found in only a handful of names (as substrings too).
-  const rare = await db.query<{ w: string }>(
-    `SELECT w FROM (SELECT split_part(search_key, ' ', 1) AS w FROM customers WHERE business_id = $1 LIMIT 200000) x
-      GROUP BY w HAVING count(*) = 1 AND length(w) >= 8 ORDER BY md5(w) LIMIT 50`,
-    [varied],
-  );
-  const rareWords: string[] = [];
-  for (const { w } of rare.rows) {
-    const n = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM customers WHERE business_id = $1 AND NOT is_deleted AND search_key LIKE $2`,
-      [varied, `%${w}%`],
-    );
-    if ((n.rows[0]?.n ?? 0) <= 10) rareWords.push(w);
-    if (rareWords.length === 2) break;
-  }
-  // A typo: one inner letter left out.
-  const typo = (w: string) => `${w.slice(0, 3)}${w.slice(4)}`;
-  const queries: { kind: string; q: string; business: string }[] = [
-    { kind: 'prefix, 2 letters', q: 'ka', business: varied },
-    { kind: 'prefix, 2 letters', q: 'br', business: varied },
-    { kind: 'prefix, 3 letters', q: 'tra', business: varied },
-    { kind: 'prefix, 3 letters', q: 'ste', business: varied },
-    { kind: 'common word', q: 'holdings', business: varied },
-    { kind: 'common word', q: 'smith', business: varied },
-    { kind: 'two words', q: 'riverside dental', business: varied },
-    { kind: 'rare word', q: rareWords[0] ?? 'kelvora', business: varied },
-    { kind: 'rare word', q: rareWords[1] ?? 'tramisk', business: varied },
-    { kind: 'typo', q: 'holdngs', business: varied },
-    { kind: 'typo', q: 'johnsen', business: varied },
-    { kind: 'typo', q: typo(rareWords[0] ?? 'kelvora'), business: varied },
-    { kind: 'no match', q: 'qxzvjw', business: varied },
-    { kind: 'near-duplicates', q: 'acme', business: dups },
-    { kind: 'near-duplicates', q: 'acme corp 1234', business: dups },
-    { kind: 'near-duplicates, typo', q: 'acme corporaton', business: dups },
-  ];
+  const queries = await searchQueries(db, varied, dups);
   const headersOf = new Map<string, Record<string, string>>();
   for (const b of [varied, dups]) headersOf.set(b, authHeaders(await ownerToken(db, b), b));
   const url = (q: string, order: string, total: boolean) =>

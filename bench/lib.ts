@@ -121,6 +121,8 @@ export interface Proc {
   peakRssMb: () => number;
   /** CPU time (user + system) the process has used so far, in seconds, from its own counters. */
   cpuSeconds: () => number;
+  /** What it has written so far, stdout and stderr together (the server's banner is on stderr). */
+  output: () => string;
 }
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
@@ -187,8 +189,8 @@ export async function startProcess(args: string[], env: Record<string, string>, 
     env: { ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_TOKEN: '0', RATE_LIMIT_PER_ADDRESS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
   await new Promise<void>((resolve, reject) => {
-    let out = '';
     // The server's banner is on stderr (stdout carries its JSON log); a bare script may use either.
     const seen = (d: Buffer) => {
       out += d;
@@ -202,6 +204,7 @@ export async function startProcess(args: string[], env: Record<string, string>, 
   child.stderr.resume();
   return {
     pid: child.pid as number,
+    output: () => out,
     cpuSeconds: () => cpuSecondsOf(child.pid as number),
     peakRssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

@@ -12,6 +12,7 @@
 import type { Db } from '../src/platform/db/db.js';
 import { uuidv7 } from '../src/platform/ids.js';
 import { foldCase, searchKey } from '../src/platform/text.js';
+import { createBusiness } from '../src/resources/businesses/service.js';
 import { rng } from '../src/resources/customers/seed.js';
 
 const ONSETS = ['b', 'br', 'c', 'ch', 'cl', 'd', 'dr', 'f', 'fl', 'g', 'gr', 'h', 'j', 'k', 'kr', 'l', 'm', 'n', 'p'];
@@ -425,3 +426,91 @@ export async function fillBusiness(
 
 export const nearDuplicate = (i: number): string =>
   (NEAR_DUP_FORMS[i % NEAR_DUP_FORMS.length] as (n: number) => string)(Math.floor(i / NEAR_DUP_FORMS.length) + 1);
+
+/** The search benchmark's database on the PostgreSQL server (`npm run bench:customers` builds it). */
+export const SEARCH_DB = process.env.BENCH_DATABASE ?? 'customers_api_bench_search';
+
+/** The business of that name, built on the first run (minutes for a million) and reused afterwards. */
+async function datasetBusiness(
+  db: Db,
+  name: string,
+  n: number,
+  names: (i: number) => string,
+  log: (msg: string) => void,
+): Promise<string> {
+  const found = await db.query<{ id: string }>('SELECT id FROM businesses WHERE name = $1', [name]);
+  if (found.rows[0]) return found.rows[0].id;
+  log(`building "${name}" (${n.toLocaleString('en')} customers, once)…`);
+  const b = await createBusiness(db, {
+    name: `${name} (building)`,
+    ownerEmail: `${name.replace(/\W+/g, '-')}@bench.example`,
+  });
+  let shown = 0;
+  await fillBusiness(db, b.business_id, n, names, (done) => {
+    if (done - shown >= 100_000 || done === n) {
+      shown = done;
+      log(`  ${done.toLocaleString('en')}`);
+    }
+  });
+  await db.query('UPDATE businesses SET name = $2 WHERE id = $1', [b.business_id, name]);
+  await db.exec('VACUUM ANALYZE customers');
+  return b.business_id;
+}
+
+/** The two businesses of the search benchmark: `customers` varied names, `nearDups` near-duplicates. */
+export async function searchDataset(
+  db: Db,
+  customers: number,
+  nearDups: number,
+  log: (msg: string) => void,
+): Promise<{ varied: string; dups: string }> {
+  const gen = companyNames(2026);
+  const varied = await datasetBusiness(db, `search-v1 varied ${customers}`, customers, () => gen.next(), log);
+  const dups = await datasetBusiness(db, `search-v1 near-duplicates ${nearDups}`, nearDups, nearDuplicate, log);
+  return { varied, dups };
+}
+
+export interface SearchQuery {
+  kind: string;
+  q: string;
+  business: string;
+}
+
+/** The benchmark's queries over that data: prefixes, common and rare words (looked up in it), typos, near-duplicates. */
+export async function searchQueries(db: Db, varied: string, dups: string): Promise<SearchQuery[]> {
+  // Rare words: coined brand words found in only a handful of names (as substrings too).
+  const rare = await db.query<{ w: string }>(
+    `SELECT w FROM (SELECT split_part(search_key, ' ', 1) AS w FROM customers WHERE business_id = $1 LIMIT 200000) x
+      GROUP BY w HAVING count(*) = 1 AND length(w) >= 8 ORDER BY md5(w) LIMIT 50`,
+    [varied],
+  );
+  const rareWords: string[] = [];
+  for (const { w } of rare.rows) {
+    const n = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM customers WHERE business_id = $1 AND NOT is_deleted AND search_key LIKE $2`,
+      [varied, `%${w}%`],
+    );
+    if ((n.rows[0]?.n ?? 0) <= 10) rareWords.push(w);
+    if (rareWords.length === 2) break;
+  }
+  // A typo: one inner letter left out.
+  const typo = (w: string) => `${w.slice(0, 3)}${w.slice(4)}`;
+  return [
+    { kind: 'prefix, 2 letters', q: 'ka', business: varied },
+    { kind: 'prefix, 2 letters', q: 'br', business: varied },
+    { kind: 'prefix, 3 letters', q: 'tra', business: varied },
+    { kind: 'prefix, 3 letters', q: 'ste', business: varied },
+    { kind: 'common word', q: 'holdings', business: varied },
+    { kind: 'common word', q: 'smith', business: varied },
+    { kind: 'two words', q: 'riverside dental', business: varied },
+    { kind: 'rare word', q: rareWords[0] ?? 'kelvora', business: varied },
+    { kind: 'rare word', q: rareWords[1] ?? 'tramisk', business: varied },
+    { kind: 'typo', q: 'holdngs', business: varied },
+    { kind: 'typo', q: 'johnsen', business: varied },
+    { kind: 'typo', q: typo(rareWords[0] ?? 'kelvora'), business: varied },
+    { kind: 'no match', q: 'qxzvjw', business: varied },
+    { kind: 'near-duplicates', q: 'acme', business: dups },
+    { kind: 'near-duplicates', q: 'acme corp 1234', business: dups },
+    { kind: 'near-duplicates, typo', q: 'acme corporaton', business: dups },
+  ];
+}

@@ -45,6 +45,17 @@ try {
     phone: '+1 555 0101',
   });
   await post('/api/v1/businesses/invitations', { email: 'clerk@example.com', role: 'member' });
+  // A second member, who joined by an invitation: the members screen has a role to change.
+  const joining = (await post('/api/v1/businesses/invitations', { email: 'ap.lead@example.com', role: 'member' })) as {
+    id: string;
+    secret?: string;
+  };
+  const accepted = await fetch(`${c.base}/api/v1/invitations/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ link: joining.secret, as: 'token' }),
+  });
+  if (!accepted.ok) throw new Error(`accepting the invitation: ${accepted.status} ${await accepted.text()}`);
   await post('/api/v1/webhook-endpoints', {
     url: 'http://127.0.0.1:9/hooks/customers',
     events: ['*'],
@@ -93,6 +104,10 @@ try {
   await shoot(page, 'members', '#/members', async (p) => {
     await p.getByText('clerk@example.com', { exact: true }).waitFor();
   });
+  await shoot(page, 'member-role', '#/members', async (p) => {
+    await p.getByRole('button', { name: 'Change role of ap.lead@example.com' }).click();
+    await p.getByRole('dialog').waitFor();
+  });
   await shoot(page, 'tokens', '#/tokens', async (p) => {
     await p.getByRole('button', { name: 'Create token' }).click();
     await p.locator('[data-secret]').waitFor();
@@ -100,6 +115,13 @@ try {
   await shoot(page, 'webhooks', '#/webhooks', async (p) => {
     await p.getByRole('button', { name: 'Details' }).first().click();
     await p.getByRole('heading', { name: 'Delivery log' }).waitFor();
+  });
+  await shoot(page, 'webhook-edit', '#/webhooks', async (p) => {
+    await p
+      .getByRole('button', { name: /^Edit / })
+      .first()
+      .click();
+    await p.getByRole('dialog').waitFor();
   });
   await shoot(page, 'events', '#/events', async (p) => {
     await p.locator('ol.events li').first().waitFor();

@@ -56,6 +56,35 @@ describe('the console is served at /console/', () => {
     }
   });
 
+  test('index.html revalidated unchanged is a 304 without a body; a changed or foreign ETag gets the page', async () => {
+    const first = await h.app.inject({ url: '/console/' });
+    const etag = String(first.headers.etag);
+    assert.match(etag, /^"[\w-]+"$/, 'a strong ETag');
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const again = await h.app.inject({ url: '/console/', headers: { 'if-none-match': ifNoneMatch } });
+      assert.equal(again.statusCode, 304, ifNoneMatch);
+      assert.equal(again.body, '', ifNoneMatch);
+      assert.equal(again.headers.etag, etag);
+      assert.equal(again.headers['cache-control'], 'no-cache');
+      assertPageHeaders(again.headers);
+    }
+    const other = await h.app.inject({ url: '/console/', headers: { 'if-none-match': '"not-this-one"' } });
+    assert.equal(other.statusCode, 200);
+    assert.equal(other.body, first.body);
+  });
+
+  test('every file but index.html has a hashed name (a repeat visit asks for nothing but the page)', async () => {
+    const index = await h.app.inject({ url: '/console/' });
+    const referenced = [...index.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(referenced.length >= 3, `the script, the style sheet and the icon: ${referenced.join(', ')}`);
+    for (const url of referenced) {
+      assert.match(String(url), /^\/console\/assets\/[^/]+-[\w-]{8}\.\w+$/, url);
+      const r = await h.app.inject({ url: String(url) });
+      assert.equal(r.statusCode, 200, url);
+      assert.equal(r.headers['cache-control'], 'public, max-age=31536000, immutable', url);
+    }
+  });
+
   test('hashed assets are immutable for a year, compressed for a client that accepts gzip', async () => {
     const plain = await h.app.inject({ url: `/console/${asset}` });
     assert.equal(plain.statusCode, 200);

@@ -9,12 +9,15 @@ import {
 
 export type {
   BusinessResponse,
+  BusinessUserResponse,
   CounterpartyStatus,
   CurrentSessionResponse,
   CustomerResponse,
   EntityContactResponse,
   EventType,
   Role,
+  WebhookEndpointResponse,
+  WebhookEndpointUpdateRequest,
 } from '../../packages/client/src/index.js';
 export { AuthenticationError, CustomersApi };
 

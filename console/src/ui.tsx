@@ -134,12 +134,15 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
 /** A destructive action that asks once more, in the page (no browser dialog). */
 export function ConfirmButton({
   label,
+  name,
   question,
   confirmLabel,
   onConfirm,
   disabled,
 }: {
   label: string;
+  /** The button's accessible name when the label alone is too short to say what it acts on (it contains the label). */
+  name?: string;
   question: string;
   confirmLabel: string;
   onConfirm: () => void;
@@ -152,7 +155,13 @@ export function ConfirmButton({
   }, [asking]);
   if (!asking) {
     return (
-      <button type="button" className="danger-outline" disabled={disabled} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className="danger-outline"
+        aria-label={name}
+        disabled={disabled}
+        onClick={() => setAsking(true)}
+      >
         {label}
       </button>
     );
@@ -175,6 +184,36 @@ export function ConfirmButton({
         Cancel
       </button>
     </span>
+  );
+}
+
+/**
+ * A modal dialog (the browser's own `<dialog>`, opened with `showModal()`): focus moves into it and
+ * stays there, the page behind is inert, Escape closes it, and focus returns to what opened it.
+ */
+export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const id = useId();
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    dialog.showModal();
+    const closed = () => close.current();
+    dialog.addEventListener('close', closed);
+    return () => {
+      dialog.removeEventListener('close', closed);
+      if (dialog.open) dialog.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </dialog>
   );
 }
 

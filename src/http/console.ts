@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,8 @@ interface Asset {
   type: string;
   /** A name with a content hash (Vite's `assets/`): cached for a year, never revalidated. */
   hashed: boolean;
+  /** The content's hash: a revalidation (`If-None-Match`) of an unchanged file is answered 304, with no body. */
+  etag: string;
 }
 
 function walk(dir: string): string[] {
@@ -66,9 +69,17 @@ function load(dir: string): Map<string, Asset> {
       gzip: compressed && compressed.length < body.length ? compressed : undefined,
       type,
       hashed: name.startsWith('assets/'),
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
     });
   }
   return assets;
+}
+
+/** Whether an `If-None-Match` names this ETag (or is `*`); weak and strong forms compare alike here. */
+function matches(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const tags = (Array.isArray(header) ? header.join(',') : header).split(',').map((t) => t.trim().replace(/^W\//, ''));
+  return tags.includes('*') || tags.includes(etag);
 }
 
 /**
@@ -89,7 +100,9 @@ export async function consoleRoutes(app: FastifyInstance, opts: { dir?: string }
     reply
       .type(asset.type)
       .header('cache-control', asset.hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
-      .header('vary', 'accept-encoding');
+      .header('vary', 'accept-encoding')
+      .header('etag', asset.etag);
+    if (matches(request.headers['if-none-match'], asset.etag)) return reply.code(304).send();
     const accepts = String(request.headers['accept-encoding'] ?? '');
     if (asset.gzip && /\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(asset.gzip);
     return reply.send(asset.body);

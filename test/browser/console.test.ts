@@ -343,6 +343,69 @@ describe('the console in a browser', { skip, concurrency: false }, () => {
     }
   });
 
+  test('members: a role changed in a dialog, a refusal said in words, a member removed after a confirmation', async () => {
+    const list = async () =>
+      (await api('GET', '/api/v1/businesses/users?limit=100')).json().data.items as {
+        user_id: string;
+        email: string;
+        role: string;
+      }[];
+    const me = (await list()).find((m) => m.role === 'owner');
+    const viewer = (await list()).find((m) => m.email === 'viewer@example.com');
+    assert.ok(me && viewer, 'the owner and the invited viewer are members');
+    // Loaded afresh: the viewer joined in another browser since this page listed the members.
+    await page.goto(`${c.base}/console/#/members`);
+    await page.reload();
+    await heading(page, 'Members');
+    const changeOf = (email: string) => page.getByRole('button', { name: `Change role of ${email}` });
+    await changeOf(viewer.email).waitFor();
+    assert.equal(await changeOf(me.email).count(), 0, 'the last owner is not offered a demotion');
+    await assertAccessible(page, 'members: the role and remove actions');
+
+    await changeOf(viewer.email).click();
+    const dialog = page.getByRole('dialog', { name: `Change the role of ${viewer.email}` });
+    await dialog.waitFor();
+    assert.equal(
+      await page.evaluate('document.activeElement?.closest("dialog") !== null'),
+      true,
+      'focus is in the dialog',
+    );
+    await assertAccessible(page, 'members: the role dialog');
+    await dialog.getByLabel('New role').selectOption('admin');
+    await dialog.getByRole('button', { name: 'Save the role' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('tr', { hasText: viewer.email }).getByRole('cell', { name: 'admin', exact: true }).waitFor();
+    assert.equal((await list()).find((m) => m.user_id === viewer.user_id)?.role, 'admin');
+
+    // Two owners: now the owner may step down, unless the other one stops being an owner first.
+    const promoted = await api('PUT', `/api/v1/businesses/users/${viewer.user_id}`, { role: 'owner' });
+    assert.equal(promoted.status, 200, promoted.body);
+    await page.reload();
+    await changeOf(me.email).click();
+    const own = page.getByRole('dialog', { name: `Change the role of ${me.email}` });
+    await own.getByLabel('New role').selectOption('admin');
+    await own.getByText('This is your own role').waitFor();
+    const demoted = await api('PUT', `/api/v1/businesses/users/${viewer.user_id}`, { role: 'viewer' });
+    assert.equal(demoted.status, 200, demoted.body);
+    await own.getByRole('button', { name: 'Save the role' }).click();
+    await own.getByRole('alert').filter({ hasText: 'must keep at least one owner' }).waitFor();
+    await assertAccessible(page, 'members: the role dialog with a refusal');
+    await page.keyboard.press('Escape');
+    await own.waitFor({ state: 'detached' });
+    assert.equal((await list()).find((m) => m.user_id === me.user_id)?.role, 'owner', 'still the owner');
+
+    await page.reload();
+    await page.getByRole('button', { name: `Remove ${viewer.email}` }).click();
+    await page.getByText(`Remove ${viewer.email} from`).waitFor();
+    await page.getByRole('button', { name: 'Yes, remove' }).click();
+    await page.locator('tr', { hasText: viewer.email }).waitFor({ state: 'detached' });
+    assert.equal(
+      (await list()).find((m) => m.user_id === viewer.user_id),
+      undefined,
+      'removed',
+    );
+  });
+
   test('a webhook to a loopback receiver: secret once, a test event delivered and in the log', async () => {
     await page.getByRole('link', { name: 'Webhooks' }).click();
     await heading(page, 'Webhooks');
@@ -367,6 +430,52 @@ describe('the console in a browser', { skip, concurrency: false }, () => {
     await page.getByRole('button', { name: 'Yes, rotate' }).click();
     await page.getByText('New signing secret').waitFor();
     await assertAccessible(page, 'webhooks: an endpoint open');
+  });
+
+  test('webhooks: edit an endpoint in a dialog (a 422 at its field), disable and enable it', async () => {
+    const endpointOf = async () =>
+      (await api('GET', '/api/v1/webhook-endpoints')).json().data.items[0] as {
+        id: string;
+        url: string;
+        events: string[];
+        description: string | null;
+        enabled: boolean;
+      };
+    const before = await endpointOf();
+    await page.getByRole('button', { name: `Edit ${before.url}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit the endpoint' });
+    await dialog.waitFor();
+    await assertAccessible(page, 'webhooks: the edit dialog');
+    const url = dialog.getByLabel('URL');
+    await url.fill('ftp://example.com/hook');
+    await dialog.getByRole('button', { name: 'Save the endpoint' }).click();
+    await dialog.locator('input[aria-invalid="true"]').waitFor();
+    assert.equal(await url.getAttribute('aria-invalid'), 'true', 'the URL field is marked');
+    const describedBy = (await url.getAttribute('aria-describedby')) ?? '';
+    assert.match(String(await page.locator(`[id="${describedBy.split(' ').pop()}"]`).textContent()), /./);
+    await assertAccessible(page, 'webhooks: the edit dialog with a 422');
+    assert.equal((await endpointOf()).url, before.url, 'nothing saved');
+
+    await url.fill(`${receiverUrl}/edited`);
+    await dialog.getByLabel('Description').fill('Edited in the console');
+    await dialog.getByLabel('All events').uncheck();
+    await dialog.getByLabel('customer.created').check();
+    await dialog.getByLabel('Enabled').uncheck();
+    await dialog.getByRole('button', { name: 'Save the endpoint' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('Disabled · customer.created · Edited in the console').waitFor();
+    assert.deepEqual(await endpointOf(), {
+      ...before,
+      url: `${receiverUrl}/edited`,
+      events: ['customer.created'],
+      description: 'Edited in the console',
+      enabled: false,
+    });
+
+    await page.getByRole('button', { name: `Enable ${receiverUrl}/edited` }).click();
+    await page.locator('[data-endpoint-state="enabled"]').waitFor();
+    assert.equal((await endpointOf()).enabled, true);
+    await page.getByRole('button', { name: `Disable ${receiverUrl}/edited` }).waitFor();
   });
 
   test('events: the feed, newest first, filtered by type', async () => {
@@ -476,8 +585,13 @@ describe('the console in a browser', { skip, concurrency: false }, () => {
       await p.keyboard.type(c.token);
       await p.keyboard.press('Enter');
       await p.getByText('Signed in as').waitFor();
-      assert.equal(await p.evaluate('document.activeElement?.tagName'), 'H1', 'focus moves to the new screen');
       await heading(p, 'Customers');
+      // The screen's heading takes the focus once it is there (its business loads first).
+      const focused = await p
+        .waitForFunction('document.activeElement?.tagName === "H1"', null, { timeout: 10_000 })
+        .then(() => 'H1')
+        .catch(() => p.evaluate('document.activeElement?.tagName'));
+      assert.equal(focused, 'H1', 'focus moves to the new screen');
       await tabTo('New customer');
       await p.keyboard.press('Enter');
       await tabTo('Name');

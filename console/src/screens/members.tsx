@@ -1,9 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
-import type { Role } from '../api.js';
+import type { BusinessUserResponse, Role } from '../api.js';
 import { useConsole } from '../context.js';
 import { grantable, may } from '../roles.js';
-import { ConfirmButton, Empty, ErrorNote, Field, Loading, SecretOnce, Title, when } from '../ui.js';
+import { ConfirmButton, Dialog, Empty, ErrorNote, Field, Loading, SecretOnce, Title, when } from '../ui.js';
 
 /** The business's members; owners and admins also invite (the link shown once) and revoke invitations. */
 export function MembersScreen() {
@@ -38,6 +38,12 @@ export function MembersScreen() {
     mutationFn: (userId: string) => api.members.remove(userId),
     onSuccess: () => queries.invalidateQueries({ queryKey: ['members', business.id] }),
   });
+  const [changing, setChanging] = useState<BusinessUserResponse | null>(null);
+  // The server's rules (contract §3.4): owners and admins manage; only an owner touches the owner
+  // role; the last owner is neither demoted nor removed. What it would refuse is not offered.
+  const owners = (members.data ?? []).filter((m) => m.role === 'owner').length;
+  const mayTouch = (m: BusinessUserResponse) =>
+    manage && (m.role !== 'owner' || (business.role === 'owner' && owners > 1));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     invite.mutate();
@@ -93,7 +99,9 @@ export function MembersScreen() {
                 <tr>
                   <th scope="col">E-mail</th>
                   <th scope="col">Role</th>
-                  <th scope="col">Since</th>
+                  <th scope="col" className="wide-only">
+                    Since
+                  </th>
                   {manage ? (
                     <th scope="col">
                       <span className="visually-hidden">Actions</span>
@@ -106,16 +114,28 @@ export function MembersScreen() {
                   <tr key={m.user_id}>
                     <td className="wrap">{m.email}</td>
                     <td>{m.role}</td>
-                    <td>{when(m.created_at)}</td>
+                    <td className="wide-only">{new Date(m.created_at).toLocaleDateString()}</td>
                     {manage ? (
                       <td>
-                        {m.user_id !== session.user.id && (m.role !== 'owner' || business.role === 'owner') ? (
-                          <ConfirmButton
-                            label={`Remove ${m.email}`}
-                            question={`Remove ${m.email} from ${business.name}?`}
-                            confirmLabel="Yes, remove"
-                            onConfirm={() => remove.mutate(m.user_id)}
-                          />
+                        {mayTouch(m) ? (
+                          <div className="actions">
+                            <button
+                              type="button"
+                              aria-label={`Change role of ${m.email}`}
+                              onClick={() => setChanging(m)}
+                            >
+                              Change role
+                            </button>
+                            {m.user_id !== session.user.id ? (
+                              <ConfirmButton
+                                label="Remove"
+                                name={`Remove ${m.email}`}
+                                question={`Remove ${m.email} from ${business.name}?`}
+                                confirmLabel="Yes, remove"
+                                onConfirm={() => remove.mutate(m.user_id)}
+                              />
+                            ) : null}
+                          </div>
                         ) : null}
                       </td>
                     ) : null}
@@ -126,6 +146,7 @@ export function MembersScreen() {
           </div>
         ) : null}
       </section>
+      {changing ? <ChangeRole member={changing} onClose={() => setChanging(null)} /> : null}
       {manage ? (
         <section aria-labelledby="pending-heading">
           <h2 id="pending-heading">Pending invitations</h2>
@@ -150,5 +171,58 @@ export function MembersScreen() {
         </section>
       ) : null}
     </>
+  );
+}
+
+/** A member's new role, in a dialog: the roles the caller may grant; a refusal (the last owner: 409) in words. */
+function ChangeRole({ member, onClose }: { member: BusinessUserResponse; onClose: () => void }) {
+  const { api, business, session } = useConsole();
+  const queries = useQueryClient();
+  const [role, setRole] = useState<Role>(member.role);
+  const roleId = useId();
+  const change = useMutation({
+    mutationFn: () => api.members.update(member.user_id, { role }),
+    onSuccess: async () => {
+      await queries.invalidateQueries({ queryKey: ['members', business.id] });
+      // One's own role changed: what the console offers changes with it.
+      if (member.user_id === session.user.id) await queries.invalidateQueries({ queryKey: ['businesses'] });
+      onClose();
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    change.mutate();
+  };
+  return (
+    <Dialog title={`Change the role of ${member.email}`} onClose={onClose}>
+      <form onSubmit={submit} aria-label="Change the role" noValidate>
+        <p className="muted">
+          Now {member.role}. Viewers read; members also create and edit customers and contacts; admins also delete,
+          upload and manage members and webhooks; owners can do everything.
+        </p>
+        <div className="field">
+          <label htmlFor={roleId}>New role</label>
+          <select id={roleId} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {grantable(business.role).map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </div>
+        {member.user_id === session.user.id && role !== member.role ? (
+          <p className="muted">This is your own role: you may lose the right to undo it.</p>
+        ) : null}
+        <ErrorNote error={change.error} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={change.isPending || role === member.role}>
+            Save the role
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

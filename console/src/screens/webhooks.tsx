@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
+import { fieldErrors, type WebhookEndpointResponse, type WebhookEndpointUpdateRequest } from '../api.js';
 import { useConsole } from '../context.js';
-import { ConfirmButton, Empty, ErrorNote, Field, Loading, SecretOnce, Title, when } from '../ui.js';
+import { ConfirmButton, Dialog, Empty, ErrorNote, Field, Loading, SecretOnce, Title, when } from '../ui.js';
 
 type Subscribed =
   | 'customer.created'
@@ -44,8 +45,11 @@ export function WebhooksScreen() {
     e.preventDefault();
     create.mutate();
   };
-  const toggle = (ev: Subscribed, on: boolean) =>
-    setEvents((old) => (on ? [...old.filter((x) => x !== ev), ev] : old.filter((x) => x !== ev)));
+  const [editing, setEditing] = useState<WebhookEndpointResponse | null>(null);
+  const enable = useMutation({
+    mutationFn: (ep: WebhookEndpointResponse) => api.webhooks.update(ep.id, { enabled: !ep.enabled }),
+    onSuccess: () => queries.invalidateQueries({ queryKey: key }),
+  });
 
   return (
     <>
@@ -62,15 +66,7 @@ export function WebhooksScreen() {
             error={create.error}
           />
         </div>
-        <fieldset>
-          <legend>Events</legend>
-          {EVENTS.map((ev) => (
-            <label key={ev} className="check">
-              <input type="checkbox" checked={events.includes(ev)} onChange={(e) => toggle(ev, e.target.checked)} />
-              {ev === '*' ? 'All events' : ev}
-            </label>
-          ))}
-        </fieldset>
+        <EventsField value={events} onChange={setEvents} error={create.error} />
         <ErrorNote error={create.error} fields={['url', 'description', 'events']} />
         <button type="submit" className="primary" disabled={create.isPending}>
           Create endpoint
@@ -78,7 +74,7 @@ export function WebhooksScreen() {
       </form>
       {create.data ? <SecretOnce label={`Signing secret of ${create.data.url}`} value={create.data.secret} /> : null}
       {endpoints.isPending ? <Loading what="Loading endpoints…" /> : null}
-      <ErrorNote error={endpoints.error} />
+      <ErrorNote error={endpoints.error ?? enable.error} />
       {endpoints.data?.length === 0 ? <Empty>No endpoints yet.</Empty> : null}
       <ul className="plain">
         {(endpoints.data ?? []).map((ep) => (
@@ -93,17 +89,123 @@ export function WebhooksScreen() {
                 {open === ep.id ? 'Hide details' : 'Details'}
               </button>
             </div>
-            <p className="muted">
+            <p className="muted" data-endpoint-state={ep.enabled ? 'enabled' : 'disabled'}>
               {ep.enabled ? 'Enabled' : 'Disabled'} · {ep.events.join(', ')}
               {ep.description ? ` · ${ep.description}` : ''}
             </p>
+            <div className="actions">
+              <button type="button" onClick={() => setEditing(ep)} aria-label={`Edit ${ep.url}`}>
+                Edit
+              </button>
+              <button
+                type="button"
+                onClick={() => enable.mutate(ep)}
+                disabled={enable.isPending}
+                aria-label={`${ep.enabled ? 'Disable' : 'Enable'} ${ep.url}`}
+              >
+                {ep.enabled ? 'Disable' : 'Enable'}
+              </button>
+            </div>
             {open === ep.id ? (
               <Endpoint id={ep.id} onDeleted={() => queries.invalidateQueries({ queryKey: key })} />
             ) : null}
           </li>
         ))}
       </ul>
+      {editing ? <EditEndpoint endpoint={editing} onClose={() => setEditing(null)} /> : null}
     </>
+  );
+}
+
+/** The event types to receive, as checkboxes; a 422 naming `events` is shown under them. */
+function EventsField({
+  value,
+  onChange,
+  error,
+}: {
+  value: Subscribed[];
+  onChange: (events: Subscribed[]) => void;
+  error: unknown;
+}) {
+  const problem = fieldErrors(error).events;
+  const id = useId();
+  const toggle = (ev: Subscribed, on: boolean) =>
+    onChange(on ? [...value.filter((x) => x !== ev), ev] : value.filter((x) => x !== ev));
+  return (
+    <fieldset aria-describedby={problem ? id : undefined}>
+      <legend>Events</legend>
+      {EVENTS.map((ev) => (
+        <label key={ev} className="check">
+          <input type="checkbox" checked={value.includes(ev)} onChange={(e) => toggle(ev, e.target.checked)} />
+          {ev === '*' ? 'All events' : ev}
+        </label>
+      ))}
+      {problem ? (
+        <span id={id} className="field-error">
+          {problem}
+        </span>
+      ) : null}
+    </fieldset>
+  );
+}
+
+const EDIT_FIELDS = ['url', 'description', 'events', 'enabled'] as const;
+const sameEvents = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x) => b.includes(x));
+
+/** An endpoint's URL, description, events and whether it is enabled, in a dialog; only what changed is sent. */
+function EditEndpoint({ endpoint, onClose }: { endpoint: WebhookEndpointResponse; onClose: () => void }) {
+  const { api, business } = useConsole();
+  const queries = useQueryClient();
+  const [url, setUrl] = useState(endpoint.url);
+  const [description, setDescription] = useState(endpoint.description ?? '');
+  const [events, setEvents] = useState<Subscribed[]>(endpoint.events as Subscribed[]);
+  const [enabled, setEnabled] = useState(endpoint.enabled);
+  const patch: WebhookEndpointUpdateRequest = {
+    ...(url !== endpoint.url ? { url } : {}),
+    ...(description !== (endpoint.description ?? '') ? { description: description === '' ? null : description } : {}),
+    ...(sameEvents(events, endpoint.events) ? {} : { events }),
+    ...(enabled !== endpoint.enabled ? { enabled } : {}),
+  };
+  const unchanged = Object.keys(patch).length === 0;
+  const save = useMutation({
+    mutationFn: () => api.webhooks.update(endpoint.id, patch),
+    onSuccess: async () => {
+      await queries.invalidateQueries({ queryKey: ['webhooks', business.id] });
+      onClose();
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!unchanged) save.mutate();
+  };
+  return (
+    <Dialog title="Edit the endpoint" onClose={onClose}>
+      <form onSubmit={submit} aria-label="Edit the endpoint" noValidate>
+        <Field label="URL" name="url" type="url" value={url} onChange={setUrl} error={save.error} required />
+        <Field
+          label="Description"
+          name="description"
+          value={description}
+          onChange={setDescription}
+          error={save.error}
+        />
+        <EventsField value={events} onChange={setEvents} error={save.error} />
+        <label className="check">
+          <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+          Enabled (events are delivered to it)
+        </label>
+        <ErrorNote error={save.error} fields={EDIT_FIELDS} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={save.isPending || unchanged}>
+            Save the endpoint
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 
