@@ -48,7 +48,7 @@ function value(kind: JsonKind, expr: string): string {
 const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** The SQL expression (text) of one row's JSON object. */
-export function jsonObjectSql(fields: readonly JsonField[]): string {
+function jsonObjectSql(fields: readonly JsonField[]): string {
   // Constant pieces are merged into one literal between two values.
   const parts: string[] = [];
   let literal = '{';
@@ -63,4 +63,16 @@ export function jsonObjectSql(fields: readonly JsonField[]): string {
   });
   parts.push(quoted(`${literal}}`));
   return `(${parts.join(' || ')})`;
+}
+
+/**
+ * jsonObjectSql for the fields of `Entity`: each name one of its keys, and a key left out does
+ * not compile (as fieldsOf does for a column list), so a field added to a resource's schema is
+ * named here by the compiler.
+ */
+export function jsonObjectOf<Entity extends object>() {
+  return <const F extends readonly (JsonField & readonly [keyof Entity & string, ...unknown[]])[]>(
+    fields: F &
+      ([Exclude<keyof Entity, F[number][0]>] extends [never] ? unknown : { missing: Exclude<keyof Entity, F[number][0]> }),
+  ): string => jsonObjectSql(fields);
 }

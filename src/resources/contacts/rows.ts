@@ -1,5 +1,5 @@
 import { columnList, fieldsOf } from '../../platform/fields.js';
-import { type JsonField, jsonObjectSql } from '../../platform/json-sql.js';
+import { jsonObjectOf } from '../../platform/json-sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import type { Contact, CustomerContact } from './schemas.js';
 
@@ -30,7 +30,7 @@ export const contactColumns = (alias?: string): string => columnList(CONTACT_FIE
  * A contact as the API returns it, written by PostgreSQL over alias `t`: the same fields in the
  * same order as toContact (and ContactSchema) makes them.
  */
-export const CONTACT_JSON = jsonObjectSql([
+export const CONTACT_JSON = jsonObjectOf<Contact>()([
   ['id', 'uuid', 't.id'],
   ['entity_type', 'const', '"customer"'],
   ['entity_id', 'uuid', 't.customer_id'],
@@ -42,7 +42,7 @@ export const CONTACT_JSON = jsonObjectSql([
   ['notes', 'string?', 't.notes'],
   ['created_at', 'timestamp', 't.created_at'],
   ['updated_at', 'timestamp', 't.updated_at'],
-] satisfies readonly (readonly [keyof Contact, ...unknown[]] & JsonField)[]);
+]);
 
 /** A contact as the API returns it (and as its events carry it). */
 export function toContact(r: ContactRow): Contact {

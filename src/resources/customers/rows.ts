@@ -1,5 +1,5 @@
 import { columnList, fieldsOf } from '../../platform/fields.js';
-import { type JsonField, jsonObjectSql } from '../../platform/json-sql.js';
+import { jsonObjectOf } from '../../platform/json-sql.js';
 import { toRfc3339 } from '../../platform/text.js';
 import type { CustomerContact } from '../contacts/schemas.js';
 import type { Customer } from './schemas.js';
@@ -41,7 +41,7 @@ export const customerColumns = (alias?: string): string => columnList(CUSTOMER_F
  * A customer as a list shows it (`contacts: null`), written by PostgreSQL over alias `t`: the
  * same fields in the same order as toCustomer (and CustomerSchema) makes them.
  */
-export const CUSTOMER_LIST_JSON = jsonObjectSql([
+export const CUSTOMER_LIST_JSON = jsonObjectOf<Customer>()([
   ['id', 'uuid', 't.id'],
   ['business_id', 'uuid', 't.business_id'],
   ['created_at', 'timestamp', 't.created_at'],
@@ -62,7 +62,7 @@ export const CUSTOMER_LIST_JSON = jsonObjectSql([
   ['stripe_customer_id', 'string?', 't.stripe_customer_id'],
   ['invoice_footer', 'string?', 't.invoice_footer'],
   ['contacts', 'const', 'null'],
-] satisfies readonly (readonly [keyof Customer, ...unknown[]] & JsonField)[]);
+]);
 
 /** A customer as the API returns it; its events carry it with `contacts: null`, as lists show it. */
 export function toCustomer(r: CustomerRow, contacts: CustomerContact[] | null): Customer {
