@@ -73,6 +73,8 @@ function jsonObjectSql(fields: readonly JsonField[]): string {
 export function jsonObjectOf<Entity extends object>() {
   return <const F extends readonly (JsonField & readonly [keyof Entity & string, ...unknown[]])[]>(
     fields: F &
-      ([Exclude<keyof Entity, F[number][0]>] extends [never] ? unknown : { missing: Exclude<keyof Entity, F[number][0]> }),
+      ([Exclude<keyof Entity, F[number][0]>] extends [never]
+        ? unknown
+        : { missing: Exclude<keyof Entity, F[number][0]> }),
   ): string => jsonObjectSql(fields);
 }
