@@ -337,6 +337,22 @@ export function pageStatement(ks: KeysetSql, statement?: ListSpec<unknown, unkno
   return statement ? statement(ks.union, ks.orderBy) : sql`SELECT * FROM ${ks.union} p ORDER BY ${ks.orderBy('p')}`;
 }
 
+/** What both list pipelines start from: the cursors' binding, the cursor read against it, FROM, the query options. */
+function startList(
+  codec: CursorCodec,
+  params: PageParams,
+  spec: Pick<ListSpec<never, never>, 'owner' | 'scope' | 'sortBy' | 'key' | 'from' | 'signal' | 'unprepared'>,
+) {
+  const binding: CursorBinding = {
+    owner: spec.owner,
+    scope: spec.scope,
+    sortBy: spec.sortBy,
+    descending: params.descending,
+  };
+  const cursor = readCursor(codec, binding, params, spec.key);
+  return { binding, cursor, from: asSql(spec.from), opts: { signal: spec.signal, unprepared: spec.unprepared } };
+}
+
 /**
  * The whole list pipeline: cursor → keyset SQL → query (and the count, when
  * asked for, concurrently) → page. A list is a ListSpec.
@@ -347,15 +363,7 @@ export async function listPage<R extends KeysetRow, T>(
   params: PageParams,
   spec: ListSpec<R, T>,
 ): Promise<Page<T>> {
-  const binding: CursorBinding = {
-    owner: spec.owner,
-    scope: spec.scope,
-    sortBy: spec.sortBy,
-    descending: params.descending,
-  };
-  const cursor = readCursor(codec, binding, params, spec.key);
-  const from = asSql(spec.from);
-  const opts = { signal: spec.signal, unprepared: spec.unprepared };
+  const { binding, cursor, from, opts } = startList(codec, params, spec);
   const run = (branch: BranchBuilder | undefined) => {
     const ks = buildKeyset({
       from,
@@ -433,15 +441,7 @@ export async function listPageJson(
   params: PageParams,
   spec: JsonListSpec,
 ): Promise<JsonPage> {
-  const binding: CursorBinding = {
-    owner: spec.owner,
-    scope: spec.scope,
-    sortBy: spec.sortBy,
-    descending: params.descending,
-  };
-  const cursor = readCursor(codec, binding, params, spec.key);
-  const from = asSql(spec.from);
-  const opts = { signal: spec.signal, unprepared: spec.unprepared };
+  const { binding, cursor, from, opts } = startList(codec, params, spec);
   const ks = buildKeyset({
     from,
     columns: sql.raw(`t.id, ${spec.json} AS _json`),
