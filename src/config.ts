@@ -62,6 +62,11 @@ const ConfigSchema = Type.Object({
     description:
       "'transaction' when DATABASE_URL leads to a transaction-mode pooler (PgBouncer): no named prepared statements or session settings",
   }),
+  PAGE_JSON: Type.Enum(['auto', 'postgres', 'node'], {
+    default: 'auto',
+    description:
+      "who writes a list page's JSON: 'postgres' (the database returns the page's items as one JSON text), 'node' (rows become objects this process serializes); 'auto': see the README (Performance)",
+  }),
   DB_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 500 }),
   AUTH_CACHE_SECONDS: Type.Number({
     default: 5,

@@ -12,6 +12,7 @@ import { PostgresDb } from './platform/db/postgres.js';
 import { DbRecentWrites, ReadReplicas, RedisRecentWrites } from './platform/db/replicas.js';
 import { splitUrlList } from './platform/db/url.js';
 import { purgeExpired } from './platform/idempotency.js';
+import type { PageJsonSetting } from './platform/list.js';
 import { cursorSecret } from './platform/settings.js';
 import { createBusiness, hasBusinesses } from './resources/businesses/service.js';
 import { seed } from './resources/customers/seed.js';
@@ -194,6 +195,7 @@ export async function startServer(
       trustProxy:
         config.TRUST_PROXY === undefined ? undefined : config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY,
       metrics: config.METRICS as MetricsAccess,
+      pageJson: config.PAGE_JSON as PageJsonSetting,
       mcpAllowedOrigins: (config.MCP_ALLOWED_ORIGINS ?? '')
         .split(',')
         .map((o) => o.trim())

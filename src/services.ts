@@ -2,7 +2,7 @@ import { changeState } from './platform/changes.js';
 import type { Clock } from './platform/clock.js';
 import type { CursorCodec } from './platform/cursor.js';
 import type { Db } from './platform/db/db.js';
-import type { PageParams } from './platform/list.js';
+import type { PageJson, PageParams } from './platform/list.js';
 import { createOwnedBusiness, getBusiness, listBusinesses, renameBusiness } from './resources/businesses/service.js';
 import { ContactsService } from './resources/contacts/service.js';
 import { importCustomers } from './resources/customers/bulk-import.js';
@@ -41,6 +41,8 @@ export interface ServiceOptions {
   longStatementTimeoutMs: number;
   /** The rules of console sessions (expiries, clock). */
   sessions: SessionOptions;
+  /** Who writes the list pages' JSON (PAGE_JSON, resolved). */
+  pageJson: PageJson;
 }
 
 /**
@@ -69,8 +71,8 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
     auth: opts.auth,
     clock: opts.clock,
     longStatementTimeoutMs: opts.longStatementTimeoutMs,
-    customers: new CustomersService(db, codec),
-    contacts: new ContactsService(db, codec),
+    customers: new CustomersService(db, codec, { pageJson: opts.pageJson }),
+    contacts: new ContactsService(db, codec, opts.pageJson),
     bulkImport: on(importCustomers),
     exportLinks: { create: on(createExportLink), redeem: on(redeemExportLink) },
     businesses: {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { buildApp } from '../src/http/app.js';
 import { ok } from '../src/http/responses.js';
 import { CursorCodec } from '../src/platform/cursor.js';
-import type { PageParams } from '../src/platform/list.js';
+import type { Db } from '../src/platform/db/db.js';
+import { type PageJson, type PageParams, pageJsonFor } from '../src/platform/list.js';
 import { cursorSecret } from '../src/platform/settings.js';
 import type { TenantContext } from '../src/platform/tenant.js';
 import { ContactsService } from '../src/resources/contacts/service.js';
@@ -226,5 +228,73 @@ describe('pages written by PostgreSQL', () => {
       headers: t.headers,
     });
     assert.equal(foreign.status, 422, foreign.res.body);
+  });
+});
+
+type Response = Awaited<ReturnType<Harness['app']['inject']>>;
+
+describe('PAGE_JSON: either writer, the same answers', () => {
+  test('postgres and node write every list answer byte for byte alike, cursors included', async () => {
+    const secret = await cursorSecret(h.db);
+    // Each app's statements, to see that each writer is the one at work.
+    const seen: Record<PageJson, string[]> = { postgres: [], node: [] };
+    const recording = (pageJson: PageJson): Db => ({
+      kind: h.db.kind,
+      query: (text, values, opts) => {
+        seen[pageJson].push(text);
+        return h.db.query(text, values, opts);
+      },
+      exec: (text) => h.db.exec(text),
+      transaction: (fn, opts) => h.db.transaction(fn, opts),
+      close: async () => {},
+    });
+    const apps = await Promise.all(
+      (['postgres', 'node'] as PageJson[]).map((pageJson) =>
+        buildApp({ db: recording(pageJson), cursorSecret: secret, pageJson }),
+      ),
+    );
+    try {
+      const paths = [`/api/v1/customers/${hot}/contacts`, '/api/v1/customers', '/api/v1/customers?search=customer'];
+      let compared = 0;
+      for (const path of paths) {
+        for (const sortBy of ['created_at', 'name']) {
+          let url: string | undefined =
+            `${path}${path.includes('?') ? '&' : '?'}limit=2&include_total_count=true&sort_by=${sortBy}`;
+          for (let guard = 0; url && guard < 10; guard++) {
+            const [a, b] = (await Promise.all(
+              apps.map((app) => app.inject({ url: url as string, headers: t.headers })),
+            )) as [Response, Response];
+            assert.equal(a.statusCode, 200, a.body);
+            assert.equal(b.statusCode, a.statusCode, url);
+            assert.equal(b.headers['content-type'], a.headers['content-type'], url);
+            assert.equal(b.body, a.body, url);
+            compared++;
+            const next = JSON.parse(a.body).data.next_cursor as string | null;
+            url = next
+              ? `${path}${path.includes('?') ? '&' : '?'}limit=2&sort_by=${sortBy}&cursor=${encodeURIComponent(next)}`
+              : undefined;
+          }
+        }
+      }
+      assert.ok(compared >= 10, `compared ${compared} answers`);
+      const writes = (texts: string[]) => texts.filter((q) => /_json/.test(q)).length;
+      assert.ok(writes(seen.postgres) >= compared / 2, 'PostgreSQL wrote the pages of the first app');
+      assert.equal(writes(seen.node), 0, 'the second app wrote its pages itself');
+      // A refusal is the same too.
+      const bad = await Promise.all(
+        apps.map((app) => app.inject({ url: '/api/v1/customers?cursor=nonsense', headers: t.headers })),
+      );
+      assert.equal(bad[0]?.statusCode, 422);
+      assert.equal(bad[1]?.body, bad[0]?.body);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+    }
+  });
+
+  test('auto: PostgreSQL writes the pages on both backends (the README says why)', () => {
+    assert.equal(pageJsonFor('auto', { kind: 'pglite' }), 'postgres');
+    assert.equal(pageJsonFor('auto', { kind: 'postgres' }), 'postgres');
+    assert.equal(pageJsonFor('node', { kind: 'pglite' }), 'node');
+    assert.equal(pageJsonFor('postgres', { kind: 'postgres' }), 'postgres');
   });
 });

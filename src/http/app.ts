@@ -7,6 +7,7 @@ import { CursorCodec } from '../platform/cursor.js';
 import type { Db } from '../platform/db/db.js';
 import { PostgresDb } from '../platform/db/postgres.js';
 import type { ReadReplicas, RecentWrites } from '../platform/db/replicas.js';
+import { type PageJsonSetting, pageJsonFor } from '../platform/list.js';
 import { MAX_IMPORT_BYTES } from '../resources/customers/bulk-import.js';
 import { DEFAULT_EXPORT_LINK_TTL_MS } from '../resources/customers/export-links.js';
 import { DEFAULT_SESSION_OPTIONS, type SessionOptions } from '../resources/sessions/service.js';
@@ -90,6 +91,8 @@ export interface AppOptions {
   consoleDir?: string;
   /** Origins a browser page may call /mcp from (MCP_ALLOWED_ORIGINS); none by default. */
   mcpAllowedOrigins?: readonly string[];
+  /** Who writes a list page's JSON (PAGE_JSON; ServiceOptions.pageJson); `auto` by default. */
+  pageJson?: PageJsonSetting;
 }
 
 export type App = FastifyInstance;
@@ -123,6 +126,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     auth,
     clock,
     longStatementTimeoutMs: opts.longStatementTimeoutMs ?? 600_000,
+    pageJson: pageJsonFor(opts.pageJson ?? 'auto', opts.db),
     sessions: { ...DEFAULT_SESSION_OPTIONS, now: () => clock.now(), ...opts.sessions },
   };
   const bind = (on: Db) => createServices(on, codec, shared);

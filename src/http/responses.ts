@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { JsonPage, PageParams } from '../platform/list.js';
+import type { JsonPage, Page, PageParams } from '../platform/list.js';
 import type { PageQueryStatic } from '../platform/schema.js';
 
 export function ok<T>(data: T, message: string, code: 'OK' | 'CREATED' | 'UPDATED' = 'OK') {
@@ -43,6 +43,12 @@ export function clientGone(reply: FastifyReply): AbortSignal {
 export function okPageJson(page: JsonPage, message: string): string {
   const s = JSON.stringify;
   return `{"success":true,"message":${s(message)},"code":"OK","data":{"items":[${page.items}],"total":${s(page.total)},"limit":${s(page.limit)},"next_cursor":${s(page.next_cursor)},"prev_cursor":${s(page.prev_cursor)},"has_next":${s(page.has_next)},"has_prev":${s(page.has_prev)},"has_more":${s(page.has_more)}}}`;
+}
+
+/** Sends a list page: JSON text as it is, a page of items through the route's response serializer. */
+export function sendPage<T>(reply: FastifyReply, page: Page<T> | JsonPage, message: string): FastifyReply {
+  if (typeof page.items === 'string') return sendJson(reply, okPageJson(page as JsonPage, message));
+  return reply.send(ok(page as Page<T>, message));
 }
 
 /** Sends JSON text as it is (a string with a JSON type skips the response serializer). */

@@ -5,6 +5,8 @@
  * also beside a running embedded server) every message goes to its `/mcp`;
  * otherwise the tools run here, on the database, as the other commands do.
  */
+
+import type { PageJsonSetting } from '../../platform/list.js';
 import { defineCommand, UsageError } from '../command.js';
 
 /** Whether a server answers at `base` (its health check), within a second. */
@@ -66,6 +68,7 @@ export default defineCommand({
         { createServices },
         { wallClock },
         { DEFAULT_SESSION_OPTIONS },
+        { pageJsonFor },
       ] = await Promise.all([
         import('../../mcp/server.js'),
         import('../../resources/tokens/authenticator.js'),
@@ -74,6 +77,7 @@ export default defineCommand({
         import('../../services.js'),
         import('../../platform/clock.js'),
         import('../../resources/sessions/service.js'),
+        import('../../platform/list.js'),
       ]);
       const auth = new Authenticator(db);
       const caller = await auth.verify(token, null, 'database');
@@ -83,6 +87,7 @@ export default defineCommand({
           auth,
           clock: wallClock,
           longStatementTimeoutMs: config.DB_LONG_STATEMENT_TIMEOUT_MS,
+          pageJson: pageJsonFor(config.PAGE_JSON as PageJsonSetting, db),
           sessions: DEFAULT_SESSION_OPTIONS,
         });
       const server = createMcpServer({

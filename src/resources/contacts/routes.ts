@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { tenantOf } from '../../http/access.js';
-import { deleted, ok, okPageJson, pageParams, SECURITY, sendJson } from '../../http/responses.js';
+import { deleted, ok, pageParams, SECURITY, sendPage } from '../../http/responses.js';
 import { AuthHeaders, DeletedEnvelope, Envelope, errorResponses, PaginatedOf } from '../../http/schemas.js';
 import {
   ContactCreateSchema,
@@ -34,14 +34,12 @@ export const contactRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       },
     },
-    // The response schema documents the page; PostgreSQL writes it (see listPageJson).
+    // The response schema documents the page; PostgreSQL may write it (see PageJson).
     async (req, reply) =>
-      sendJson(
+      sendPage(
         reply,
-        okPageJson(
-          await req.services.contacts.listJson(tenantOf(req), req.params.customer_id, pageParams(req.query)),
-          'Contacts retrieved',
-        ),
+        await req.services.contacts.page(tenantOf(req), req.params.customer_id, pageParams(req.query)),
+        'Contacts retrieved',
       ),
   );
 

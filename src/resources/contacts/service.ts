@@ -8,6 +8,7 @@ import {
   listPage,
   listPageJson,
   type Page,
+  type PageJson,
   type PageParams,
   type SortKey,
   textKey,
@@ -128,7 +129,16 @@ export class ContactsService {
   constructor(
     private readonly db: Db,
     private readonly codec: CursorCodec,
+    /** Who writes the list endpoint's page (see PageJson). */
+    private readonly pageJson: PageJson = 'postgres',
   ) {}
+
+  /** The list endpoint's page, written by whoever PAGE_JSON says. */
+  async page(ctx: TenantContext, customerId: string, params: PageParams): Promise<Page<Contact> | JsonPage> {
+    return this.pageJson === 'postgres'
+      ? await this.listJson(ctx, customerId, params)
+      : await this.list(ctx, customerId, params);
+  }
 
   /** One page of a customer's contacts; not found when the customer is not this business's. */
   async list(ctx: TenantContext, customerId: string, params: PageParams): Promise<Page<Contact>> {

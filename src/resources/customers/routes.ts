@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { callerOf, tenantOf } from '../../http/access.js';
 import { HttpError, malformedMultipart, SEND_MULTIPART } from '../../http/errors.js';
-import { clientGone, deleted, ok, okPageJson, pageParams, SECURITY, sendJson } from '../../http/responses.js';
+import { clientGone, deleted, ok, pageParams, SECURITY, sendPage } from '../../http/responses.js';
 import {
   AuthHeaders,
   DeletedEnvelope,
@@ -208,23 +208,14 @@ export const customerRoutes: FastifyPluginAsyncTypebox<CustomerRouteOptions> = a
     async (req, reply) => {
       const q = req.query;
       checkListQuery(q);
-      if (q.search === undefined) {
-        // The response schema documents the page; PostgreSQL writes it (see listPageJson).
-        const page = await req.services.customers.listJson(
-          tenantOf(req),
-          { id: q.id, email: q.email, status: q.status },
-          pageParams(q),
-          clientGone(reply),
-        );
-        return sendJson(reply, okPageJson(page, 'Customers retrieved'));
-      }
-      const page = await req.services.customers.list(
+      // The response schema documents the page; without a search PostgreSQL may write it (see PageJson).
+      const page = await req.services.customers.page(
         tenantOf(req),
         { id: q.id, email: q.email, status: q.status, search: q.search },
         pageParams(q),
         clientGone(reply),
       );
-      return ok(page, 'Customers retrieved');
+      return sendPage(reply, page, 'Customers retrieved');
     },
   );
 

@@ -10,6 +10,7 @@ import {
   listPage,
   listPageJson,
   type Page,
+  type PageJson,
   type PageParams,
   type SortKey,
   textKey,
@@ -126,6 +127,7 @@ function customerList(ctx: TenantContext, filters: CustomerFilters, params: Page
 
 export class CustomersService {
   private readonly search: SearchSettings;
+  private readonly pageJson: PageJson;
 
   constructor(
     private readonly db: Db,
@@ -135,8 +137,11 @@ export class CustomersService {
       searchWindow?: number;
       /** Rows a best-match search walks per tier before the indexes take over (0: never walk). */
       relevanceWindow?: number;
+      /** Who writes a page without a search (see PageJson; default PostgreSQL). */
+      pageJson?: PageJson;
     } = {},
   ) {
+    this.pageJson = opts.pageJson ?? 'postgres';
     this.search = {
       window: opts.searchWindow ?? SEARCH_WINDOW,
       relevanceWindow: opts.relevanceWindow ?? SEARCH_WINDOW,
@@ -188,6 +193,19 @@ export class CustomersService {
       from: 'customers t',
       json: CUSTOMER_LIST_JSON,
     });
+  }
+
+  /** The list endpoint's page: without a search, written by whoever PAGE_JSON says (see PageJson). */
+  async page(
+    ctx: TenantContext,
+    filters: CustomerFilters,
+    params: PageParams,
+    signal?: AbortSignal,
+  ): Promise<Page<Customer> | JsonPage> {
+    if (filters.search === undefined && this.pageJson === 'postgres') {
+      return await this.listJson(ctx, filters, params, signal);
+    }
+    return await this.list(ctx, filters, params, signal);
   }
 
   /**
