@@ -40,7 +40,7 @@ export function clientGone(reply: FastifyReply): AbortSignal {
  * The success envelope of a page whose items are already JSON (see listPageJson), as the text
  * the response serializer would write for `ok(page, message)`: the same fields, in the same order.
  */
-export function okPageJson(page: JsonPage, message: string): string {
+function okPageJson(page: JsonPage, message: string): string {
   const s = JSON.stringify;
   return `{"success":true,"message":${s(message)},"code":"OK","data":{"items":[${page.items}],"total":${s(page.total)},"limit":${s(page.limit)},"next_cursor":${s(page.next_cursor)},"prev_cursor":${s(page.prev_cursor)},"has_next":${s(page.has_next)},"has_prev":${s(page.has_prev)},"has_more":${s(page.has_more)}}}`;
 }
@@ -52,6 +52,6 @@ export function sendPage<T>(reply: FastifyReply, page: Page<T> | JsonPage, messa
 }
 
 /** Sends JSON text as it is (a string with a JSON type skips the response serializer). */
-export function sendJson(reply: FastifyReply, json: string): FastifyReply {
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(json as never);
 }
