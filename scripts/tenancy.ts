@@ -13,6 +13,8 @@ export const NOT_PER_TENANT: Record<string, string> = {
   api_tokens: "a token is its user's, not a business's",
   sessions: "a console session is its user's, across their businesses, as a token is",
   sign_in_links: 'a sign-in link signs a user in, not into one business',
+  passkeys: 'a passkey signs its user in, across their businesses, as a token does',
+  webauthn_challenges: 'a passkey challenge belongs to a sign-in or a user, not a business',
   settings: 'installation-wide settings (the cursor secret)',
   schema_migrations: 'installation-wide',
   idempotency_keys: "keyed by business or, for routes without one, by the token's user",

@@ -16,6 +16,15 @@ import {
   revokeInvitation,
 } from './resources/invitations/service.js';
 import { addMember, changeRole, listMembers, removeMember } from './resources/members/service.js';
+import {
+  deletePasskey,
+  listPasskeys,
+  type RelyingParty,
+  registerPasskey,
+  registrationOptions,
+  signInOptions,
+  signInWithPasskey,
+} from './resources/passkeys/service.js';
 import { endSession, type SessionOptions, signIn, verifySession } from './resources/sessions/service.js';
 import type { Authenticator } from './resources/tokens/authenticator.js';
 import { createOwnToken, listOwnTokens, revokeToken } from './resources/tokens/service.js';
@@ -94,6 +103,15 @@ export function createServices(db: Db, codec: CursorCodec, opts: ServiceOptions)
       signIn: (credential: Parameters<typeof signIn>[2]) => signIn(db, opts.sessions, credential),
       verify: (secret: string, businessId: string | null) => verifySession(db, opts.sessions, secret, businessId),
       end: (sessionId: string) => endSession(db, opts.sessions, sessionId),
+    },
+    passkeys: {
+      registrationOptions: timed(registrationOptions),
+      register: timed(registerPasskey),
+      list: paged(listPasskeys),
+      remove: on(deletePasskey),
+      signInOptions: timed(signInOptions),
+      signIn: (rp: RelyingParty, input: Parameters<typeof signInWithPasskey>[4]) =>
+        signInWithPasskey(db, opts.clock, opts.sessions, rp, input),
     },
     events: { list: paged(listEvents) },
     /** Where a business's data stands (conditional requests: http/conditional.ts). */

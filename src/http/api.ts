@@ -5,6 +5,7 @@ import { customerRoutes, exportLinkRoutes } from '../resources/customers/routes.
 import { eventRoutes } from '../resources/events/routes.js';
 import { invitationRoutes } from '../resources/invitations/routes.js';
 import { memberRoutes } from '../resources/members/routes.js';
+import { passkeyRoutes, passkeySignInRoutes } from '../resources/passkeys/routes.js';
 import { sessionRoutes } from '../resources/sessions/routes.js';
 import { tokenRoutes } from '../resources/tokens/routes.js';
 import type { TargetPolicy } from '../resources/webhooks/address.js';
@@ -32,7 +33,9 @@ export async function apiRoutes(app: FastifyInstance, opts: ApiOptions): Promise
   const bodyDeadlineMs = opts.unauthenticatedBodyMs;
   await app.register(invitationRoutes, { publicUrl: opts.publicUrl, bodyDeadlineMs, prefix: '/api/v1' });
   await app.register(sessionRoutes, { bodyDeadlineMs, prefix: '/api/v1/sessions' });
+  await app.register(passkeySignInRoutes, { publicUrl: opts.publicUrl, bodyDeadlineMs, prefix: '/api/v1/sessions' });
   await app.register(tokenRoutes, { prefix: '/api/v1/tokens' });
+  await app.register(passkeyRoutes, { publicUrl: opts.publicUrl, prefix: '/api/v1/passkeys' });
   await app.register(eventRoutes, { prefix: '/api/v1/events' });
   await app.register(webhookRoutes, { ...opts.webhooks, prefix: '/api/v1/webhook-endpoints' });
   await app.register(customerRoutes, {

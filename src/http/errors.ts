@@ -19,6 +19,7 @@ const NOT_FOUND: Record<Resource, string> = {
   member: 'Member not found',
   token: 'Token not found',
   webhook_endpoint: 'Webhook endpoint not found',
+  passkey: 'Passkey not found',
   event: 'Event not found',
 };
 

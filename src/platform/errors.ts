@@ -34,7 +34,16 @@ export class ForbiddenError extends Base {
   }
 }
 
-export type Resource = 'business' | 'customer' | 'contact' | 'user' | 'member' | 'token' | 'webhook_endpoint' | 'event';
+export type Resource =
+  | 'business'
+  | 'customer'
+  | 'contact'
+  | 'user'
+  | 'member'
+  | 'token'
+  | 'webhook_endpoint'
+  | 'event'
+  | 'passkey';
 
 /** The resource does not exist for this caller (another tenant's is the same as none). */
 export class NotFoundError extends Base {

@@ -6,6 +6,7 @@ import type { Permission } from '../../src/resources/businesses/roles.js';
 import { createInvitation } from '../../src/resources/invitations/service.js';
 import { createToken, hashToken } from '../../src/resources/tokens/service.js';
 import { addTestMember, type Harness, multipart, unique } from './harness.js';
+import { SoftPasskey } from './webauthn.js';
 
 export interface Ids {
   /** The caller's business (routes that name a business). */
@@ -48,6 +49,68 @@ async function userOf(h: Harness, headers: Record<string, string>): Promise<stri
 
 const NO_SUCH_ID = '00000000-0000-7000-8000-000000000000';
 
+/** Passkeys belong to a host name: the route table's requests name one. */
+const PASSKEY_HOST = 'localhost:8000';
+
+/** A caller's own passkeys: options, register (with a software authenticator), list, delete. */
+function PASSKEY_ROUTES(): RouteCase[] {
+  return [
+    {
+      name: 'POST /api/v1/passkeys/options',
+      permission: 'token',
+      idBearing: false,
+      ok: 200,
+      request: (_ids, headers) => ({
+        method: 'POST',
+        url: '/api/v1/passkeys/options',
+        headers: { ...headers, host: PASSKEY_HOST },
+      }),
+    },
+    {
+      name: 'POST /api/v1/passkeys',
+      permission: 'token',
+      idBearing: false,
+      ok: 201,
+      request: async (_ids, headers, h) => {
+        const at = { ...headers, host: PASSKEY_HOST };
+        const asked = await h.app.inject({ method: 'POST', url: '/api/v1/passkeys/options', headers: at });
+        // A caller refused here gets options of no use: the request itself is what is judged.
+        const options =
+          asked.statusCode === 200 ? JSON.parse(asked.body).data : { challenge: 'A'.repeat(43), user: { id: 'AAAA' } };
+        const credential = new SoftPasskey(`http://${PASSKEY_HOST}`).register(options);
+        return { method: 'POST', url: '/api/v1/passkeys', headers: at, payload: { credential } };
+      },
+    },
+    {
+      name: 'GET /api/v1/passkeys',
+      permission: 'token',
+      idBearing: false,
+      ok: 200,
+      request: (_ids, headers) => ({ method: 'GET', url: '/api/v1/passkeys?limit=5', headers }),
+    },
+    {
+      name: 'DELETE /api/v1/passkeys/{passkey_id}',
+      permission: 'token',
+      idBearing: false,
+      ok: 200,
+      request: async (_ids, headers, h) => {
+        // A passkey of the caller's own, stored as a registration would.
+        const email = await userOf(h, headers);
+        let target = NO_SUCH_ID;
+        if (email) {
+          target = uuidv7();
+          await h.db.query(
+            `INSERT INTO passkeys (id, user_id, credential_id, public_key, name, created_at)
+             SELECT $1, id, $2, 'AA', 'Passkey', now() FROM users WHERE email = $3`,
+            [target, unique('cred'), email],
+          );
+        }
+        return { method: 'DELETE', url: `/api/v1/passkeys/${target}`, headers };
+      },
+    },
+  ];
+}
+
 /** The routes anyone may call, without a token (test/structure.test.ts holds the app to this list). */
 export const PUBLIC_ROUTES = [
   'GET /',
@@ -59,6 +122,8 @@ export const PUBLIC_ROUTES = [
   'GET /docs/js/scalar.js',
   'GET /docs/openapi.json',
   'GET /favicon.svg',
+  // A challenge for signing in with a passkey (no user is named).
+  'POST /api/v1/sessions/passkey/options',
   // The operator console's static files (test/console.test.ts).
   'GET /console/',
   'GET /console/*',
@@ -73,8 +138,9 @@ export const PUBLIC_ROUTES = [
 export const OPTIONAL_ROUTES = [
   // Accepting an invitation needs no token (the invitation is the credential); with one, it joins the caller's account.
   'POST /api/v1/invitations/accept',
-  // Signing in: the body is the credential (a token or a sign-in link).
+  // Signing in: the body is the credential (a token or a sign-in link; a passkey's answer).
   'POST /api/v1/sessions',
+  'POST /api/v1/sessions/passkey',
 ];
 
 /**
@@ -370,6 +436,7 @@ export const ROUTES: RouteCase[] = [
       return { method: 'DELETE', url: `/api/v1/tokens/${target}`, headers };
     },
   },
+  ...PASSKEY_ROUTES(),
   {
     name: 'GET /api/v1/events',
     permission: 'read',

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { callerOf } from '../../http/access.js';
 import { bodyDeadline, UNAUTHENTICATED_BODY } from '../../http/body-deadline.js';
 import { deleted, ok, SECURITY } from '../../http/responses.js';
@@ -7,8 +8,17 @@ import { clearSessionCookie, setSessionCookie } from '../../http/sessions.js';
 import { RequestValidationError } from '../../http/validation.js';
 import { UnauthenticatedError } from '../../platform/errors.js';
 import { SessionCreatedSchema, SessionCreateSchema, SessionCurrentSchema } from './schemas.js';
+import type { NewSession } from './service.js';
 
 const tags = ['sessions'];
+
+/** The answer of a sign-in (a token, a link, a passkey): its cookie set, who signed in (201). */
+export function signedIn(req: FastifyRequest, reply: FastifyReply, made: NewSession): FastifyReply {
+  setSessionCookie(req, reply, made.secret, made.session.expiresAt);
+  return reply
+    .code(201)
+    .send(ok({ user: made.session.user, expires_at: made.session.expiresAt }, 'Signed in', 'CREATED'));
+}
 
 /** Console sessions (contract §6): sign in with a token or a sign-in link, see the session, sign out. */
 export const sessionRoutes: FastifyPluginAsyncTypebox<{ bodyDeadlineMs?: number | undefined }> = async (
@@ -49,10 +59,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ bodyDeadlineMs?: number 
       }
       const credential = token !== undefined ? { token } : { link: link as string };
       const made = await app.checkCredential(req, false, () => req.services.sessions.signIn(credential));
-      setSessionCookie(req, reply, made.secret, made.session.expiresAt);
-      return reply
-        .code(201)
-        .send(ok({ user: made.session.user, expires_at: made.session.expiresAt }, 'Signed in', 'CREATED'));
+      return signedIn(req, reply, made);
     },
   );
 
