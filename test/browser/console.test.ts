@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeViolations, type ConsoleServer, chromiumSkip, startConsole } from '../helpers/console.js';
+import { axeViolations, type ConsoleServer, chromiumSkip, signInWithToken, startConsole } from '../helpers/console.js';
 import { until } from '../helpers/harness.js';
 import { http } from '../helpers/server-process.js';
 
@@ -609,6 +609,58 @@ describe('the console in a browser', { skip, concurrency: false }, () => {
       await tabTo('← Customers');
       await p.keyboard.press('Enter');
       await heading(p, 'Customers');
+    } finally {
+      await k.close();
+    }
+  });
+
+  test('a passkey: registered on a host name, it signs in again after sign-out (Chromium virtual authenticator)', async () => {
+    // Browsers refuse passkeys on an IP address: the console says so there...
+    await page.goto(`${c.base}/console/#/sign-in`);
+    await page.getByText(/Passkeys need a host name/).waitFor();
+    // ...and offers them at localhost.
+    const named = c.base.replace('127.0.0.1', 'localhost');
+    const k = await c.browser.newContext();
+    try {
+      const p = await signInWithToken(k, named, c.token);
+      const cdp = await k.newCDPSession(p);
+      await cdp.send('WebAuthn.enable');
+      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: {
+          protocol: 'ctap2',
+          transport: 'internal',
+          hasResidentKey: true,
+          hasUserVerification: true,
+          isUserVerified: true,
+          automaticPresenceSimulation: true,
+        },
+      });
+      await p.getByRole('link', { name: 'API tokens' }).click();
+      await p.getByRole('heading', { level: 2, name: 'Passkeys' }).waitFor();
+      await p.getByText('No passkeys yet.').waitFor();
+      await p.locator('input[name="name"]').fill('Test laptop');
+      await p.getByRole('button', { name: 'Add a passkey' }).click();
+      await p.locator('tr', { hasText: 'Test laptop' }).waitFor();
+      const held = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+      assert.equal(held.credentials.length, 1, 'the authenticator holds the passkey');
+      assert.equal(held.credentials[0]?.isResidentCredential, true);
+      await assertAccessible(p, 'tokens with a passkey');
+      await p.getByRole('button', { name: 'Sign out' }).click();
+      await heading(p, 'Sign in to the Customers console');
+      await p.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await p.getByText('Signed in as').waitFor();
+      await heading(p, 'Customers');
+      // Deleted, it signs nobody in: the console says so in words.
+      await p.getByRole('link', { name: 'API tokens' }).click();
+      const row = p.locator('tr', { hasText: 'Test laptop' });
+      await row.getByRole('button', { name: /^Delete passkey/ }).click();
+      await row.getByRole('button', { name: 'Yes, delete' }).click();
+      await row.waitFor({ state: 'detached' });
+      await p.getByRole('button', { name: 'Sign out' }).click();
+      await heading(p, 'Sign in to the Customers console');
+      await p.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await p.getByText('This passkey was already used, has expired or is not valid.').waitFor();
+      await assertAccessible(p, 'sign-in, a passkey refused');
     } finally {
       await k.close();
     }

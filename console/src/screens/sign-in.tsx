@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { AuthenticationError, type CurrentSessionResponse, describeError, sessionApi, signedOut } from '../api.js';
+import { passkeysUnavailable, signInWithPasskey } from '../passkeys.js';
 import { clearFragment } from '../router.js';
 import { Field, Title } from '../ui.js';
 
@@ -27,6 +28,8 @@ export function SignInScreen({ link }: { link?: string }) {
     mutationFn: (value: string) => signedOut.sessions.create({ token: value.trim() }),
     onSuccess: done,
   });
+  const byPasskey = useMutation({ mutationFn: signInWithPasskey, onSuccess: done });
+  const noPasskeys = passkeysUnavailable();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     byToken.mutate(token);
@@ -50,6 +53,24 @@ export function SignInScreen({ link }: { link?: string }) {
           <code>customers-api login-link --email you@example.com</code>), or sign in with an API token.
         </p>
       ) : null}
+      <section aria-labelledby="passkey-heading" className="card">
+        <h2 id="passkey-heading">Sign in with a passkey</h2>
+        {noPasskeys ? (
+          <p className="muted">{noPasskeys}</p>
+        ) : (
+          <>
+            <p>If you registered a passkey on this device (or your phone), use it here.</p>
+            <button type="button" className="primary" disabled={byPasskey.isPending} onClick={() => byPasskey.mutate()}>
+              {byPasskey.isPending ? 'Waiting for the passkey…' : 'Sign in with a passkey'}
+            </button>
+          </>
+        )}
+        {byPasskey.isError ? (
+          <p className="error" role="alert">
+            {signInError(byPasskey.error, 'passkey')}
+          </p>
+        ) : null}
+      </section>
       <section aria-labelledby="token-heading" className="card">
         <h2 id="token-heading">Sign in with an API token</h2>
         <form onSubmit={submit}>

@@ -1,9 +1,96 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useConsole } from '../context.js';
+import { passkeysUnavailable, registerPasskey } from '../passkeys.js';
 import { ConfirmButton, Empty, ErrorNote, Field, Loading, SecretOnce, Title, when } from '../ui.js';
 
-/** The signed-in user's API tokens: create (shown once), revoke. */
+/** The signed-in user's passkeys: register one on this device, delete one. */
+function PasskeysPanel() {
+  const { api, session } = useConsole();
+  const queries = useQueryClient();
+  const key = ['passkeys', session.user.id];
+  const passkeys = useQuery({ queryKey: key, queryFn: async () => (await api.passkeys.list()).items });
+  const [name, setName] = useState('');
+  const register = useMutation({
+    mutationFn: () => registerPasskey(api, name),
+    onSuccess: () => {
+      setName('');
+      return queries.invalidateQueries({ queryKey: key });
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => api.passkeys.remove(id),
+    onSuccess: () => queries.invalidateQueries({ queryKey: key }),
+  });
+  const unavailable = passkeysUnavailable();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    register.mutate();
+  };
+  return (
+    <section aria-labelledby="passkeys-heading">
+      <h2 id="passkeys-heading">Passkeys</h2>
+      <p>A passkey signs you in again on this device without a link or a token.</p>
+      {unavailable ? (
+        <p className="muted">{unavailable}</p>
+      ) : (
+        <form className="card" onSubmit={submit} aria-label="New passkey" noValidate>
+          <Field
+            label="Passkey name"
+            name="name"
+            value={name}
+            onChange={setName}
+            error={register.error}
+            hint="For you to tell them apart, e.g. “Work laptop”."
+          />
+          <ErrorNote error={register.error} fields={['name']} />
+          <button type="submit" className="primary" disabled={register.isPending}>
+            {register.isPending ? 'Waiting for the passkey…' : 'Add a passkey'}
+          </button>
+        </form>
+      )}
+      {passkeys.isPending ? <Loading what="Loading passkeys…" /> : null}
+      <ErrorNote error={passkeys.error ?? remove.error} />
+      {passkeys.isSuccess && passkeys.data.length === 0 ? <Empty>No passkeys yet.</Empty> : null}
+      {passkeys.data && passkeys.data.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">Passkeys</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Added</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {passkeys.data.map((p) => (
+                <tr key={p.id} data-passkey-id={p.id}>
+                  <td>{p.name}</td>
+                  <td>{when(p.created_at)}</td>
+                  <td>{when(p.last_used_at)}</td>
+                  <td>
+                    <ConfirmButton
+                      label={`Delete passkey ${p.name}`}
+                      question="Delete this passkey? It will not sign you in any more."
+                      confirmLabel="Yes, delete"
+                      onConfirm={() => remove.mutate(p.id)}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** The signed-in user's API tokens: create (shown once), revoke; and their passkeys. */
 export function TokensScreen() {
   const { api, session } = useConsole();
   const queries = useQueryClient();
@@ -84,6 +171,7 @@ export function TokensScreen() {
           </table>
         </div>
       ) : null}
+      <PasskeysPanel />
     </>
   );
 }

@@ -47,6 +47,11 @@ export type WebhookDeliveryAttemptResponse = Schemas['WebhookDeliveryAttemptResp
 export type WebhookDeliveryScheduledResponse = Schemas['WebhookDeliveryScheduledResponse'];
 export type CustomerExportLinkResponse = Schemas['CustomerExportLinkResponse'];
 export type SessionCreateRequest = Schemas['SessionCreateRequest'];
+export type PasskeyResponse = Schemas['PasskeyResponse'];
+export type PasskeyCreationOptions = Schemas['PasskeyCreationOptions'];
+export type PasskeyRequestOptions = Schemas['PasskeyRequestOptions'];
+export type PasskeyCreateRequest = Schemas['PasskeyCreateRequest'];
+export type PasskeySignInRequest = Schemas['PasskeySignInRequest'];
 export type SessionResponse = Schemas['SessionResponse'];
 export type CurrentSessionResponse = Schemas['CurrentSessionResponse'];
 
@@ -625,8 +630,38 @@ export class CustomersApi {
         noKey: true,
         anonymous: true,
       }),
+    /** A challenge for `navigator.credentials.get()`, then its answer: a session as `create` makes. */
+    passkeyOptions: () =>
+      this.t.request<PasskeyRequestOptions>({
+        method: 'POST',
+        path: 'api/v1/sessions/passkey/options',
+        noKey: true,
+        anonymous: true,
+      }),
+    createWithPasskey: (body: PasskeySignInRequest) =>
+      this.t.request<SessionResponse>({
+        method: 'POST',
+        path: 'api/v1/sessions/passkey',
+        json: body,
+        noKey: true,
+        anonymous: true,
+      }),
     current: () => this.t.request<CurrentSessionResponse>({ method: 'GET', path: 'api/v1/sessions/current' }),
     end: () => this.t.request<void>({ method: 'DELETE', path: 'api/v1/sessions/current' }),
+  };
+
+  /**
+   * The caller's passkeys (contract §6): `options` for `navigator.credentials.create()`,
+   * then `create` with what it made; sign in with one through `sessions.createWithPasskey`.
+   */
+  readonly passkeys = {
+    options: () =>
+      this.t.request<PasskeyCreationOptions>({ method: 'POST', path: 'api/v1/passkeys/options', noKey: true }),
+    create: (body: PasskeyCreateRequest) =>
+      this.t.request<PasskeyResponse>({ method: 'POST', path: 'api/v1/passkeys', json: body, noKey: true }),
+    list: () => this.t.request<Page<PasskeyResponse>>({ method: 'GET', path: 'api/v1/passkeys' }),
+    remove: (passkeyId: string) =>
+      this.t.request<void>({ method: 'DELETE', path: `api/v1/passkeys/${seg(passkeyId)}` }),
   };
 
   readonly tokens = {

@@ -205,6 +205,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/passkey/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Options for signing in with a passkey
+         * @description The options for `navigator.credentials.get()`: a challenge, valid 5 minutes and single use; no user is named (the authenticator offers the passkeys it holds for this site). Passkeys belong to the host name the console is opened at (`PUBLIC_URL`, else the request's `Host`): browsers refuse them on an IP address, so open the console at `localhost` or a name.
+         */
+        post: operations["create_passkey_sign_in_options_api_v1_sessions_passkey_options_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a passkey (console session)
+         * @description With what `navigator.credentials.get()` returned for the options of `POST /api/v1/sessions/passkey/options`: answers who signed in and sets the session cookie, exactly as `POST /api/v1/sessions` does. An unknown passkey, a challenge unknown, expired or used, a signature that does not verify or another site's → 401, saying nothing of why. Bodies past 4 KB → 413, not sent within 5 s → 408.
+         */
+        post: operations["create_passkey_session_api_v1_sessions_passkey_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -244,6 +284,70 @@ export interface paths {
          * @description Revokes one of the caller's tokens (the one making the request too); revoking it again is harmless. Another user's token → 404.
          */
         delete: operations["revoke_token_api_v1_tokens__token_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/passkeys/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Options for registering a passkey
+         * @description The options for `navigator.credentials.create()` to make a passkey for the caller: a challenge for them alone, valid 5 minutes and single use, and the passkeys they hold already (an authenticator holding one of them says so). Passkeys belong to the host name the console is opened at (`PUBLIC_URL`, else the request's `Host`): browsers refuse them on an IP address, so open the console at `localhost` or a name.
+         */
+        post: operations["create_passkey_options_api_v1_passkeys_options_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my passkeys
+         * @description The caller's passkeys, oldest first. Never a key.
+         */
+        get: operations["list_passkeys_api_v1_passkeys_get"];
+        put?: never;
+        /**
+         * Register a passkey
+         * @description Keeps the passkey `navigator.credentials.create()` made for the options of `POST /api/v1/passkeys/options` (only its public key is stored), so its user can sign in with it later (`POST /api/v1/sessions/passkey`). A credential that does not verify — another site's, a challenge unknown, expired or used, no user verification — → 422 at `body.credential`; one registered already, or an 11th → 409.
+         */
+        post: operations["create_passkey_api_v1_passkeys_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/passkeys/{passkey_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a passkey
+         * @description Deletes one of the caller's passkeys: it signs nobody in from now on (sessions it made go on until they end). Another user's, or one deleted already → 404.
+         */
+        delete: operations["delete_passkey_api_v1_passkeys__passkey_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1109,6 +1213,179 @@ export interface components {
              */
             expires_at: string;
         };
+        PasskeyAssertionCredential: {
+            /** @description The credential's id */
+            id: string;
+            /** @description The same id */
+            rawId: string;
+            /** @enum {string} */
+            type: "public-key";
+            response: {
+                /** @description As the browser made it */
+                clientDataJSON: string;
+                /** @description As the authenticator made it */
+                authenticatorData: string;
+                /** @description The authenticator's signature */
+                signature: string;
+            } & {
+                [key: string]: unknown;
+            };
+            authenticatorAttachment?: string;
+            clientExtensionResults?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        PasskeyCreateRequest: {
+            /** @description A label (default "Passkey") */
+            name?: string;
+            /** @description What `navigator.credentials.create()` returned for the options of `POST /passkeys/options`, as JSON */
+            credential: components["schemas"]["PasskeyRegistrationCredential"];
+        };
+        PasskeyCreationOptions: {
+            /** @description Single use, valid for 5 minutes */
+            challenge: string;
+            rp: {
+                name: string;
+                id?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            user: {
+                /** @description The user handle */
+                id: string;
+                name: string;
+                displayName: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** @description COSE algorithms accepted, best first */
+            pubKeyCredParams: {
+                alg: number;
+                type: string;
+            }[];
+            timeout?: number;
+            /** @description The passkeys the caller has already: an authenticator holding one says so */
+            excludeCredentials?: ({
+                /** @description A credential's id */
+                id: string;
+                /** @example public-key */
+                type: string;
+                transports?: string[];
+            } & {
+                [key: string]: unknown;
+            })[];
+            authenticatorSelection?: {
+                [key: string]: unknown;
+            };
+            attestation?: string;
+            hints?: string[];
+            extensions?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        PasskeyListResponse: {
+            /** @description The page, in the requested order */
+            items: components["schemas"]["PasskeyResponse"][];
+            /** @description Rows across all pages; null unless include_total_count=true */
+            total: number | null;
+            /** @description The page size used */
+            limit: number;
+            /** @description Pass with direction=next for the following page; null when has_next is false */
+            next_cursor: string | null;
+            /** @description Pass with direction=prev for the preceding page; null when has_prev is false */
+            prev_cursor: string | null;
+            /** @description Rows exist after this page */
+            has_next: boolean;
+            /** @description Rows exist before this page */
+            has_prev: boolean;
+            /** @description Always equal to has_next (the pagination guide's loop reads it) */
+            has_more: boolean;
+        };
+        PasskeyRegistrationCredential: {
+            /** @description The credential's id */
+            id: string;
+            /** @description The same id */
+            rawId: string;
+            /** @enum {string} */
+            type: "public-key";
+            response: {
+                /** @description As the browser made it */
+                clientDataJSON: string;
+                /** @description As the authenticator made it */
+                attestationObject: string;
+            } & {
+                [key: string]: unknown;
+            };
+            authenticatorAttachment?: string;
+            clientExtensionResults?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        PasskeyRequestOptions: {
+            /** @description Single use, valid for 5 minutes */
+            challenge: string;
+            timeout?: number;
+            rpId?: string;
+            /** @description Empty: the authenticator offers the passkeys it holds for this site */
+            allowCredentials?: ({
+                /** @description A credential's id */
+                id: string;
+                /** @example public-key */
+                type: string;
+                transports?: string[];
+            } & {
+                [key: string]: unknown;
+            })[];
+            userVerification?: string;
+            hints?: string[];
+            extensions?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        PasskeyResponse: {
+            /**
+             * Format: uuid
+             * @example 019abf2e-6a47-7b3e-9c1d-2f4a5b6c7d8e
+             */
+            id: string;
+            /**
+             * @description A label the user chose (or "Passkey")
+             * @example Work laptop
+             */
+            name: string;
+            /**
+             * @description How the browser reaches the authenticator, as it said at registration
+             * @example [
+             *       "internal",
+             *       "hybrid"
+             *     ]
+             */
+            transports: string[];
+            /**
+             * Format: date-time
+             * @description RFC 3339, UTC, microseconds
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description The last sign-in with it
+             * @example 2026-11-26T13:26:02.123456Z
+             */
+            last_used_at: string | null;
+        };
+        PasskeySignInRequest: {
+            /** @description What `navigator.credentials.get()` returned for the options of `POST /sessions/passkey/options`, as JSON */
+            credential: components["schemas"]["PasskeyAssertionCredential"];
+        };
         /** @enum {string} */
         Role: "owner" | "admin" | "member" | "viewer";
         SessionCreateRequest: {
@@ -1338,6 +1615,56 @@ export interface components {
             message: string;
             /** @example DELETED */
             code: string;
+        };
+        SuccessEnvelope_PasskeyCreationOptions_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            /** @description WebAuthn options in their JSON form (W3C WebAuthn Level 3 `PublicKeyCredentialCreationOptionsJSON` / `…RequestOptionsJSON`), for `navigator.credentials` (e.g. through `PublicKeyCredential.parseCreationOptionsFromJSON`, or @simplewebauthn/browser) */
+            data: components["schemas"]["PasskeyCreationOptions"];
+        };
+        SuccessEnvelope_PasskeyListResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["PasskeyListResponse"];
+        };
+        SuccessEnvelope_PasskeyRequestOptions_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            /** @description WebAuthn options in their JSON form (W3C WebAuthn Level 3 `PublicKeyCredentialCreationOptionsJSON` / `…RequestOptionsJSON`), for `navigator.credentials` (e.g. through `PublicKeyCredential.parseCreationOptionsFromJSON`, or @simplewebauthn/browser) */
+            data: components["schemas"]["PasskeyRequestOptions"];
+        };
+        SuccessEnvelope_PasskeyResponse_: {
+            /** @example true */
+            success: boolean;
+            /** @description A short human sentence, e.g. "Customer created" */
+            message: string;
+            /**
+             * @description OK, CREATED, UPDATED or DELETED
+             * @example OK
+             */
+            code: string;
+            data: components["schemas"]["PasskeyResponse"];
         };
         SuccessEnvelope_SessionResponse_: {
             /** @example true */
@@ -3502,6 +3829,221 @@ export interface operations {
             };
         };
     };
+    create_passkey_sign_in_options_api_v1_sessions_passkey_options_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_PasskeyRequestOptions_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    create_passkey_session_api_v1_sessions_passkey_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeySignInRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_SessionResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Request Timeout - the body did not arrive in time */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
     list_tokens_api_v1_tokens_get: {
         parameters: {
             query?: {
@@ -3737,6 +4279,447 @@ export interface operations {
             header?: never;
             path: {
                 token_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_NoneType_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Not Found - Resource does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    create_passkey_options_api_v1_passkeys_options_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_PasskeyCreationOptions_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    list_passkeys_api_v1_passkeys_get: {
+        parameters: {
+            query?: {
+                /** @description Cursor for pagination */
+                cursor?: string;
+                /** @description Pagination limit */
+                limit?: number;
+                /** @description Pagination direction: 'next' or 'prev' */
+                direction?: "next" | "prev";
+                /** @description Whether to include total count (expensive - avoid if possible) */
+                include_total_count?: boolean;
+                /** @description Column name to sort by: 'created_at'. When changing sort, reset cursor to None. */
+                sort_by?: "created_at";
+                /** @description Sort direction: true for descending (newest/largest first), false for ascending */
+                descending?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_PasskeyListResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    create_passkey_api_v1_passkeys_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessEnvelope_PasskeyResponse_"];
+                };
+            };
+            /** @description Bad Request - a malformed request, or a resource in a state that forbids this */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unauthorized - Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Forbidden - Insufficient permissions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Conflict - a unique rule would break */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too Many Requests - see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+            /** @description Service Unavailable - database unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPError"];
+                };
+            };
+        };
+    };
+    delete_passkey_api_v1_passkeys__passkey_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                passkey_id: string;
             };
             cookie?: never;
         };
