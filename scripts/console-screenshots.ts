@@ -62,15 +62,17 @@ try {
     description: 'Accounting sync',
   });
 
+  // At a host name, not 127.0.0.1: there the console offers passkeys (browsers refuse them on an IP).
+  const at = c.base.replace('127.0.0.1', 'localhost');
   const context = await c.browser.newContext();
-  const page = await signInWithToken(context, c.base, c.token);
+  const page = await signInWithToken(context, at, c.token);
   const anonymous = await (await c.browser.newContext()).newPage();
 
   const shoot = async (p: Page, name: string, hash: string, prepare?: (p: Page) => Promise<void>) => {
     for (const width of WIDTHS) {
       await p.setViewportSize({ width, height: width === 390 ? 844 : 800 });
       await p.goto('about:blank');
-      await p.goto(`${c.base}/console/${hash}`);
+      await p.goto(`${at}/console/${hash}`);
       await p.locator('h1').first().waitFor();
       await p.waitForLoadState('networkidle');
       if (prepare) await prepare(p);

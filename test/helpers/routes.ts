@@ -49,8 +49,8 @@ async function userOf(h: Harness, headers: Record<string, string>): Promise<stri
 
 const NO_SUCH_ID = '00000000-0000-7000-8000-000000000000';
 
-/** Passkeys belong to a host name: the route table's requests name one. */
-const PASSKEY_HOST = 'localhost:8000';
+/** Passkeys belong to a host name: the route table's requests name one (no port: a session's cookie is named by the port). */
+const PASSKEY_HOST = 'localhost';
 
 /** A caller's own passkeys: options, register (with a software authenticator), list, delete. */
 function PASSKEY_ROUTES(): RouteCase[] {
