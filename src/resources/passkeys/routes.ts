@@ -24,7 +24,7 @@ const tags = ['passkeys'];
  * is set (behind a proxy, the address users type), else the request's own (its `Host`,
  * and its scheme as TRUST_PROXY says).
  */
-export function relyingPartyOf(req: FastifyRequest, publicUrl: string | undefined): RelyingParty {
+function relyingPartyOf(req: FastifyRequest, publicUrl: string | undefined): RelyingParty {
   if (publicUrl) {
     const url = new URL(publicUrl);
     return { id: url.hostname, origin: url.origin };

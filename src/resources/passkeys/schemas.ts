@@ -124,8 +124,6 @@ export const PasskeySignInSchema = Type.Object(
 );
 export type PasskeySignIn = Static<typeof PasskeySignInSchema>;
 
-const PASSKEY_SORT_NAMES = ['created_at'] as const;
-export type PasskeySort = (typeof PASSKEY_SORT_NAMES)[number];
-export const PasskeyListQuery = PageQuery(PASSKEY_SORT_NAMES);
+export const PasskeyListQuery = PageQuery(['created_at'] as const);
 
 export const PasskeyIdParams = Type.Object({ passkey_id: Type.String() });

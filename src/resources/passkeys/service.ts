@@ -20,7 +20,7 @@ import type { Passkey, PasskeyInput, PasskeySignIn } from './schemas.js';
 /** Passkeys a user may hold; one more → 409. */
 export const MAX_PASSKEYS = 10;
 /** How long a challenge may be answered, ms (also the browser's timeout). */
-export const CHALLENGE_MS = 5 * 60_000;
+const CHALLENGE_MS = 5 * 60_000;
 /** The name the browser shows for this server when it makes a passkey. */
 const RP_NAME = 'customers-api';
 
