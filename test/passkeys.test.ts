@@ -156,6 +156,27 @@ describe('registering a passkey', () => {
     assert.equal(reused.status, 422, `a used challenge: ${reused.res.body}`);
   });
 
+  test('transports: only those WebAuthn names are kept; a value of the wrong type → 422, and the server carries on', async () => {
+    const t = await tenant(h);
+    const send = async (transports: unknown) => {
+      const credential: { response: Record<string, unknown> } = new SoftPasskey(ORIGIN).register(
+        await registrationOptions(h, t),
+      );
+      credential.response.transports = transports;
+      return await call(h, { method: 'POST', url: '/api/v1/passkeys', headers: bearer(t), payload: { credential } });
+    };
+    const kept = await send(['usb', 'bogus', 'internal', 'usb']);
+    assert.equal(kept.status, 201, kept.res.body);
+    assert.deepEqual(kept.body.data.transports, ['usb', 'internal']);
+    for (const bad of ['usb', 5, [5], Array(9).fill('usb')]) {
+      const r = await send(bad);
+      assert.equal(r.status, 422, `${JSON.stringify(bad)}: ${r.res.body}`);
+    }
+    const list = await call(h, { url: '/api/v1/passkeys', headers: bearer(t) });
+    assert.equal(list.status, 200, 'the database still answers');
+    assert.equal(list.body.data.items.length, 1);
+  });
+
   test(`at most ${MAX_PASSKEYS} passkeys per user: one more → 409`, async () => {
     const t = await tenant(h);
     for (let i = 0; i < MAX_PASSKEYS; i++) assert.equal((await register(h, t, new SoftPasskey(ORIGIN))).status, 201);
@@ -200,6 +221,34 @@ describe('signing in with a passkey', () => {
     assert.equal((await signIn(h, key, { counter: 50 })).r.status, 201);
     expect401((await signIn(h, key, { counter: 10 })).r, 'a counter gone back');
     assert.equal((await signIn(h, key, { counter: 51 })).r.status, 201, 'the key still works');
+  });
+
+  test('a signature counter past 2³¹ (WebAuthn allows up to 2³²−1) still signs in, and still only moves forward', async () => {
+    const t = await tenant(h);
+    const key = new SoftPasskey(ORIGIN);
+    assert.equal((await register(h, t, key)).status, 201);
+    const high = (await signIn(h, key, { counter: 3_000_000_000 })).r;
+    assert.equal(high.status, 201, high.res.body);
+    assert.equal((await signIn(h, key, { counter: 3_000_000_001 })).r.status, 201);
+    expect401((await signIn(h, key, { counter: 2_999_999_999 })).r, 'back');
+  });
+
+  test('the sign-in options spend the address rate limit (each stores a challenge)', async () => {
+    const app = await buildApp({
+      db: h.db,
+      cursorSecret: await cursorSecret(h.db),
+      rateLimit: { perToken: 0, perAddress: 2, windowMs: 60_000 },
+    });
+    const on: Harness = { ...h, app, contract: undefined, close: () => app.close() };
+    try {
+      const ask = () => call(on, { method: 'POST', url: '/api/v1/sessions/passkey/options', headers: HOST });
+      assert.equal((await ask()).status, 200);
+      assert.equal((await ask()).status, 200);
+      const third = await ask();
+      assert.equal(third.status, 429, third.res.body);
+    } finally {
+      await app.close();
+    }
   });
 
   test('an answer replayed, or its challenge used twice → 401', async () => {

@@ -122,8 +122,6 @@ export const PUBLIC_ROUTES = [
   'GET /docs/js/scalar.js',
   'GET /docs/openapi.json',
   'GET /favicon.svg',
-  // A challenge for signing in with a passkey (no user is named).
-  'POST /api/v1/sessions/passkey/options',
   // The operator console's static files (test/console.test.ts).
   'GET /console/',
   'GET /console/*',
@@ -141,6 +139,8 @@ export const OPTIONAL_ROUTES = [
   // Signing in: the body is the credential (a token or a sign-in link; a passkey's answer).
   'POST /api/v1/sessions',
   'POST /api/v1/sessions/passkey',
+  // A challenge for signing in with a passkey (no user is named; it spends the address's rate limit).
+  'POST /api/v1/sessions/passkey/options',
 ];
 
 /**

@@ -1317,6 +1317,8 @@ export interface components {
                 clientDataJSON: string;
                 /** @description As the authenticator made it */
                 attestationObject: string;
+                /** @description As `getTransports()` said; values WebAuthn does not name are dropped */
+                transports?: string[];
             } & {
                 [key: string]: unknown;
             };

@@ -133,7 +133,9 @@ export const passkeySignInRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/passkey/options',
     {
-      config: { access: 'public', idempotency: 'refuse' },
+      // Anyone may ask, but each answer stores a challenge: it spends the address's rate limit
+      // (`optional`, unlike a `public` route), and a caller's token, if sent, must be valid.
+      config: { access: 'optional', idempotency: 'refuse' },
       schema: {
         operationId: 'create_passkey_sign_in_options_api_v1_sessions_passkey_options_post',
         summary: 'Options for signing in with a passkey',

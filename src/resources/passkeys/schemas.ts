@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { component, Id, Nullable, PageQuery, Timestamp } from '../../platform/schema.js';
 
 const base64url = (description: string) => Type.String({ maxLength: 4096, pattern: '^[A-Za-z0-9_-]*$', description });
@@ -74,7 +74,7 @@ export const PasskeyRequestOptionsSchema = Type.Object(
 );
 
 /** A credential as the browser returns it (`PublicKeyCredential.toJSON()`). */
-function CredentialJson(name: string, response: Record<string, ReturnType<typeof base64url>>, description: string) {
+function CredentialJson(name: string, response: Record<string, TSchema>, description: string) {
   return Type.Object(
     {
       id: base64url("The credential's id"),
@@ -100,6 +100,12 @@ export const PasskeyCreateSchema = Type.Object(
       {
         clientDataJSON: base64url('As the browser made it'),
         attestationObject: base64url('As the authenticator made it'),
+        transports: Type.Optional(
+          Type.Array(Type.String({ maxLength: 16 }), {
+            maxItems: 8,
+            description: 'As `getTransports()` said; values WebAuthn does not name are dropped',
+          }),
+        ),
       },
       'What `navigator.credentials.create()` returned for the options of `POST /passkeys/options`, as JSON',
     ),

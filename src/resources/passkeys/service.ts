@@ -63,6 +63,13 @@ function signedChallenge(clientDataJSON: string): string | null {
   }
 }
 
+/** The transports WebAuthn names (Level 3); anything else a client sends is dropped, not stored. */
+const TRANSPORTS = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
+
+function knownTransports(value: unknown): string[] {
+  return Array.isArray(value) ? [...new Set(value.filter((t): t is string => TRANSPORTS.has(t)))] : [];
+}
+
 /** A user's handle (what an authenticator stores and gives back at sign-in): their id's 16 bytes. */
 function userHandle(userId: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(Buffer.from(userId.replaceAll('-', ''), 'hex'));
@@ -178,7 +185,7 @@ export async function registerPasskey(
       tx,
       sql`INSERT INTO passkeys (id, user_id, credential_id, public_key, sign_count, transports, name, created_at)
           VALUES (${uuidv7()}, ${userId}, ${made.id}, ${Buffer.from(made.publicKey).toString('base64url')},
-                  ${made.counter}, ${made.transports ?? []}::text[], ${input.name ?? 'Passkey'}, ${clock.sql()})
+                  ${made.counter}, ${knownTransports(made.transports)}::text[], ${input.name ?? 'Passkey'}, ${clock.sql()})
           ON CONFLICT (credential_id) DO NOTHING
           RETURNING id, name, transports, created_at, last_used_at`,
     );
@@ -291,7 +298,7 @@ export async function signInWithPasskey(
     const used = await queryOne(
       tx,
       sql`UPDATE passkeys SET sign_count = ${newCounter}, last_used_at = ${clock.sql()}
-           WHERE id = ${key.id} AND (sign_count < ${newCounter} OR ${newCounter} = 0)
+           WHERE id = ${key.id} AND (sign_count < ${newCounter}::bigint OR ${newCounter}::bigint = 0)
        RETURNING id`,
     );
     if (!used) throw new UnauthenticatedError();
