@@ -62,10 +62,10 @@ const ConfigSchema = Type.Object({
     description:
       "'transaction' when DATABASE_URL leads to a transaction-mode pooler (PgBouncer): no named prepared statements or session settings",
   }),
-  PAGE_JSON: Type.Enum(['auto', 'postgres', 'node'], {
+  PAGE_JSON: Type.Enum(['auto', 'postgres', 'node', 'arrays'], {
     default: 'auto',
     description:
-      "who writes a list page's JSON: 'postgres' (the database returns the page's items as one JSON text), 'node' (rows become objects this process serializes); 'auto': see the README (Performance)",
+      "who writes a list page's JSON: 'postgres' (the database returns the page's items as one JSON text), 'node' (rows become objects this process serializes), 'arrays' (rows read as arrays of values, each written as JSON here with no object in between); 'auto': see the README (Performance)",
   }),
   DB_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 500 }),
   AUTH_CACHE_SECONDS: Type.Number({

@@ -233,15 +233,16 @@ describe('pages written by PostgreSQL', () => {
 
 type Response = Awaited<ReturnType<Harness['app']['inject']>>;
 
-describe('PAGE_JSON: either writer, the same answers', () => {
-  test('postgres and node write every list answer byte for byte alike, cursors included', async () => {
+describe('PAGE_JSON: every writer, the same answers', () => {
+  test('postgres, node and arrays write every list answer byte for byte alike, cursors included', async () => {
     const secret = await cursorSecret(h.db);
-    // Each app's statements, to see that each writer is the one at work.
-    const seen: Record<PageJson, string[]> = { postgres: [], node: [] };
+    const writers: PageJson[] = ['postgres', 'node', 'arrays'];
+    // Each app's statements and how it asked for rows, to see that each writer is the one at work.
+    const seen: Record<PageJson, { text: string; arrays: boolean }[]> = { postgres: [], node: [], arrays: [] };
     const recording = (pageJson: PageJson): Db => ({
       kind: h.db.kind,
       query: (text, values, opts) => {
-        seen[pageJson].push(text);
+        seen[pageJson].push({ text, arrays: opts?.arrays === true });
         return h.db.query(text, values, opts);
       },
       exec: (text) => h.db.exec(text),
@@ -249,43 +250,67 @@ describe('PAGE_JSON: either writer, the same answers', () => {
       close: async () => {},
     });
     const apps = await Promise.all(
-      (['postgres', 'node'] as PageJson[]).map((pageJson) =>
-        buildApp({ db: recording(pageJson), cursorSecret: secret, pageJson }),
-      ),
+      writers.map((pageJson) => buildApp({ db: recording(pageJson), cursorSecret: secret, pageJson })),
     );
     try {
-      const paths = [`/api/v1/customers/${hot}/contacts`, '/api/v1/customers', '/api/v1/customers?search=customer'];
+      const lists = [
+        { path: `/api/v1/customers/${hot}/contacts`, sorts: ['created_at', 'updated_at', 'name', 'email', 'role'] },
+        { path: '/api/v1/customers', sorts: ['created_at', 'updated_at', 'name', 'email', 'status'] },
+        { path: '/api/v1/customers?status=active', sorts: ['created_at', 'name'] },
+        { path: '/api/v1/customers?search=customer', sorts: ['created_at', 'name'] },
+      ];
       let compared = 0;
-      for (const path of paths) {
-        for (const sortBy of ['created_at', 'name']) {
-          let url: string | undefined =
-            `${path}${path.includes('?') ? '&' : '?'}limit=2&include_total_count=true&sort_by=${sortBy}`;
-          for (let guard = 0; url && guard < 10; guard++) {
-            const [a, b] = (await Promise.all(
-              apps.map((app) => app.inject({ url: url as string, headers: t.headers })),
-            )) as [Response, Response];
-            assert.equal(a.statusCode, 200, a.body);
-            assert.equal(b.statusCode, a.statusCode, url);
-            assert.equal(b.headers['content-type'], a.headers['content-type'], url);
-            assert.equal(b.body, a.body, url);
-            compared++;
-            const next = JSON.parse(a.body).data.next_cursor as string | null;
-            url = next
-              ? `${path}${path.includes('?') ? '&' : '?'}limit=2&sort_by=${sortBy}&cursor=${encodeURIComponent(next)}`
-              : undefined;
+      /** The three apps' answers to `url`, compared; the first's data. */
+      const compare = async (url: string) => {
+        const answers = await Promise.all(apps.map((app) => app.inject({ url, headers: t.headers })));
+        const [a, ...others] = answers as [Response, ...Response[]];
+        assert.equal(a.statusCode, 200, a.body);
+        for (const b of others) {
+          assert.equal(b.statusCode, a.statusCode, url);
+          assert.equal(b.headers['content-type'], a.headers['content-type'], url);
+          assert.equal(b.body, a.body, url);
+        }
+        compared++;
+        return JSON.parse(a.body).data as { next_cursor: string | null; prev_cursor: string | null };
+      };
+      for (const { path, sorts } of lists) {
+        const at = (q: string) => `${path}${path.includes('?') ? '&' : '?'}${q}`;
+        for (const sortBy of sorts) {
+          for (const descending of [true, false]) {
+            const first = `limit=2&sort_by=${sortBy}&descending=${descending}`;
+            // Forward to the end, then back to the start with the cursors the pages issued.
+            let url: string | undefined = at(`${first}&include_total_count=true`);
+            let back: string | null = null;
+            for (let guard = 0; url && guard < 10; guard++) {
+              const data = await compare(url);
+              back = data.prev_cursor;
+              url = data.next_cursor ? at(`${first}&cursor=${encodeURIComponent(data.next_cursor)}`) : undefined;
+            }
+            const prev = (cursor: string | null) =>
+              cursor ? at(`${first}&direction=prev&cursor=${encodeURIComponent(cursor)}`) : undefined;
+            url = prev(back);
+            for (let guard = 0; url && guard < 10; guard++) url = prev((await compare(url)).prev_cursor);
           }
         }
       }
-      assert.ok(compared >= 10, `compared ${compared} answers`);
-      const writes = (texts: string[]) => texts.filter((q) => /_json/.test(q)).length;
-      assert.ok(writes(seen.postgres) >= compared / 2, 'PostgreSQL wrote the pages of the first app');
-      assert.equal(writes(seen.node), 0, 'the second app wrote its pages itself');
-      // A refusal is the same too.
-      const bad = await Promise.all(
-        apps.map((app) => app.inject({ url: '/api/v1/customers?cursor=nonsense', headers: t.headers })),
-      );
-      assert.equal(bad[0]?.statusCode, 422);
-      assert.equal(bad[1]?.body, bad[0]?.body);
+      assert.ok(compared >= 80, `compared ${compared} answers`);
+      const writes = (pageJson: PageJson) => seen[pageJson].filter((q) => /_json\b/.test(q.text)).length;
+      const arrayReads = (pageJson: PageJson) => seen[pageJson].filter((q) => q.arrays && /_j0\b/.test(q.text)).length;
+      assert.ok(writes('postgres') >= compared / 4, 'PostgreSQL wrote the pages of the first app');
+      assert.equal(writes('node') + arrayReads('node'), 0, 'the second app wrote its pages from objects');
+      assert.ok(arrayReads('arrays') >= compared / 4, 'the third app read its pages as arrays');
+      assert.equal(writes('arrays'), 0);
+      // A refusal, a missing customer and an empty list are the same too.
+      const empty = await createCustomer(h, t);
+      for (const url of [
+        '/api/v1/customers?cursor=nonsense',
+        '/api/v1/customers/01900000-0000-7000-8000-000000000000/contacts',
+        `/api/v1/customers/${empty.id}/contacts?include_total_count=true`,
+      ]) {
+        const answers = await Promise.all(apps.map((app) => app.inject({ url, headers: t.headers })));
+        for (const b of answers.slice(1)) assert.equal(b.body, answers[0]?.body, url);
+        assert.notEqual(answers[0]?.statusCode, 500, url);
+      }
     } finally {
       await Promise.all(apps.map((app) => app.close()));
     }
@@ -295,6 +320,7 @@ describe('PAGE_JSON: either writer, the same answers', () => {
     assert.equal(pageJsonFor('auto', { kind: 'pglite' }), 'postgres');
     assert.equal(pageJsonFor('auto', { kind: 'postgres' }), 'postgres');
     assert.equal(pageJsonFor('node', { kind: 'pglite' }), 'node');
+    assert.equal(pageJsonFor('arrays', { kind: 'postgres' }), 'arrays');
     assert.equal(pageJsonFor('postgres', { kind: 'postgres' }), 'postgres');
   });
 });

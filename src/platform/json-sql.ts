@@ -1,3 +1,5 @@
+import { toRfc3339 } from './text.js';
+
 /**
  * A row's JSON object written by PostgreSQL as text, field by field in the order given (the
  * response's order), compact like the server's own serializer: `{"id":"…","name":"…",…}`.
@@ -65,10 +67,78 @@ function jsonObjectSql(fields: readonly JsonField[]): string {
   return `(${parts.join(' || ')})`;
 }
 
+/** A resource's JSON object: written by PostgreSQL (`sql`, over alias `t`), or here from a row of its `columns`. */
+export interface JsonObject {
+  /** The SQL expression (text) of one row's JSON object. */
+  sql: string;
+  /** The SELECT list a row for `write` needs: each field's expression as `_j<n>`. */
+  columns: string;
+  /**
+   * The same object's text from a row of column values (QueryOptions.arrays), `at(name)`
+   * the index of column `name` in it: the same bytes as `sql` writes.
+   */
+  writer: (at: (column: string) => number) => (row: readonly unknown[]) => string;
+}
+
+/** One field's value as JSON text, from the column's value as the driver reads it (text, boolean, int8 as text). */
+function writeValue(kind: JsonKind, v: unknown): string {
+  switch (kind) {
+    case 'uuid':
+      return `"${v as string}"`;
+    case 'string':
+      return JSON.stringify(v as string);
+    case 'string?':
+      return v === null ? 'null' : JSON.stringify(v as string);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'integer?':
+      return v === null ? 'null' : String(v);
+    case 'timestamp':
+      return `"${toRfc3339(v as string)}"`;
+    case 'timestamp?':
+      return v === null ? 'null' : `"${toRfc3339(v as string)}"`;
+  }
+}
+
+function jsonObject(fields: readonly JsonField[]): JsonObject {
+  // The object as constant pieces between values: `{"id":` value `,"name":` value … `}`.
+  const pieces: string[] = [];
+  const kinds: JsonKind[] = [];
+  const columns: string[] = [];
+  let literal = '{';
+  fields.forEach(([name, kind, expr], i) => {
+    literal += `${i === 0 ? '' : ','}${JSON.stringify(name)}:`;
+    if (kind === 'const') {
+      literal += expr;
+      return;
+    }
+    pieces.push(literal);
+    kinds.push(kind);
+    columns.push(`${expr} AS _j${columns.length}`);
+    literal = '';
+  });
+  const tail = `${literal}}`;
+  return {
+    sql: jsonObjectSql(fields),
+    columns: columns.join(', '),
+    writer: (at) => {
+      const index = kinds.map((_, n) => at(`_j${n}`));
+      const count = kinds.length;
+      return (row) => {
+        let out = '';
+        for (let n = 0; n < count; n++) {
+          out += (pieces[n] as string) + writeValue(kinds[n] as JsonKind, row[index[n] as number]);
+        }
+        return out + tail;
+      };
+    },
+  };
+}
+
 /**
- * jsonObjectSql for the fields of `Entity`: each name one of its keys, and a key left out does
- * not compile (as fieldsOf does for a column list), so a field added to a resource's schema is
- * named here by the compiler.
+ * The JSON object of `Entity`'s fields: each name one of its keys, and a key left out does not
+ * compile (as fieldsOf does for a column list), so a field added to a resource's schema is named
+ * here by the compiler.
  */
 export function jsonObjectOf<Entity extends object>() {
   return <const F extends readonly (JsonField & readonly [keyof Entity & string, ...unknown[]])[]>(
@@ -76,5 +146,5 @@ export function jsonObjectOf<Entity extends object>() {
       ([Exclude<keyof Entity, F[number][0]>] extends [never]
         ? unknown
         : { missing: Exclude<keyof Entity, F[number][0]> }),
-  ): string => jsonObjectSql(fields);
+  ): JsonObject => jsonObject(fields);
 }

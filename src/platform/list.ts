@@ -1,6 +1,7 @@
 import type { CursorBinding, CursorCodec, Position } from './cursor.js';
 import type { Db, Queryable } from './db/db.js';
 import { InvalidCursorError } from './errors.js';
+import type { JsonObject } from './json-sql.js';
 import { type Param, query, type Sql, sql } from './sql.js';
 
 type Direction = 'next' | 'prev';
@@ -403,14 +404,15 @@ export async function listPage<R extends KeysetRow, T>(
   return assemblePage(page.rows, { params, cursor, codec, binding, total, map: spec.map, origin: spec.origin });
 }
 
-/** A page whose items are already JSON: `items` is the text of the array's elements, comma-separated. */
 /**
  * Who writes a list page's JSON: PostgreSQL, as one text value of the page's items
- * (listPageJson), or this process, from rows mapped to objects and the route's response
- * serializer (listPage). Both write the same bytes (test/page-json.test.ts).
+ * (listPageJson); this process, from rows mapped to objects and the route's response
+ * serializer (listPage); or this process from rows read as arrays, each written by the
+ * resource's own writer with no object in between (listPageArrays). All three write the same
+ * bytes (test/page-json.test.ts).
  */
-export type PageJson = 'postgres' | 'node';
-/** PAGE_JSON: one of the two, or `auto`, the one `npm run bench` measured cheaper per request on the backend. */
+export type PageJson = 'postgres' | 'node' | 'arrays';
+/** PAGE_JSON: one of the three, or `auto`, the one `npm run bench` measured cheaper per request on the backend. */
 export type PageJsonSetting = PageJson | 'auto';
 
 export function pageJsonFor(setting: PageJsonSetting, db: Pick<Db, 'kind'>): PageJson {
@@ -418,14 +420,15 @@ export function pageJsonFor(setting: PageJsonSetting, db: Pick<Db, 'kind'>): Pag
   return db.kind === 'pglite' ? 'postgres' : 'postgres';
 }
 
+/** A page whose items are already JSON: `items` is the text of the array's elements, comma-separated. */
 export interface JsonPage extends PageEdges {
   items: string;
 }
 
 /** A list whose rows PostgreSQL writes as JSON (see listPageJson): `json` replaces `columns` and `map`. */
 export type JsonListSpec = Omit<ListSpec<never, never>, 'columns' | 'map' | 'attempt' | 'onNoRows'> & {
-  /** The SQL expression (text) of one row's JSON object over alias `t` (see jsonObjectSql). */
-  json: string;
+  /** One row's JSON object over alias `t` (see jsonObjectOf). */
+  json: JsonObject;
   onNoRows?: () => never;
 };
 
@@ -458,7 +461,7 @@ export async function listPageJson(
   const { binding, cursor, from, opts } = startList(codec, params, spec);
   const ks = buildKeyset({
     from,
-    columns: sql.raw(`t.id, ${spec.json} AS _json`),
+    columns: sql.raw(`t.id, ${spec.json.sql} AS _json`),
     where: spec.where,
     key: spec.key,
     descending: params.descending,
@@ -513,6 +516,85 @@ export async function listPageJson(
       probed: row._probed,
       first: forward ? seekFirst : seekLast,
       last: forward ? seekLast : seekFirst,
+    }),
+  };
+}
+
+/**
+ * listPage with each row read as an array of its values and written as JSON by the
+ * resource's writer (JsonObject.writer): no object per row, no schema serializer. The same
+ * statement, rows, cursors and flags as listPage, the same bytes as listPageJson.
+ */
+export async function listPageArrays(
+  db: Queryable,
+  codec: CursorCodec,
+  params: PageParams,
+  spec: JsonListSpec,
+): Promise<JsonPage> {
+  const { binding, cursor, from, opts } = startList(codec, params, spec);
+  const ks = buildKeyset({
+    from,
+    columns: sql.raw(`t.id, ${spec.json.columns}`),
+    where: spec.where,
+    key: spec.key,
+    descending: params.descending,
+    direction: params.direction,
+    limit: params.limit,
+    cursor,
+  });
+  const counting = params.includeTotalCount && spec.total === 'count';
+  const [page, count] = await Promise.all([
+    query<unknown[]>(db, pageStatement(ks, spec.statement), { ...opts, arrays: true }),
+    counting
+      ? query<{ n: number }>(
+          db,
+          sql`SELECT count(*)::int AS n FROM ${spec.countFrom === undefined ? from : asSql(spec.countFrom)} WHERE ${spec.where}`,
+          opts,
+        )
+      : null,
+  ]);
+  const fields = page.fields;
+  if (!fields || (page.rows[0] !== undefined && !Array.isArray(page.rows[0]))) {
+    throw new Error('this connection does not read rows as arrays');
+  }
+  const at = (name: string) => {
+    const i = fields.indexOf(name);
+    if (i < 0) throw new Error(`the page statement has no column ${name}`);
+    return i;
+  };
+  const [tagAt, cursorAt, idAt] = [at('_tag'), at('_cursor'), at('id')];
+  const first = page.rows[0];
+  if (!first) spec.onNoRows?.();
+  const pageRows: unknown[][] = [];
+  let probed = false;
+  for (const row of page.rows) {
+    const tag = row[tagAt];
+    if (tag === PAGE) pageRows.push(row);
+    else if (tag === PROBE) probed = true;
+  }
+  const more = pageRows.length > params.limit;
+  if (more) pageRows.length = params.limit;
+  if (params.direction !== 'next') pageRows.reverse();
+  let total: number | null = null;
+  if (params.includeTotalCount) total = count ? (count.rows[0]?.n ?? 0) : Number(first?.[at('_total')] ?? 0);
+  const write = spec.json.writer(at);
+  let items = '';
+  for (let i = 0; i < pageRows.length; i++) items += (i === 0 ? '' : ',') + write(pageRows[i] as unknown[]);
+  const edge = (row: unknown[] | undefined): Position | null =>
+    row ? { value: row[cursorAt] as string | null, id: row[idAt] as string, inclusive: false } : null;
+  return {
+    items,
+    ...pageEdges({
+      params,
+      cursor,
+      codec,
+      binding,
+      total,
+      origin: spec.origin,
+      more,
+      probed,
+      first: edge(pageRows[0]),
+      last: edge(pageRows[pageRows.length - 1]),
     }),
   };
 }

@@ -2,6 +2,8 @@
 export interface QueryResult<R> {
   rows: R[];
   rowCount: number;
+  /** With QueryOptions.arrays: the columns' names, in the order of each row's values. */
+  fields?: string[];
 }
 
 export interface QueryOptions {
@@ -16,6 +18,11 @@ export interface QueryOptions {
    * For statements whose best plan depends on a value, such as a search pattern.
    */
   unprepared?: boolean | undefined;
+  /**
+   * Each row as an array of its column values in the SELECT's order (no object per row), the
+   * names in QueryResult.fields.
+   */
+  arrays?: boolean | undefined;
 }
 
 export interface Queryable {

@@ -1,11 +1,11 @@
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PGlite, types } from '@electric-sql/pglite';
+import { PGlite, type Results, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
 import { DatabaseLockedError } from '../errors.js';
-import type { Db, Queryable, QueryResult, TransactionOptions } from './db.js';
+import type { Db, Queryable, QueryOptions, QueryResult, TransactionOptions } from './db.js';
 
 const raw = (v: string) => v;
 // Same conversions as the PostgreSQL backend: exact INT8, timestamps as text.
@@ -148,6 +148,14 @@ function simpleQuery(text: string): Uint8Array {
   return new Uint8Array(msg);
 }
 
+const rowMode = (opts: QueryOptions) => (opts.arrays ? { rowMode: 'array' as const } : undefined);
+
+function result<R>(res: Results<R>, opts: QueryOptions): QueryResult<R> {
+  const out: QueryResult<R> = { rows: res.rows, rowCount: res.rowCount ?? res.affectedRows ?? res.rows.length };
+  if (opts.arrays) out.fields = res.fields.map((f) => f.name);
+  return out;
+}
+
 export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
 
@@ -195,9 +203,8 @@ export class PgliteDb implements Db {
     }
   }
 
-  async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const res = await this.pg.query<R>(text, params as unknown[] | undefined);
-    return { rows: res.rows, rowCount: res.rowCount ?? res.affectedRows ?? res.rows.length };
+  async query<R>(text: string, params?: readonly unknown[], opts: QueryOptions = {}): Promise<QueryResult<R>> {
+    return result(await this.pg.query<R>(text, params as unknown[] | undefined, rowMode(opts)), opts);
   }
 
   async exec(text: string): Promise<void> {
@@ -212,9 +219,8 @@ export class PgliteDb implements Db {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>, _opts?: TransactionOptions): Promise<T> {
     return await this.pg.transaction(async (tx) =>
       fn({
-        async query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-          const res = await tx.query<R>(text, params as unknown[] | undefined);
-          return { rows: res.rows, rowCount: res.rowCount ?? res.affectedRows ?? res.rows.length };
+        async query<R>(text: string, params?: readonly unknown[], opts: QueryOptions = {}): Promise<QueryResult<R>> {
+          return result(await tx.query<R>(text, params as unknown[] | undefined, rowMode(opts)), opts);
         },
         async exec(text: string): Promise<void> {
           await tx.exec(text);

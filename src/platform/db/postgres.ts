@@ -226,7 +226,8 @@ const names = new Map<string, string>();
  * A named prepared statement per distinct SQL text: each connection parses and
  * plans a statement once, then only binds and executes it.
  */
-function prepared(text: string, params?: readonly unknown[], named = true): pg.QueryConfig {
+function prepared(text: string, params?: readonly unknown[], named = true, arrays = false): pg.QueryConfig {
+  if (arrays) return { ...prepared(text, params, named), rowMode: 'array' } as pg.QueryConfig;
   if (!named) return { text, values: params as unknown[] | undefined };
   let name = names.get(text);
   if (name === undefined && names.size < MAX_PREPARED) {
@@ -243,14 +244,20 @@ export function preparedCount(): number {
   return names.size;
 }
 
+function result<R>(res: pg.QueryResult, opts: QueryOptions): QueryResult<R> {
+  const out: QueryResult<R> = { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+  if (opts.arrays) out.fields = res.fields.map((f) => f.name);
+  return out;
+}
+
 function wrap(client: pg.PoolClient, queryTimeout: number | undefined, named: boolean): Queryable {
   // A transaction with its own deadline sets the client-side guard per statement too.
   const withTimeout = (config: pg.QueryConfig) =>
     queryTimeout === undefined ? config : ({ ...config, query_timeout: queryTimeout } as pg.QueryConfig);
   return {
     async query<R>(text: string, params?: readonly unknown[], opts: QueryOptions = {}): Promise<QueryResult<R>> {
-      const res = await client.query(withTimeout(prepared(text, params, named && !opts.unprepared)));
-      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+      const res = await client.query(withTimeout(prepared(text, params, named && !opts.unprepared, opts.arrays)));
+      return result<R>(res, opts);
     },
     async exec(text: string): Promise<void> {
       await client.query(withTimeout({ text }));
@@ -302,8 +309,8 @@ export class PostgresDb implements Db {
     const { signal } = opts;
     const named = !this.pooled && !opts.unprepared;
     if (!signal) {
-      const res = await this.pool.query(prepared(text, params, named));
-      return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+      const res = await this.pool.query(prepared(text, params, named, opts.arrays));
+      return result<R>(res, opts);
     }
     signal.throwIfAborted();
     return await this.withClient(async (client) => {
@@ -315,8 +322,8 @@ export class PostgresDb implements Db {
       };
       signal.addEventListener('abort', cancel, { once: true });
       try {
-        const res = await client.query(prepared(text, params, named));
-        return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+        const res = await client.query(prepared(text, params, named, opts.arrays));
+        return result<R>(res, opts);
       } finally {
         signal.removeEventListener('abort', cancel);
       }

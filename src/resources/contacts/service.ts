@@ -6,6 +6,7 @@ import {
   type JsonPage,
   type KeysetRow,
   listPage,
+  listPageArrays,
   listPageJson,
   type Page,
   type PageJson,
@@ -133,11 +134,11 @@ export class ContactsService {
     private readonly pageJson: PageJson = 'postgres',
   ) {}
 
-  /** The list endpoint's page, written by whoever PAGE_JSON says. */
+  /** The list endpoint's page, written by whoever PAGE_JSON says (the page's JSON by PostgreSQL by default). */
   async page(ctx: TenantContext, customerId: string, params: PageParams): Promise<Page<Contact> | JsonPage> {
-    return this.pageJson === 'postgres'
-      ? await this.listJson(ctx, customerId, params)
-      : await this.list(ctx, customerId, params);
+    if (this.pageJson === 'node') return await this.list(ctx, customerId, params);
+    const write = this.pageJson === 'arrays' ? listPageArrays : listPageJson;
+    return await write(this.db, this.codec, params, { ...contactList(ctx, customerId, params), json: CONTACT_JSON });
   }
 
   /** One page of a customer's contacts; not found when the customer is not this business's. */
@@ -146,14 +147,6 @@ export class ContactsService {
       ...contactList(ctx, customerId, params),
       columns: CONTACT_COLUMNS,
       map: toContact,
-    });
-  }
-
-  /** The same page with its items as JSON written by PostgreSQL (what the list endpoint sends). */
-  async listJson(ctx: TenantContext, customerId: string, params: PageParams): Promise<JsonPage> {
-    return await listPageJson(this.db, this.codec, params, {
-      ...contactList(ctx, customerId, params),
-      json: CONTACT_JSON,
     });
   }
 

@@ -8,6 +8,7 @@ import {
   type JsonPage,
   type KeysetRow,
   listPage,
+  listPageArrays,
   listPageJson,
   type Page,
   type PageJson,
@@ -175,8 +176,8 @@ export class CustomersService {
   }
 
   /**
-   * The same page, without a search, its items as JSON written by PostgreSQL (what the list
-   * endpoint sends when there is no `search`).
+   * The same page, without a search, its items as JSON written by PostgreSQL, or from rows read
+   * as arrays with PAGE_JSON=arrays (what the list endpoint sends when there is no `search`).
    */
   async listJson(
     ctx: TenantContext,
@@ -187,7 +188,8 @@ export class CustomersService {
     const { list, sortBy } = customerList(ctx, filters, params, signal);
     // The edges refuse this combination; reaching here is a bug.
     if (sortBy === RELEVANCE) throw new Error('relevance order needs a search');
-    return await listPageJson(this.db, this.codec, params, {
+    const write = this.pageJson === 'arrays' ? listPageArrays : listPageJson;
+    return await write(this.db, this.codec, params, {
       ...list,
       key: CUSTOMER_SORTS[sortBy],
       from: 'customers t',
@@ -202,7 +204,7 @@ export class CustomersService {
     params: PageParams,
     signal?: AbortSignal,
   ): Promise<Page<Customer> | JsonPage> {
-    if (filters.search === undefined && this.pageJson === 'postgres') {
+    if (filters.search === undefined && this.pageJson !== 'node') {
       return await this.listJson(ctx, filters, params, signal);
     }
     return await this.list(ctx, filters, params, signal);
