@@ -178,6 +178,9 @@ const TIERS = [1, 2, 3, 4] as const;
  */
 const ONE_WORD_SIMILARITY = 0.54;
 
+/** Tier 4's walk is this share of the window (its similarity test costs several substring tests). */
+const TIER4_SHARE = 4;
+
 /** Fewer matches than this in all (counted through the trigram index first): no walks, indexes only. */
 const RARE = 100;
 type Tier = (typeof TIERS)[number];
@@ -228,6 +231,9 @@ async function relevancePage<R extends KeysetRow, T>(
   walkRows: number,
 ): Promise<Page<T>> {
   let window = walkRows;
+  // Fewer than RARE names hold the text (counted first): tiers 2–3 come from the trigram index
+  // at once, no walk; tier 4 (similar names, which the count leaves out) is still walked first.
+  let rareSubstring = false;
   // The statements' connection: the pool, or the fuzzy search's transaction.
   let on: Queryable = db;
   const binding = { owner: spec.owner, scope: spec.scope, sortBy: spec.sortBy, descending: params.descending };
@@ -304,14 +310,19 @@ async function relevancePage<R extends KeysetRow, T>(
     const n = sql`${sql.param(rows)}::int`;
     const tier0 = want[0] as Tier;
     const fuzzy = want.includes(4);
+    // The walk reads the trigram-count index alone (it holds the search key): the tiers are
+    // tested there, and only the rows kept (the tiers wanted, the window's last) are read whole.
     const result = await query<R & TierRow & { _wend: boolean }>(
       on,
-      sql`SELECT ${columns}${extra}, t._tier, t._n = ${n} AS _wend
-            FROM (SELECT t.*, ${tierOf(fuzzy)} AS _tier, row_number() OVER (ORDER BY ${orderOf(2, asc)}) AS _n
-                    FROM (SELECT * FROM customers t WHERE ${base}${seekOf(tier0, from, asc)}${fuzzy ? sql.empty : sql` AND t.search_trgm_n >= ${floor}`}
-                           ORDER BY ${orderOf(2, asc)} LIMIT ${n}) t) t
-           WHERE t._tier IN (${sql.raw(want.join(', '))}) OR t._n = ${n}
-           ORDER BY t._n`,
+      sql`SELECT ${columns}${extra}, w._tier, w._n = ${n} AS _wend
+            FROM (SELECT w.* FROM (SELECT t.id, ${tierOf(fuzzy)} AS _tier, row_number() OVER (ORDER BY ${orderOf(2, asc)}) AS _n
+                    FROM (SELECT t.id, t.search_key, t.search_trgm_n FROM customers t
+                           WHERE ${base}${seekOf(tier0, from, asc)}${fuzzy ? sql.empty : sql` AND t.search_trgm_n >= ${floor}`}
+                           ORDER BY ${orderOf(2, asc)} LIMIT ${n}) t) w
+                   WHERE w._tier IN (${sql.raw(want.join(', '))}) OR w._n = ${n}) w
+            JOIN customers t ON t.id = w.id
+           WHERE ${base}
+           ORDER BY w._n`,
       opts,
     );
     const end = result.rows.find((r) => r._wend);
@@ -340,15 +351,16 @@ async function relevancePage<R extends KeysetRow, T>(
       const tier = order[i] as Tier;
       const need = limit - out.length;
       const pos = i === start ? from : null;
-      if (tier === 1 || window === 0) {
+      if (tier === 1 || window === 0 || (tier !== 4 && rareSubstring)) {
         out.push(...(await direct(tier, pos, asc, need)));
         continue;
       }
       const fuzzy = tier === 4;
-      // A text of 4+ characters has trigrams enough for the trigram index to find its names at
-      // once unless they are very common: its substring walk is a tenth of the window, enough
-      // when most names match (near-duplicates), and cheap to lose when few do.
-      const rows = fuzzy ? Math.ceil(window / 40) : m.fuzzy ? Math.ceil(window / 10) : window;
+      // A walk reads the trigram-count index alone (search key included). A text of 4+
+      // characters has trigrams enough for the trigram index to find its names at once unless
+      // they are very common: its substring walk is a tenth of the window. Tier 4's walk tests word
+      // similarity, about six times a substring test: a quarter of the window.
+      const rows = fuzzy ? Math.ceil(window / TIER4_SHARE) : m.fuzzy ? Math.ceil(window / 10) : window;
       let w = pos === null ? fresh.get(fuzzy) : undefined;
       if (w === undefined) {
         const want = pos !== null ? [tier] : order.slice(i).filter((x) => x !== 1 && (x === 4) === fuzzy);
@@ -381,16 +393,22 @@ async function relevancePage<R extends KeysetRow, T>(
   const gather = async (inTransaction: boolean): Promise<[(R & TierRow)[], (R & TierRow)[], number | null]> => {
     let known: number | null = null;
     if (window > 0 && Array.from(q).length >= 3) {
-      // Fewer matches than RARE in all: the trigram index finds each tier's at once, so no walk.
+      // Fewer names than RARE hold the text: the trigram index finds tiers 1–3 at once, so no
+      // walk for them. Substrings alone are counted: the similarity test would cost the count
+      // a test of every near-miss it passes, and tier 4 has a walk of its own.
       const { rows } = await query<{ n: number }>(
         on,
-        sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM customers t WHERE ${base} AND ${m.cond} LIMIT ${sql.param(RARE)}::int) t`,
+        sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM customers t WHERE ${base} AND t.search_key LIKE ${m.like} LIMIT ${sql.param(RARE)}::int) t`,
         opts,
       );
       const n = rows[0]?.n ?? 0;
       if (n < RARE) {
-        window = 0;
-        known = n;
+        rareSubstring = true;
+        // Under 4 characters the substrings are all the matches: the count is the total.
+        if (!m.fuzzy) {
+          window = 0;
+          known = n;
+        }
       }
     }
     const total = () => (params.includeTotalCount ? (known !== null ? Promise.resolve(known) : countAll()) : null);
