@@ -345,7 +345,7 @@ async function relevancePage<R extends KeysetRow, T>(
     if (start < 0) return [];
     const out: (R & TierRow)[] = [];
     // The walks from the list's start, shared by the tiers after the cursor's (made when needed):
-    // one testing substrings, one (shorter: similarity costs ten times a substring test) tier 4.
+    // one testing substrings, one (shorter: similarity costs several substring tests) tier 4.
     const fresh = new Map<boolean, Awaited<ReturnType<typeof walk>>>();
     for (let i = start; i < order.length && out.length < limit; i++) {
       const tier = order[i] as Tier;
@@ -359,7 +359,7 @@ async function relevancePage<R extends KeysetRow, T>(
       // A walk reads the trigram-count index alone (search key included). A text of 4+
       // characters has trigrams enough for the trigram index to find its names at once unless
       // they are very common: its substring walk is a tenth of the window. Tier 4's walk tests word
-      // similarity, about six times a substring test: a quarter of the window.
+      // similarity, several times a substring test: a quarter of the window.
       const rows = fuzzy ? Math.ceil(window / TIER4_SHARE) : m.fuzzy ? Math.ceil(window / 10) : window;
       let w = pos === null ? fresh.get(fuzzy) : undefined;
       if (w === undefined) {
