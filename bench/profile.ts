@@ -6,6 +6,9 @@
  * project, Fastify and its serializers, the `pg` driver, Node's own (sockets,
  * streams, timers), garbage collection, and the rest.
  *
+ * PROFILE_QUERY changes the query string wrk sends (default `limit=50`, S1;
+ * `limit=0` profiles S7, a 422).
+ *
  * Needs the dataset `npm run bench` builds (database customers_api_bench).
  */
 import { spawnSync } from 'node:child_process';
@@ -64,8 +67,9 @@ const server = await startProcess(
   'listening on',
 );
 try {
-  const base = `http://127.0.0.1:${port}/api/v1/customers/${dataset.hot}/contacts?limit=50`;
-  for (let i = 0; i < 200; i++) await getOk(base, headers);
+  const list = `http://127.0.0.1:${port}/api/v1/customers/${dataset.hot}/contacts`;
+  for (let i = 0; i < 200; i++) await getOk(`${list}?limit=50`, headers);
+  const base = `${list}?${process.env.PROFILE_QUERY ?? 'limit=50'}`;
   const args = ['-t2', '-c32', `-d${DURATION}s`];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
   const out = spawnSync('wrk', [...args, base], { encoding: 'utf8' });
