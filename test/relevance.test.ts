@@ -145,6 +145,7 @@ describe('relevance: the order and its pages', () => {
   test('every walk equals the order computed from the matches', async () => {
     const codec = new CursorCodec(await cursorSecret(h.db));
     const ctx = { businessId: t.businessId, actorEmail: null };
+    const totals: number[] = [];
     const walkAll = async (
       window: number,
       search: string,
@@ -153,14 +154,17 @@ describe('relevance: the order and its pages', () => {
       dir: 'next' | 'prev',
     ) => {
       const service = new CustomersService(h.db, codec, { relevanceWindow: window });
+      totals.length = 0;
       const seen: string[] = [];
       let cursor: string | undefined;
       for (let pages = 0; pages < 200; pages++) {
+        // The first page asks for the total too: it counts every match, whatever the walk.
         const p = await service.list(
           ctx,
           { search },
-          { cursor, limit, direction: dir, includeTotalCount: false, sortBy: 'relevance', descending },
+          { cursor, limit, direction: dir, includeTotalCount: pages === 0, sortBy: 'relevance', descending },
         );
+        if (pages === 0) totals.push(p.total ?? -1);
         const ids = p.items.map((c) => c.id);
         seen.push(...(dir === 'next' ? ids : ids.reverse()));
         cursor = (dir === 'next' ? p.next_cursor : p.prev_cursor) ?? undefined;
@@ -200,6 +204,7 @@ describe('relevance: the order and its pages', () => {
                 expected,
                 `${search} window ${window} ${descending ? 'best' : 'worst'} first, ${dir}, limit ${limit}`,
               );
+              assert.deepEqual(totals, [best.length], `${search} window ${window}: the total`);
               compared++;
             }
           }

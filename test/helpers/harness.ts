@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { type AppOptions, buildApp } from '../../src/http/app.js';
-import type { Db, Queryable, QueryResult } from '../../src/platform/db/db.js';
+import type { Db, Queryable, QueryOptions, QueryResult } from '../../src/platform/db/db.js';
 import { migrate, migrationsDigest } from '../../src/platform/db/migrate.js';
 import { openDb } from '../../src/platform/db/open.js';
 import { PgliteDb } from '../../src/platform/db/pglite.js';
@@ -336,9 +336,9 @@ export function countingDb(db: Db): Db & { count: number } {
   const counted = {
     count: 0,
     kind: db.kind,
-    query<R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    query<R>(text: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<R>> {
       counted.count++;
-      return db.query<R>(text, params);
+      return db.query<R>(text, params, opts);
     },
     exec(text: string) {
       counted.count++;
@@ -347,9 +347,9 @@ export function countingDb(db: Db): Db & { count: number } {
     transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       return db.transaction((tx) =>
         fn({
-          query<R>(text: string, params?: readonly unknown[]) {
+          query<R>(text: string, params?: readonly unknown[], opts?: QueryOptions) {
             counted.count++;
-            return tx.query<R>(text, params);
+            return tx.query<R>(text, params, opts);
           },
           exec(text: string) {
             counted.count++;
