@@ -49,10 +49,13 @@ function value(kind: JsonKind, expr: string): string {
 /** Single quotes doubled: a JSON literal inside an SQL string literal. */
 const quoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** The SQL expression (text) of one row's JSON object. */
-function jsonObjectSql(fields: readonly JsonField[]): string {
-  // Constant pieces are merged into one literal between two values.
-  const parts: string[] = [];
+/**
+ * One row's JSON object as constant text between values: `{"id":` value `,"name":` value …
+ * `}`, each constant piece merged from the field names and `const` fields before a value.
+ */
+function objectShape(fields: readonly JsonField[]) {
+  const pieces: string[] = [];
+  const values: (readonly [kind: JsonKind, expr: string])[] = [];
   let literal = '{';
   fields.forEach(([name, kind, expr], i) => {
     literal += `${i === 0 ? '' : ','}${JSON.stringify(name)}:`;
@@ -60,10 +63,20 @@ function jsonObjectSql(fields: readonly JsonField[]): string {
       literal += expr;
       return;
     }
-    parts.push(quoted(literal), `(${value(kind, expr)})`);
+    pieces.push(literal);
+    values.push([kind, expr]);
     literal = '';
   });
-  parts.push(quoted(`${literal}}`));
+  return { pieces, values, tail: `${literal}}` };
+}
+
+/** The SQL expression (text) of one row's JSON object. */
+function jsonObjectSql(shape: ReturnType<typeof objectShape>): string {
+  const parts = shape.values.flatMap(([kind, expr], n) => [
+    quoted(shape.pieces[n] as string),
+    `(${value(kind, expr)})`,
+  ]);
+  parts.push(quoted(shape.tail));
   return `(${parts.join(' || ')})`;
 }
 
@@ -101,28 +114,14 @@ function writeValue(kind: JsonKind, v: unknown): string {
 }
 
 function jsonObject(fields: readonly JsonField[]): JsonObject {
-  // The object as constant pieces between values: `{"id":` value `,"name":` value … `}`.
-  const pieces: string[] = [];
-  const kinds: JsonKind[] = [];
-  const columns: string[] = [];
-  let literal = '{';
-  fields.forEach(([name, kind, expr], i) => {
-    literal += `${i === 0 ? '' : ','}${JSON.stringify(name)}:`;
-    if (kind === 'const') {
-      literal += expr;
-      return;
-    }
-    pieces.push(literal);
-    kinds.push(kind);
-    columns.push(`${expr} AS _j${columns.length}`);
-    literal = '';
-  });
-  const tail = `${literal}}`;
+  const shape = objectShape(fields);
+  const { pieces, values, tail } = shape;
   return {
-    sql: jsonObjectSql(fields),
-    columns: columns.join(', '),
+    sql: jsonObjectSql(shape),
+    columns: values.map(([, expr], n) => `${expr} AS _j${n}`).join(', '),
     writer: (at) => {
-      const index = kinds.map((_, n) => at(`_j${n}`));
+      const index = values.map((_, n) => at(`_j${n}`));
+      const kinds = values.map(([kind]) => kind);
       const count = kinds.length;
       return (row) => {
         let out = '';

@@ -1,5 +1,5 @@
 import type { CursorBinding, CursorCodec, Position } from './cursor.js';
-import type { Db, Queryable } from './db/db.js';
+import type { Db, Queryable, QueryResult } from './db/db.js';
 import { InvalidCursorError } from './errors.js';
 import type { JsonObject } from './json-sql.js';
 import { type Param, query, type Sql, sql } from './sql.js';
@@ -338,11 +338,19 @@ export function pageStatement(ks: KeysetSql, statement?: ListSpec<unknown, unkno
   return statement ? statement(ks.union, ks.orderBy) : sql`SELECT * FROM ${ks.union} p ORDER BY ${ks.orderBy('p')}`;
 }
 
-/** What both list pipelines start from: the cursors' binding, the cursor read against it, FROM, the query options. */
+/**
+ * What every list pipeline starts from: the cursors' binding, the cursor read against it, FROM,
+ * the query options; the keyset statement over given columns; the count (when the total is
+ * asked for and counted, not a column of the page); the total from that count or the page's
+ * `_total` column.
+ */
 function startList(
   codec: CursorCodec,
   params: PageParams,
-  spec: Pick<ListSpec<never, never>, 'owner' | 'scope' | 'sortBy' | 'key' | 'from' | 'signal' | 'unprepared'>,
+  spec: Pick<
+    ListSpec<never, never>,
+    'owner' | 'scope' | 'sortBy' | 'key' | 'from' | 'where' | 'countFrom' | 'total' | 'signal' | 'unprepared'
+  >,
 ) {
   const binding: CursorBinding = {
     owner: spec.owner,
@@ -351,7 +359,34 @@ function startList(
     descending: params.descending,
   };
   const cursor = readCursor(codec, binding, params, spec.key);
-  return { binding, cursor, from: asSql(spec.from), opts: { signal: spec.signal, unprepared: spec.unprepared } };
+  const from = asSql(spec.from);
+  const opts = { signal: spec.signal, unprepared: spec.unprepared };
+  const keyset = (columns: string, branch?: BranchBuilder) =>
+    buildKeyset({
+      from,
+      columns: sql.raw(columns),
+      where: spec.where,
+      key: spec.key,
+      descending: params.descending,
+      direction: params.direction,
+      limit: params.limit,
+      cursor,
+      branch,
+    });
+  const count = (db: Queryable) =>
+    params.includeTotalCount && spec.total === 'count'
+      ? query<{ n: number }>(
+          db,
+          sql`SELECT count(*)::int AS n FROM ${spec.countFrom === undefined ? from : asSql(spec.countFrom)} WHERE ${spec.where}`,
+          opts,
+        )
+      : null;
+  /** `column` reads the page's `_total` (a list under a parent), only when that is the total. */
+  const total = (counted: QueryResult<{ n: number }> | null, column: () => unknown): number | null => {
+    if (!params.includeTotalCount) return null;
+    return counted ? (counted.rows[0]?.n ?? 0) : Number(column() ?? 0);
+  };
+  return { binding, cursor, opts, keyset, count, total };
 }
 
 /**
@@ -364,21 +399,9 @@ export async function listPage<R extends KeysetRow, T>(
   params: PageParams,
   spec: ListSpec<R, T>,
 ): Promise<Page<T>> {
-  const { binding, cursor, from, opts } = startList(codec, params, spec);
-  const run = (branch: BranchBuilder | undefined) => {
-    const ks = buildKeyset({
-      from,
-      columns: sql.raw(spec.columns),
-      where: spec.where,
-      key: spec.key,
-      descending: params.descending,
-      direction: params.direction,
-      limit: params.limit,
-      cursor,
-      branch,
-    });
-    return query<R & { _total?: number | string }>(db, pageStatement(ks, spec.statement), opts);
-  };
+  const { binding, cursor, opts, keyset, count, total } = startList(codec, params, spec);
+  const run = (branch: BranchBuilder | undefined) =>
+    query<R & { _total?: number | string }>(db, pageStatement(keyset(spec.columns, branch), spec.statement), opts);
   const pageRows = async () => {
     if (spec.attempt) {
       const rows = await run(spec.attempt.branch);
@@ -386,22 +409,18 @@ export async function listPage<R extends KeysetRow, T>(
     }
     return await run(undefined);
   };
-  const counting = params.includeTotalCount && spec.total === 'count';
-  const [page, count] = await Promise.all([
-    pageRows(),
-    counting
-      ? query<{ n: number }>(
-          db,
-          sql`SELECT count(*)::int AS n FROM ${spec.countFrom === undefined ? from : asSql(spec.countFrom)} WHERE ${spec.where}`,
-          opts,
-        )
-      : null,
-  ]);
+  const [page, counted] = await Promise.all([pageRows(), count(db)]);
   const first = page.rows[0];
   if (!first) spec.onNoRows?.();
-  let total: number | null = null;
-  if (params.includeTotalCount) total = count ? (count.rows[0]?.n ?? 0) : Number(first?._total ?? 0);
-  return assemblePage(page.rows, { params, cursor, codec, binding, total, map: spec.map, origin: spec.origin });
+  return assemblePage(page.rows, {
+    params,
+    cursor,
+    codec,
+    binding,
+    total: total(counted, () => first?._total),
+    map: spec.map,
+    origin: spec.origin,
+  });
 }
 
 /**
@@ -415,9 +434,9 @@ export type PageJson = 'postgres' | 'node' | 'arrays';
 /** PAGE_JSON: one of the three, or `auto`, the one `npm run bench` measured cheaper per request on the backend. */
 export type PageJsonSetting = PageJson | 'auto';
 
-export function pageJsonFor(setting: PageJsonSetting, db: Pick<Db, 'kind'>): PageJson {
-  if (setting !== 'auto') return setting;
-  return db.kind === 'pglite' ? 'postgres' : 'postgres';
+export function pageJsonFor(setting: PageJsonSetting, _db: Pick<Db, 'kind'>): PageJson {
+  // `npm run bench` measured PostgreSQL's JSON cheapest on both backends (README, Performance).
+  return setting === 'auto' ? 'postgres' : setting;
 }
 
 /** A page whose items are already JSON: `items` is the text of the array's elements, comma-separated. */
@@ -458,17 +477,8 @@ export async function listPageJson(
   params: PageParams,
   spec: JsonListSpec,
 ): Promise<JsonPage> {
-  const { binding, cursor, from, opts } = startList(codec, params, spec);
-  const ks = buildKeyset({
-    from,
-    columns: sql.raw(`t.id, ${spec.json.sql} AS _json`),
-    where: spec.where,
-    key: spec.key,
-    descending: params.descending,
-    direction: params.direction,
-    limit: params.limit,
-    cursor,
-  });
+  const { binding, cursor, opts, keyset, count, total } = startList(codec, params, spec);
+  const ks = keyset(`t.id, ${spec.json.sql} AS _json`);
   const limit = sql.param(params.limit);
   // The seek's order (row_number) is the page's order forwards, its reverse backwards.
   const itemsOrder = sql.raw(params.direction === 'next' ? 'ASC' : 'DESC');
@@ -484,22 +494,10 @@ export async function listPageJson(
     FROM (SELECT q.*, row_number() OVER (ORDER BY ${ks.orderBy('q')}) AS _rn,
                  count(*) FILTER (WHERE q._tag = ${sql.raw(String(PAGE))}) OVER () AS _pn
             FROM (${pageStatement(ks, spec.statement)}) q) w`;
-  const counting = params.includeTotalCount && spec.total === 'count';
-  const [page, count] = await Promise.all([
-    query<JsonPageRow>(db, statement, opts),
-    counting
-      ? query<{ n: number }>(
-          db,
-          sql`SELECT count(*)::int AS n FROM ${spec.countFrom === undefined ? from : asSql(spec.countFrom)} WHERE ${spec.where}`,
-          opts,
-        )
-      : null,
-  ]);
+  const [page, counted] = await Promise.all([query<JsonPageRow>(db, statement, opts), count(db)]);
   const row = page.rows[0];
   if (!row) throw new Error('an aggregate returned no row');
   if (row._rows === 0) spec.onNoRows?.();
-  let total: number | null = null;
-  if (params.includeTotalCount) total = count ? (count.rows[0]?.n ?? 0) : Number(row._total ?? 0);
   const seekFirst: Position | null = row._i1 === null ? null : { value: row._c1, id: row._i1, inclusive: false };
   const seekLast: Position | null = row._i2 === null ? null : { value: row._c2, id: row._i2, inclusive: false };
   const forward = params.direction === 'next';
@@ -510,7 +508,7 @@ export async function listPageJson(
       cursor,
       codec,
       binding,
-      total,
+      total: total(counted, () => row._total),
       origin: spec.origin,
       more: row._n > params.limit,
       probed: row._probed,
@@ -531,28 +529,9 @@ export async function listPageArrays(
   params: PageParams,
   spec: JsonListSpec,
 ): Promise<JsonPage> {
-  const { binding, cursor, from, opts } = startList(codec, params, spec);
-  const ks = buildKeyset({
-    from,
-    columns: sql.raw(`t.id, ${spec.json.columns}`),
-    where: spec.where,
-    key: spec.key,
-    descending: params.descending,
-    direction: params.direction,
-    limit: params.limit,
-    cursor,
-  });
-  const counting = params.includeTotalCount && spec.total === 'count';
-  const [page, count] = await Promise.all([
-    query<unknown[]>(db, pageStatement(ks, spec.statement), { ...opts, arrays: true }),
-    counting
-      ? query<{ n: number }>(
-          db,
-          sql`SELECT count(*)::int AS n FROM ${spec.countFrom === undefined ? from : asSql(spec.countFrom)} WHERE ${spec.where}`,
-          opts,
-        )
-      : null,
-  ]);
+  const { binding, cursor, opts, keyset, count, total } = startList(codec, params, spec);
+  const statement = pageStatement(keyset(`t.id, ${spec.json.columns}`), spec.statement);
+  const [page, counted] = await Promise.all([query<unknown[]>(db, statement, { ...opts, arrays: true }), count(db)]);
   const fields = page.fields;
   if (!fields || (page.rows[0] !== undefined && !Array.isArray(page.rows[0]))) {
     throw new Error('this connection does not read rows as arrays');
@@ -575,8 +554,6 @@ export async function listPageArrays(
   const more = pageRows.length > params.limit;
   if (more) pageRows.length = params.limit;
   if (params.direction !== 'next') pageRows.reverse();
-  let total: number | null = null;
-  if (params.includeTotalCount) total = count ? (count.rows[0]?.n ?? 0) : Number(first?.[at('_total')] ?? 0);
   const write = spec.json.writer(at);
   let items = '';
   for (let i = 0; i < pageRows.length; i++) items += (i === 0 ? '' : ',') + write(pageRows[i] as unknown[]);
@@ -589,7 +566,7 @@ export async function listPageArrays(
       cursor,
       codec,
       binding,
-      total,
+      total: total(counted, () => first?.[at('_total')]),
       origin: spec.origin,
       more,
       probed,
